@@ -1,0 +1,207 @@
+"""Semantic checks of a schema-valid roadmap, run before any model is built.
+
+Each check returns problems located at the offending key: references to unknown names, time tables
+outside the horizon, locations that need deliveries but cannot be reached from where commodities enter
+the network, and vehicles that cannot fly a route they are allowed on. A vehicle with dry mass
+:math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
+:math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Iterator
+
+import networkx as nx
+from pydantic import BaseModel
+
+from planner.errors import Problem, did_you_mean
+from planner.schema.time_table import TimeTable
+from planner.timeline import build_timeline
+
+if TYPE_CHECKING:
+    from planner.io.load import LoadedRoadmap
+
+G0_M_S2 = 9.80665
+
+
+def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
+    """Largest delta-v of an empty vehicle with a full tank, km/s."""
+    return G0_M_S2 * isp_s * math.log((dry_mass_t + propellant_capacity_t) / dry_mass_t) / 1000.0
+
+
+def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
+    """Every semantic problem of ``loaded``."""
+    problems = list(_unknown_references(loaded))
+    if not problems:
+        problems += list(_time_tables_in_horizon(loaded))
+        problems += list(_reachability(loaded))
+        problems += list(_vehicle_reach(loaded))
+    return problems
+
+
+def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    r = loaded.roadmap
+    locations, commodities = set(r.locations), set(r.commodities)
+
+    def ref(kind: str, name: str | None, names: set[str], *path: str) -> Iterator[Problem]:
+        if name is not None and name not in names:
+            yield loaded.origin.problem(tuple(path), f"unknown {kind} '{name}'" + did_you_mean(name, names),
+                                        allowed=", ".join(sorted(names)) or f"no {kind}s declared")
+
+    for lname, loc in r.locations.items():
+        for c in loc.storage:
+            yield from ref("commodity", c, commodities, "locations", lname, "storage", c)
+        for q, req in loc.requirements.items():
+            yield from ref("commodity", req.per, commodities, "locations", lname, "requirements", q, "per")
+            yield from ref("commodity", req.needs, commodities, "locations", lname, "requirements", q, "needs")
+        if loc.power:
+            yield from ref("commodity", loc.power.generator, commodities, "locations", lname, "power", "generator")
+            for c in loc.power.demand_kw_per_unit:
+                yield from ref("commodity", c, commodities, "locations", lname, "power", "demand_kw_per_unit", c)
+    for cname, com in r.commodities.items():
+        for i, src in enumerate(com.sources):
+            yield from ref("location", src.location, locations, "commodities", cname, "sources", str(i), "location")
+    for name, cons in r.consumption.items():
+        yield from ref("commodity", cons.consumer, commodities, "consumption", name, "consumer")
+        yield from ref("commodity", cons.consumes, commodities, "consumption", name, "consumes")
+    for name, route in r.routes.items():
+        yield from ref("location", route.from_, locations, "routes", name, "from")
+        yield from ref("location", route.to, locations, "routes", name, "to")
+        if route.facility:
+            yield from ref("commodity", route.facility.commodity, commodities, "routes", name, "facility", "commodity")
+            for c in route.facility.carries:
+                yield from ref("commodity", c, commodities, "routes", name, "facility", "carries")
+    for name, v in r.vehicles.items():
+        for c in _propellants(v.propellant):
+            yield from ref("commodity", c, commodities, "vehicles", name, "propellant")
+        yield from ref("commodity", v.maintenance_commodity, commodities, "vehicles", name, "maintenance_commodity")
+        if v.routes != "all":
+            for rt in v.routes:
+                yield from ref("route", rt, set(r.routes), "vehicles", name, "routes")
+        if v.carries != "all":
+            for c in v.carries:
+                yield from ref("commodity", c, commodities, "vehicles", name, "carries")
+        yield from ref("location", v.enters_at, locations, "vehicles", name, "enters_at")
+        for loc in v.initial_units:
+            yield from ref("location", loc, locations, "vehicles", name, "initial_units", loc)
+        yield from ref("launch vehicle", v.launched_by, set(r.launch_vehicles), "vehicles", name, "launched_by")
+    for name, lv in r.launch_vehicles.items():
+        yield from ref("location", lv.from_, locations, "launch_vehicles", name, "from")
+        yield from ref("location", lv.to, locations, "launch_vehicles", name, "to")
+        if lv.carries != "all":
+            for c in lv.carries:
+                yield from ref("commodity", c, commodities, "launch_vehicles", name, "carries")
+    for name, proc in r.processes.items():
+        yield from ref("location", proc.location, locations, "processes", name, "location")
+        for part in ("capital", "outputs", "inputs"):
+            for c in getattr(proc, part):
+                yield from ref("commodity", c, commodities, "processes", name, part, c)
+    if r.compute:
+        for loc in r.compute.deploy_at:
+            yield from ref("location", loc, locations, "compute", "deploy_at")
+        for c in r.compute.satellites:
+            yield from ref("commodity", c, commodities, "compute", "satellites", c)
+    for name, m in r.milestones.items():
+        base = ("milestones", name, "metric")
+        if m.metric.stock:
+            yield from ref("location", m.metric.stock.location, locations, *base, "stock", "location")
+            yield from ref("commodity", m.metric.stock.commodity, commodities, *base, "stock", "commodity")
+        if m.metric.delivered:
+            yield from ref("location", m.metric.delivered.location, locations, *base, "delivered", "location")
+            for c in m.metric.delivered.commodities:
+                yield from ref("commodity", c, commodities, *base, "delivered", "commodities")
+        if m.metric.production:
+            yield from ref("process", m.metric.production.process, set(r.processes), *base, "production", "process")
+        if m.metric.compute_gw and r.compute is None:
+            yield loaded.origin.problem(base, "metric compute_gw needs a 'compute:' section")
+    for name, d in r.demands.items():
+        yield from ref("location", d.location, locations, "demands", name, "location")
+        yield from ref("commodity", d.commodity, commodities, "demands", name, "commodity")
+    if r.objective.delivered:
+        yield from ref("location", r.objective.delivered.location, locations, "objective", "delivered", "location")
+        for c in r.objective.delivered.commodities:
+            yield from ref("commodity", c, commodities, "objective", "delivered", "commodities")
+    if r.objective.mode == "max_delivered" and r.objective.delivered is None:
+        yield loaded.origin.problem(("objective", "mode"), "max_delivered needs 'objective.delivered'",
+                                    allowed="delivered: {location: ..., commodities: [...]}")
+
+
+def _propellants(spec: Any) -> list[str]:
+    return [spec] if isinstance(spec, str) else [spec.oxidizer, spec.fuel]
+
+
+def _time_tables_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    timeline = build_timeline(loaded.roadmap.time)
+    first = int(timeline.start_years[0])
+    last = timeline.end.year
+    for path, table in _tables(loaded.roadmap, ()):
+        lo, hi = table.first_year(), table.last_year()
+        if lo is not None and (lo < first or hi > last):
+            yield loaded.origin.problem(path, f"table years {lo:g} to {hi:g} reach outside the horizon",
+                                        allowed=f"years {first} to {last}")
+
+
+def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TimeTable]]:
+    if isinstance(value, TimeTable):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _tables(getattr(value, name), path + (field.alias or name,))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _tables(v, path + (str(k),))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _tables(v, path + (str(i),))
+
+
+def transport_graph(loaded: LoadedRoadmap) -> nx.DiGraph:
+    """Locations linked by routes and by Earth launches."""
+    r = loaded.roadmap
+    graph = nx.DiGraph()
+    graph.add_nodes_from(r.locations)
+    graph.add_edges_from((route.from_, route.to) for route in r.routes.values())
+    graph.add_edges_from((lv.from_, lv.to) for lv in r.launch_vehicles.values())
+    return graph
+
+
+def _reachability(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    r = loaded.roadmap
+    graph = transport_graph(loaded)
+    entries = {s.location for c in r.commodities.values() for s in c.sources}
+    entries |= {v.enters_at for v in r.vehicles.values() if v.enters_at}
+    entries |= {loc for v in r.vehicles.values() for loc in v.initial_units}
+    reachable = set(entries)
+    for e in entries:
+        reachable |= nx.descendants(graph, e)
+    needs: list[tuple[str, tuple[str, ...]]] = [(d.location, ("demands", n, "location")) for n, d in r.demands.items()]
+    if r.compute:
+        needs += [(loc, ("compute", "deploy_at")) for loc in r.compute.deploy_at]
+    for n, m in r.milestones.items():
+        metric = m.metric.stock or m.metric.delivered
+        if metric:
+            needs.append((metric.location, ("milestones", n, "metric")))
+    for loc, path in needs:
+        if loc not in reachable:
+            yield loaded.origin.problem(path, f"location '{loc}' needs deliveries but no route or launch "
+                                              "reaches it from where commodities enter the network",
+                                        allowed="add a route to it")
+
+
+def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    r = loaded.roadmap
+    for name, v in r.vehicles.items():
+        reach = max_delta_v_km_s(v.dry_mass_t, v.propellant_capacity_t, v.isp_s)
+        names = [n for n, rt in r.routes.items() if not rt.facility] if v.routes == "all" else v.routes
+        too_far = [n for n in names if r.routes[n].dv_km_s > reach + 1e-9]
+        if v.routes != "all":
+            for n in too_far:
+                yield loaded.origin.problem(("vehicles", name, "routes"),
+                                            f"route '{n}' needs {r.routes[n].dv_km_s:g} km/s but the vehicle "
+                                            f"reaches at most {reach:.2f} km/s empty with a full tank",
+                                            allowed="routes within its reach, or more propellant capacity")
+        elif names and len(too_far) == len(names):
+            yield loaded.origin.problem(("vehicles", name), f"cannot fly any route: it reaches at most "
+                                                            f"{reach:.2f} km/s empty with a full tank",
+                                        allowed="more propellant capacity, higher Isp or shorter routes")

@@ -1,0 +1,163 @@
+"""The ``planner`` command: validate, solve and diagnose roadmaps.
+
+Exit codes: 0 solved (or valid), 2 bad input, 3 infeasible or unbounded, 4 no plan (solver failure or
+time limit without a feasible plan), 1 an internal error (a bug: please report it with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from planner.errors import PlannerError, Problem, RoadmapError
+from planner.io.load import LoadedRoadmap, load_roadmap
+from planner.results.headlines import headlines
+from planner.results.outputs import write_run
+from planner.solve.run import Plan, SolveOptions, solve
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+errors = Console(stderr=True)
+STATE = {"debug": False}
+
+
+@app.callback()
+def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+    """Plan decades of launches, orbital compute, lunar industry and Mars settlement."""
+    STATE["debug"] = debug
+
+
+def _guard(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except PlannerError as exc:
+        if STATE["debug"]:
+            traceback.print_exc()
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        errors.print("[yellow]interrupted: earlier outputs are untouched[/]")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence; a bug, reported as such
+        if STATE["debug"]:
+            traceback.print_exc()
+        errors.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug)",
+                     highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs with YAML values (``launch_vehicles.starship.payload_t=150``)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set",
+                                        allowed="dotted.key=yaml_value")])
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+@app.command()
+def validate(
+    roadmaps: list[Path] = typer.Argument(..., help="Roadmap YAML files."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+) -> None:
+    """Check roadmaps without solving: schema, references, reachability, vehicle reach."""
+    def run() -> None:
+        failed: list[RoadmapError] = []
+        for path in roadmaps:
+            try:
+                load_roadmap(path, scenario=scenario)
+                console.print(f"[green]valid[/] {path}")
+            except RoadmapError as exc:
+                failed.append(exc)
+        if failed:
+            raise RoadmapError([p for exc in failed for p in exc.problems])
+    _guard(run)
+
+
+@app.command("solve")
+def solve_command(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default reports/<name>)."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, s."),
+    mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
+    profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+    export_model: Optional[Path] = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
+) -> None:
+    """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap)."""
+    def run() -> None:
+        timings: dict[str, float] = {}
+        with errors.status("loading roadmap…"):
+            start = time.perf_counter()
+            loaded = load_roadmap(roadmap, scenario=scenario, overrides=parse_overrides(overrides))
+            timings["load_s"] = time.perf_counter() - start
+        options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, export_model=export_model)
+        with errors.status("building and solving…"):
+            plan = solve(loaded, options, timings)
+        target = out or Path("reports") / _folder_name(loaded)
+        start = time.perf_counter()
+        plan.timings["write_s"] = time.perf_counter() - start
+        write_run(plan, target)
+        print_summary(plan, target)
+    _guard(run)
+
+
+@app.command()
+def diagnose(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+) -> None:
+    """Explain why a roadmap has no plan: the limits to relax, and by how much."""
+    from planner.diagnose import explain_infeasibility
+    from planner.model import build_model
+
+    def run() -> None:
+        loaded = load_roadmap(roadmap, scenario=scenario)
+        console.print(explain_infeasibility(build_model(loaded.roadmap)))
+    _guard(run)
+
+
+def _folder_name(loaded: LoadedRoadmap) -> str:
+    r = loaded.roadmap
+    return r.name if r.scenario is None else f"{r.name}--{r.scenario}"
+
+
+def print_summary(plan: Plan, target: Path) -> None:
+    """What the terminal shows after a solve: status, objective, milestones, headline figures."""
+    s = plan.summary
+    mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
+    console.print(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}: {mark}, "
+                  f"objective {plan.objective:,.6g} ({s['objective_mode']}), MIP gap {plan.mip_gap:.2%}")
+    milestones = plan.tables["milestones"]
+    if len(milestones):
+        table = Table("milestone", "threshold", "deadline", "reached", title="Milestones")
+        for row in milestones.itertuples():
+            table.add_row(row.milestone, f"{row.threshold:,.6g}", row.deadline or "-", str(row.reached_period))
+        console.print(table)
+    r = plan.loaded.roadmap
+    figures = headlines(plan.tables, list(plan.built.data.timeline.labels),
+                        {s.location for c in r.commodities.values() for s in c.sources},
+                        {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
+    for key, value in figures.items():
+        if value not in ({}, None):
+            console.print(f"  {key.replace('_', ' ')}: {value}", highlight=False)
+    size = s["model_size"]
+    console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
+                  f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")
+    console.print(f"  outputs: {target}/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

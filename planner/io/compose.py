@@ -1,0 +1,102 @@
+"""Resolve a roadmap file into one mapping: ``extends:`` bases, a named scenario, and overrides.
+
+Order of application (later wins):
+
+1. the ``extends:`` chain, base first; mappings merge key by key, any other value replaces;
+2. the chosen scenario's ``set:`` entries (dotted key paths);
+3. overrides given on the command line or through the Python API (dotted key paths).
+
+``extends:`` paths are relative to the file that names them and must stay inside that file's folder
+tree unless ``allow_outside`` is given.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from pathlib import Path
+from typing import Any, Mapping
+
+from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
+
+
+def compose(
+    path: Path,
+    scenario: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    allow_outside: bool = False,
+) -> SourcedData:
+    """Read ``path`` with its bases, apply ``scenario`` and ``overrides``; return the merged data."""
+    merged = _with_bases(Path(path).resolve(), (), allow_outside, Path(path).resolve().parent)
+    scenarios = merged.data.pop("scenarios", None) or {}
+    if not isinstance(scenarios, dict):
+        raise RoadmapError([merged.problem(("scenarios",), "must be a mapping of scenario names to overrides")])
+    if scenario is not None:
+        if scenario not in scenarios:
+            names = ", ".join(sorted(scenarios)) or "none declared"
+            raise RoadmapError([merged.problem(("scenarios",), f"no scenario '{scenario}'"
+                                               + did_you_mean(scenario, scenarios), allowed=names)])
+        spec = scenarios[scenario]
+        spec_path: KeyPath = ("scenarios", scenario)
+        if not isinstance(spec, dict) or set(spec) - {"description", "set"}:
+            raise RoadmapError([merged.problem(spec_path, "a scenario is a mapping with 'description' and 'set'",
+                                               allowed="description, set")])
+        for dotted, value in (spec.get("set") or {}).items():
+            _set_dotted(merged, str(dotted), value, spec_path + ("set", str(dotted)))
+        merged.data["scenario"] = scenario
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(merged, dotted, value, None)
+    merged.data["scenario_names"] = sorted(scenarios)
+    return merged
+
+
+def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: Path) -> SourcedData:
+    if path in chain:
+        cycle = " -> ".join(p.name for p in chain + (path,))
+        raise RoadmapError([Problem(f"'extends:' cycle: {cycle}", key="extends", file=str(chain[-1]))])
+    own = read_yaml(path)
+    base_name = own.data.pop("extends", None)
+    if base_name is None:
+        return own
+    if not isinstance(base_name, str):
+        raise RoadmapError([own.problem(("extends",), "must be a file path", allowed="a relative path")])
+    base_path = (path.parent / base_name).resolve()
+    if not allow_outside and not base_path.is_relative_to(root):
+        raise RoadmapError([own.problem(("extends",), f"'{base_name}' lies outside the roadmap's folder",
+                                        allowed=f"files under {root} (or allow_outside)")])
+    if not base_path.is_file():
+        raise RoadmapError([own.problem(("extends",), f"base file '{base_name}' not found",
+                                        allowed="an existing YAML file")])
+    base = _with_bases(base_path, chain + (path,), allow_outside, root)
+    return SourcedData(
+        data=_merge(base.data, own.data),
+        marks={**base.marks, **own.marks},
+        sources={**base.sources, **own.sources},
+    )
+
+
+def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    out = deepcopy(base)
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = deepcopy(value)
+    return out
+
+
+def _set_dotted(target: SourcedData, dotted: str, value: Any, at: KeyPath | None) -> None:
+    keys = dotted.split(".")
+    node: Any = target.data
+    for depth, key in enumerate(keys[:-1]):
+        if not isinstance(node, dict) or key not in node:
+            where = at or tuple(keys[:depth + 1])
+            choices = node.keys() if isinstance(node, dict) else []
+            raise RoadmapError([target.problem(where, f"override '{dotted}': no key '{key}'"
+                                               + did_you_mean(key, choices))])
+        node = node[key]
+    if not isinstance(node, dict):
+        raise RoadmapError([target.problem(at or tuple(keys), f"override '{dotted}': parent is not a mapping")])
+    node[keys[-1]] = deepcopy(value)
+    if at is not None and at in target.marks:
+        target.marks[tuple(keys)] = target.marks[at]

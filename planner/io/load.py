@@ -1,0 +1,172 @@
+"""Roadmap file to validated :class:`~planner.schema.roadmap.Roadmap`.
+
+Three steps, each reporting every problem it finds with file, line, key and what is allowed:
+composition (``extends:``, scenario, overrides), the schema (types, ranges, unknown keys with a
+did-you-mean), and the semantic checks of :mod:`planner.checks` (references, reachability, reach of
+vehicles, time tables inside the horizon).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.io.compose import compose
+from planner.io.yaml_source import SourcedData
+from planner.schema.roadmap import Roadmap
+
+
+@dataclass
+class LoadedRoadmap:
+    """A validated roadmap with where it came from: file, key positions and ``source:`` notes."""
+
+    roadmap: Roadmap
+    origin: SourcedData
+    path: Path
+
+    @property
+    def sources(self) -> dict[tuple[str, ...], str]:
+        return self.origin.sources
+
+    def resolved(self) -> dict[str, Any]:
+        """The roadmap as YAML-ready data: extends and scenario applied, defaults filled in."""
+        return _plain(self.roadmap)
+
+    def input_hash(self) -> str:
+        """SHA-256 of the resolved roadmap, independent of key order and formatting."""
+        text = json.dumps(_string_keys(self.resolved()), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_roadmap(
+    path: str | Path,
+    scenario: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    allow_outside: bool = False,
+) -> LoadedRoadmap:
+    """Read, compose, validate and check a roadmap; raise :class:`RoadmapError` with every problem."""
+    from planner.checks import check_roadmap
+
+    origin = compose(Path(path), scenario=scenario, overrides=overrides, allow_outside=allow_outside)
+    try:
+        roadmap = Roadmap.model_validate(origin.data)
+    except ValidationError as exc:
+        raise RoadmapError(_problems_from(exc, origin)) from None
+    loaded = LoadedRoadmap(roadmap=roadmap, origin=origin, path=Path(path))
+    problems = check_roadmap(loaded)
+    if problems:
+        raise RoadmapError(problems)
+    return loaded
+
+
+def _problems_from(exc: ValidationError, origin: SourcedData) -> list[Problem]:
+    merged: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for error in exc.errors(include_url=False):
+        path = _data_path(error["loc"], origin.data, error["type"] == "missing")
+        merged.setdefault(path, []).append(error)
+    problems = []
+    for path, errors in merged.items():
+        if errors[0]["type"] == "extra_forbidden":
+            key = path[-1]
+            allowed = _allowed_keys(path[:-1])
+            problems.append(origin.problem(path, f"unknown key '{key}'" + did_you_mean(key, allowed),
+                                           allowed=", ".join(allowed)))
+            continue
+        messages = list(dict.fromkeys(_message(e) for e in errors))
+        got = errors[0].get("input")
+        text = " or ".join(messages)
+        if errors[0]["type"] != "missing" and not isinstance(got, (dict, list)):
+            text += f" (got {got!r})"
+        problems.append(origin.problem(path, text))
+    return problems
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "missing":
+        return "required key is missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _data_path(loc: tuple[Any, ...], data: Any, missing: bool) -> tuple[str, ...]:
+    """Keep the parts of a pydantic error location that index the data (drop union-member tags)."""
+    path: list[str] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and str(part) in {str(k) for k in node}:
+            node = next(v for k, v in node.items() if str(k) == str(part))
+            path.append(str(part))
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            path.append(str(part))
+        elif missing and i == len(loc) - 1:
+            path.append(str(part))
+    return tuple(path)
+
+
+def _allowed_keys(path: tuple[str, ...]) -> list[str]:
+    """Keys allowed at a mapping path, found by walking the schema's annotations."""
+    annotation: Any = Roadmap
+    for part in path:
+        model = _model_in(annotation)
+        if model is not None:
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+            continue
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is dict:
+            annotation = args[1]
+        elif origin is list:
+            annotation = args[0]
+        else:
+            return []
+    model = _model_in(annotation)
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items() if n not in ("scenario", "scenario_names")]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _plain(value: Any) -> Any:
+    from planner.schema.time_table import TimeTable
+
+    if isinstance(value, TimeTable):
+        return value.to_yaml()
+    if isinstance(value, BaseModel):
+        out = {}
+        for name, field in type(value).model_fields.items():
+            out[field.alias or name] = _plain(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _string_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value

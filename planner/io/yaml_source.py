@@ -1,0 +1,157 @@
+"""Safe YAML reading that remembers where every key came from.
+
+The file is composed into PyYAML's node tree with the safe loader (no tags that build Python objects),
+then walked once to build plain data. The walk records the line and column of every key path, refuses
+duplicate keys and over-deep nesting, and lifts the ``source:`` notes that may stand beside any value
+into a separate table, so that the schema sees clean data and the report can still cite every source.
+
+A value may be written with its note as ``{value: 100, source: "SpaceX"}``; a mapping may carry a
+``source:`` key of its own, which then cites the mapping's values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import Problem, RoadmapError
+
+MAX_FILE_BYTES = 5_000_000
+MAX_DEPTH = 40
+MAX_NODES = 2_000_000
+
+KeyPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a key stands in a file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass
+class SourcedData:
+    """Plain roadmap data with the position of each key path and the ``source:`` notes."""
+
+    data: dict[str, Any]
+    marks: dict[KeyPath, Mark] = field(default_factory=dict)
+    sources: dict[KeyPath, str] = field(default_factory=dict)
+
+    def problem(self, path: KeyPath, message: str, allowed: str = "") -> Problem:
+        """A problem located at ``path`` (or at its nearest recorded parent)."""
+        mark = self.mark_of(path)
+        return Problem(
+            message=message,
+            key=".".join(str(p) for p in path),
+            file=mark.file if mark else "",
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            allowed=allowed,
+        )
+
+    def mark_of(self, path: KeyPath) -> Mark | None:
+        for end in range(len(path), -1, -1):
+            mark = self.marks.get(tuple(path[:end]))
+            if mark is not None:
+                return mark
+        return None
+
+
+def read_yaml(path: Path) -> SourcedData:
+    """Read one YAML file into :class:`SourcedData`; raise :class:`RoadmapError` if unreadable."""
+    name = str(path)
+    if not path.is_file():
+        raise RoadmapError([Problem("file not found", file=name)])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RoadmapError(
+            [Problem(f"file is {size:,} bytes", file=name, allowed=f"at most {MAX_FILE_BYTES:,} bytes")]
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            walker = _Walker(loader, name)
+            data = walker.build(node, (), 0) if node is not None else {}
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RoadmapError(
+            [
+                Problem(
+                    f"YAML syntax error: {exc.problem or exc.context}",
+                    file=name,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict):
+        raise RoadmapError([Problem("a roadmap file must be a mapping of keys to values", file=name, line=1)])
+    return SourcedData(data=data, marks=walker.marks, sources=walker.sources)
+
+
+class _Walker:
+    def __init__(self, loader: yaml.SafeLoader, file: str):
+        self.loader = loader
+        self.file = file
+        self.marks: dict[KeyPath, Mark] = {}
+        self.sources: dict[KeyPath, str] = {}
+        self.visited = 0
+
+    def _mark(self, node: yaml.Node) -> Mark:
+        return Mark(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise RoadmapError([Problem("the file expands to too many values (aliases?)", file=self.file,
+                                        allowed=f"at most {MAX_NODES:,} values")])
+        if depth > MAX_DEPTH:
+            m = self._mark(node)
+            raise RoadmapError(
+                [Problem("nesting is too deep", file=self.file, line=m.line, column=m.column,
+                         allowed=f"at most {MAX_DEPTH} levels")]
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (str(i),), depth + 1) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> Any:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                m = self._mark(key_node)
+                raise RoadmapError([Problem("YAML merge keys (<<) are not supported", file=self.file,
+                                            line=m.line, column=m.column, allowed="use 'extends:'")])
+            key = self.loader.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                m = self._mark(key_node)
+                raise RoadmapError([Problem("a key must be a plain value", file=self.file, line=m.line,
+                                            column=m.column)])
+            key_path = path + (str(key),)
+            if key in out or (key == "source" and path in self.sources):
+                m = self._mark(key_node)
+                raise RoadmapError(
+                    [Problem(f"duplicate key '{key}' (first at line {self.marks[key_path].line})",
+                             key=".".join(key_path), file=self.file, line=m.line, column=m.column,
+                             allowed="each key once per mapping")]
+                )
+            self.marks[key_path] = self._mark(key_node)
+            if key == "source" and isinstance(value_node, yaml.ScalarNode):
+                self.sources[path] = str(self.loader.construct_object(value_node))
+                continue
+            out[key] = self.build(value_node, key_path, depth + 1)
+        if set(out) == {"value"} and path in self.sources:
+            return out["value"]
+        return out

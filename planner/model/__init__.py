@@ -1,0 +1,48 @@
+"""The optimization model, one module per subsystem; :func:`build_model` assembles them in order.
+
+Flows first (each subsystem adds its variables and the balance terms it contributes), then the
+commodity balance over the stocks those flows touch, then the limits that read stocks, then money,
+milestones and the objective's stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from planner.model import compute, funding, industry, launch, milestones, network, supply, transport
+from planner.model.data import ModelData, build_data
+from planner.model.objective import OBJECTIVES, REQUIRES_ALL_MILESTONES, Stage
+from planner.model.registry import Registry
+from planner.schema.roadmap import Roadmap
+
+
+@dataclass
+class BuiltModel:
+    """A Pyomo model with its data, metadata and objective stages."""
+
+    model: pyo.ConcreteModel
+    data: ModelData
+    registry: Registry
+    stages: list[Stage]
+
+
+def build_model(roadmap: Roadmap) -> BuiltModel:
+    d = build_data(roadmap)
+    reg = Registry()
+    m = pyo.ConcreteModel(name=roadmap.name)
+    transport.add_flows(m, d, reg)
+    launch.add_flows(m, d, reg)
+    supply.add_flows(m, d, reg)
+    industry.add_flows(m, d, reg)
+    compute.add_flows(m, d, reg)
+    stock = network.add_balance(m, d, reg)
+    network.add_rules(m, d, reg, stock)
+    transport.add_limits(m, d, reg, stock)
+    industry.add_limits(m, d, reg, stock)
+    funding.add_cash(m, d, reg)
+    mode = roadmap.objective.mode
+    milestones.add_milestones(m, d, reg, stock, required=mode in REQUIRES_ALL_MILESTONES)
+    stages = OBJECTIVES[mode](m, d, reg)
+    return BuiltModel(model=m, data=d, registry=reg, stages=stages)

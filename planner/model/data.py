@@ -1,0 +1,121 @@
+"""Roadmap to model data: the timeline, the time-expanded arcs and the sparse index sets.
+
+A departure on route :math:`r` in period :math:`p` leaves at the period's start, or at the opening of
+the first window of the route that overlaps the period (later of the two). It arrives in the period
+that contains departure date plus transit days; arcs that would arrive after the horizon are left out.
+So with yearly periods a 3-day transfer arrives in the same period (trips chain within a year), while
+with dated periods a mission's legs land in the period their dates say.
+
+For vehicle :math:`v` on route :math:`r` the rocket equation with :math:`v_e = g_0 I_{sp}` gives the
+propellant burned per tonne of mass after the burn, :math:`f_{vr} = e^{\\Delta v_r / v_e} - 1`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from planner.checks import G0_M_S2
+from planner.schema.network import Bipropellant, Vehicle
+from planner.schema.roadmap import Roadmap
+from planner.timeline import Timeline, as_date, build_timeline
+from planner.windows import open_spans
+
+
+@dataclass(frozen=True)
+class Arc:
+    """One route departure in the time-expanded network."""
+
+    route: str
+    depart: int
+    arrive: int
+    transit_days: float
+    depart_date: date
+
+
+@dataclass
+class ModelData:
+    """Everything the model modules read, computed once from the roadmap."""
+
+    roadmap: Roadmap
+    timeline: Timeline
+    arcs: list[Arc]
+    periods: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.periods = list(range(len(self.timeline)))
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.timeline.start_years
+
+    @property
+    def length_years(self) -> np.ndarray:
+        return self.timeline.length_years
+
+    @property
+    def length_days(self) -> np.ndarray:
+        return self.timeline.length_days
+
+    def mass_t(self, commodity: str) -> float:
+        """Tonnes per unit of ``commodity`` (1 for mass commodities)."""
+        c = self.roadmap.commodities[commodity]
+        return 1.0 if c.unit == "t" else c.unit_mass_t
+
+    def integer(self, asked: bool) -> bool:
+        """Whether a decision the roadmap marks ``asked`` is integer under the roadmap's setting."""
+        mode = self.roadmap.integer
+        return mode == "all" or (mode == "auto" and asked)
+
+    def carried(self, allowed: list[str] | str) -> list[str]:
+        return list(self.roadmap.commodities) if allowed == "all" else list(allowed)
+
+    def period_by(self, when: int | date) -> int:
+        """The period containing a deadline (the last period when it lies beyond the horizon)."""
+        day = as_date(when, end_of_year=True)
+        p = self.timeline.period_of(day)
+        if p is None:
+            return len(self.timeline) - 1 if day >= self.timeline.end else 0
+        return p
+
+
+def propellant_shares(vehicle: Vehicle) -> dict[str, float]:
+    """Mass share of each propellant commodity in a burn (oxidizer MR/(1+MR), fuel 1/(1+MR))."""
+    spec = vehicle.propellant
+    if isinstance(spec, Bipropellant):
+        mr = spec.mixture_ratio
+        return {spec.oxidizer: mr / (1 + mr), spec.fuel: 1 / (1 + mr)}
+    return {spec: 1.0}
+
+
+def burn_factor(dv_km_s: float, isp_s: float) -> float:
+    """Propellant burned per tonne of mass after the burn: :math:`e^{\\Delta v/(g_0 I_{sp})} - 1`."""
+    return math.expm1(dv_km_s * 1000.0 / (G0_M_S2 * isp_s))
+
+
+def build_data(roadmap: Roadmap) -> ModelData:
+    timeline = build_timeline(roadmap.time)
+    return ModelData(roadmap=roadmap, timeline=timeline, arcs=_arcs(roadmap, timeline))
+
+
+def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:
+    arcs: list[Arc] = []
+    for name, route in roadmap.routes.items():
+        spans = open_spans(route.windows, timeline.end) if route.windows is not None else None
+        for p, start in enumerate(timeline.starts):
+            end = timeline.end_of(p)
+            transit = route.transit_days
+            depart = start
+            if spans is not None:
+                span = next((s for s in spans if s.open < end and s.close >= start), None)
+                if span is None:
+                    continue
+                depart = max(span.open, start)
+                transit = span.transit_days if span.transit_days is not None else transit
+            arrive = timeline.period_of(depart + timedelta(days=transit))
+            if arrive is not None:
+                arcs.append(Arc(name, p, arrive, transit, depart))
+    return arcs

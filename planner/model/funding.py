@@ -1,0 +1,46 @@
+"""Funding: external money plus revenue pays every period's spending; cash is carried with interest.
+
+With spending :math:`C_p` (launch, manufacturing, vehicles, operations) and revenue :math:`R_p`, M$:
+
+.. math:: W_p = (1+i)^{y_{p-1}} W_{p-1} + E(t_p)\\, y_p + R_p - C_p, \\qquad W_{-1} = W^0, \\qquad W_p \\ge -\\bar D
+
+(the growth convention of :mod:`planner.discounting`). Without a ``funding:`` section spending is
+reported but not limited.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.discounting import growth_factor
+from planner.model.data import ModelData
+from planner.model.registry import Registry, add_constraint, add_expression, add_var
+
+SUBSYSTEM = "funding"
+
+
+def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    categories = sorted(reg.spending)
+    spend_idx = [(c, p) for c in categories for p in d.periods]
+    add_expression(m, reg, "spending", spend_idx, lambda mm, c, p: sum(reg.spending[c].get(p, [])),
+                   quantity="spending", unit="M$", dims=("category", "period"), table="cash")
+    add_expression(m, reg, "revenue", d.periods, lambda mm, p: sum(reg.revenue.get(p, [])),
+                   quantity="revenue", unit="M$", dims=("period",), table="cash")
+    f = d.roadmap.funding
+    if f is None:
+        return
+    external = f.external_musd_per_year.at(d.years)
+    add_expression(m, reg, "funding_in", d.periods, lambda mm, p: float(external[p]) * d.length_years[p],
+                   quantity="external_funding", unit="M$", dims=("period",), table="cash")
+    add_var(m, reg, "cash", d.periods, quantity="cash", unit="M$", dims=("period",), table="cash",
+            bounds=(-f.debt_limit_musd, None))
+
+    def cash_balance(mm, p):
+        before = growth_factor(f.interest_rate_per_year, d.length_years[p - 1]) * mm.cash[p - 1] if p > 0 \
+            else f.initial_cash_musd
+        return mm.cash[p] == before + mm.funding_in[p] + mm.revenue[p] - sum(mm.spending[c, p] for c in categories)
+
+    add_constraint(m, reg, "cash_balance", d.periods, cash_balance, subsystem=SUBSYSTEM,
+                   description="Cash carried with interest, plus funding and revenue, minus spending; "
+                               "never below the debt limit.",
+                   math=r"W_p = (1+i)^{y_{p-1}} W_{p-1} + E(t_p) y_p + R_p - C_p \ge -\bar D", limit="funding")

@@ -1,0 +1,142 @@
+"""The commodity balance of the time-expanded network: holdover, losses, consumption, demands,
+requirements and power.
+
+:math:`S_{lkp}` is what is held at location :math:`l` of commodity :math:`k` through period :math:`p`
+(after the period's flows). Holding through period :math:`p` (length :math:`d_p` days) keeps the share
+:math:`\\rho_{lkp} = (1 - \\lambda_{lk})^{d_p / 30.44}` (boil-off :math:`\\lambda` per month) and uses up
+:math:`\\kappa_{uk} d_p S_{lup}` of :math:`k` per consumer :math:`u` (consumables per crew-day). So
+
+.. math:: S_{lkp} = \\rho_{lk,p-1} S_{lk,p-1} - \\sum_u \\kappa_{uk} d_{p-1} S_{lu,p-1} + \\sum(\\text{flows in}) - \\sum(\\text{flows out})
+
+and what is held through the last period must last it:
+:math:`\\rho_{lk,P} S_{lkP} - \\sum_u \\kappa_{uk} d_P S_{luP} \\ge 0`. Only pairs :math:`(l, k)` that some
+flow touches get a stock variable (sparse).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pyomo.environ as pyo
+
+from planner.model.data import ModelData
+from planner.model.registry import Registry, add_constraint, add_var
+from planner.timeline import as_date
+
+SUBSYSTEM = "network"
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
+    """(location, commodity) pairs that need a stock: touched by a flow or named by a rule."""
+    r = d.roadmap
+    pairs = {(loc, k) for loc, k, _p in reg.balance}
+    for proc in r.processes.values():
+        pairs |= {(proc.location, c) for c in proc.capital}
+    for route in r.routes.values():
+        if route.facility:
+            pairs.add((route.from_, route.facility.commodity))
+    for loc, spec in r.locations.items():
+        for req in spec.requirements.values():
+            pairs |= {(loc, req.per), (loc, req.needs)}
+        if spec.power:
+            pairs.add((loc, spec.power.generator))
+    for dem in r.demands.values():
+        pairs.add((dem.location, dem.commodity))
+    for ms in r.milestones.values():
+        if ms.metric.stock:
+            pairs.add((ms.metric.stock.location, ms.metric.stock.commodity))
+    changed = True
+    while changed:  # a consumer held somewhere needs what it consumes held there too
+        changed = False
+        for cons in r.consumption.values():
+            if not cons.in_storage:
+                continue
+            for loc, k in list(pairs):
+                if k == cons.consumer and loc not in cons.not_at and (loc, cons.consumes) not in pairs:
+                    pairs.add((loc, cons.consumes))
+                    changed = True
+    return pairs
+
+
+def retention(d: ModelData, loc: str, k: str, p: int) -> float:
+    store = d.roadmap.locations[loc].storage.get(k)
+    loss = store.loss_fraction_per_month if store else 0.0
+    return (1.0 - loss) ** (d.length_days[p] / DAYS_PER_MONTH)
+
+
+def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[str, str, int], Any]:
+    """Stock variables and the balance; returns ``stock(l, k, p)`` (0 where no stock exists)."""
+    r = d.roadmap
+    pairs = sorted(active_pairs(d, reg))
+    idx = [(loc, k, p) for loc, k in pairs for p in d.periods]
+    add_var(m, reg, "stock", idx, quantity="stock", unit="commodity unit", dims=("location", "commodity", "period"),
+            table="stocks")
+    for loc, k in pairs:
+        store = r.locations[loc].storage.get(k)
+        if store is not None and store.capacity is not None:
+            for p in d.periods:
+                m.stock[loc, k, p].setub(store.capacity)
+    held = set(pairs)
+    consumers = {}
+    for name, cons in r.consumption.items():
+        if cons.in_storage:
+            consumers.setdefault(cons.consumes, []).append(cons)
+
+    def used(loc: str, k: str, p: int):
+        return sum(c.per_unit_per_day * d.length_days[p] * m.stock[loc, c.consumer, p]
+                   for c in consumers.get(k, []) if (loc, c.consumer) in held and loc not in c.not_at)
+
+    def balance(mm, loc, k, p):
+        before = retention(d, loc, k, p - 1) * mm.stock[loc, k, p - 1] - used(loc, k, p - 1) if p > 0 else 0
+        return mm.stock[loc, k, p] == before + sum(reg.balance.get((loc, k, p), []))
+
+    add_constraint(m, reg, "balance", idx, balance, subsystem=SUBSYSTEM,
+                   description="Held = held last period after losses and consumption, plus inflows, minus outflows.",
+                   math=r"S_{lkp} = \rho_{lk,p-1} S_{lk,p-1} - \sum_u \kappa_{uk} d_{p-1} S_{lu,p-1} + \text{in} - \text{out}")
+    last = d.periods[-1]
+    ending = [(loc, k) for loc, k in pairs
+              if any((loc, c.consumer) in held and loc not in c.not_at for c in consumers.get(k, []))]
+    add_constraint(m, reg, "last_period_supplies", ending,
+                   lambda mm, loc, k: retention(d, loc, k, last) * mm.stock[loc, k, last] - used(loc, k, last) >= 0,
+                   subsystem=SUBSYSTEM, description="What is held through the last period covers its consumption.",
+                   math=r"\rho_{lkP} S_{lkP} - \sum_u \kappa_{uk} d_P S_{luP} \ge 0")
+
+    def stock(loc: str, k: str, p: int):
+        return m.stock[loc, k, p] if (loc, k) in held else 0
+
+    return stock
+
+
+def add_rules(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock: Callable[[str, str, int], Any]) -> None:
+    """Demands, stock requirements and power at locations."""
+    r = d.roadmap
+    demand_idx = []
+    for name, dem in r.demands.items():
+        first = as_date(dem.start)
+        last = as_date(dem.until, end_of_year=True) if dem.until is not None else first
+        demand_idx += [(name, p) for p in d.timeline.periods_overlapping(first, last)]
+    add_constraint(
+        m, reg, "demand", demand_idx,
+        lambda mm, name, p: stock(r.demands[name].location, r.demands[name].commodity, p) >= r.demands[name].at_least,
+        subsystem=SUBSYSTEM, description="At least the demanded amount held during the demand's dates.",
+        math=r"S_{lkp} \ge D_{lkp}", limit="demand")
+    req_idx = [(loc, q, p) for loc, spec in r.locations.items() for q in spec.requirements for p in d.periods]
+
+    def requirement(mm, loc, q, p):
+        req = r.locations[loc].requirements[q]
+        return stock(loc, req.needs, p) >= req.ratio * stock(loc, req.per, p)
+
+    add_constraint(m, reg, "requirement", req_idx, requirement, subsystem=SUBSYSTEM,
+                   description="Stock ratios such as habitat per settler.",
+                   math=r"S_{l,needs,p} \ge r\, S_{l,per,p}", limit="habitat")
+    power_idx = [(loc, p) for loc, spec in r.locations.items() if spec.power for p in d.periods]
+
+    def power(mm, loc, p):
+        spec = r.locations[loc].power
+        demand = sum(kw * stock(loc, k, p) for k, kw in spec.demand_kw_per_unit.items())
+        return demand + sum(reg.power_use.get((loc, p), [])) <= spec.kw_per_unit * stock(loc, spec.generator, p)
+
+    add_constraint(m, reg, "power", power_idx, power, subsystem=SUBSYSTEM,
+                   description="Power drawn by processes and residents within the generators held.",
+                   math=r"\sum_q e_q A_{qp}/(24 d_p) + \sum_k \omega_k S_{lkp} \le \eta\, S_{l,gen,p}", limit="power")

@@ -1,0 +1,96 @@
+"""Objectives: each mode is a function that returns the stages to optimize in order.
+
+A stage is optimized, then held (within a tolerance) while the next is optimized; single-stage modes
+have one. Terms, with discount factors :math:`\\delta_p` (:mod:`planner.discounting`):
+
+* discounted compute-years :math:`V = \\omega \\sum_p \\delta_p K_p y_p`;
+* milestone rewards :math:`M = \\sum_{mp} w_m (1-\\delta_m)^{\\tau_p} e_{mp}`;
+* discounted cost :math:`C = \\sum_p \\delta_p \\sum_c C_{cp}` (M$), and a tie-break :math:`\\epsilon C`
+  that removes pointless activity from alternative optima.
+
+New modes register with :func:`objective`; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pyomo.environ as pyo
+
+from planner.discounting import discount_factors
+from planner.model.compute import gw_years
+from planner.model.data import ModelData
+from planner.model.launch import launched_mass_t
+from planner.model.milestones import milestone_rewards
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One objective to optimize: a name, a linear expression and a sense ('max' or 'min')."""
+
+    name: str
+    expression: Any
+    sense: str
+
+
+Builder = Callable[[pyo.ConcreteModel, ModelData, Any], list[Stage]]
+OBJECTIVES: dict[str, Builder] = {}
+REQUIRES_ALL_MILESTONES = {"min_cost"}
+
+
+def objective(mode: str) -> Callable[[Builder], Builder]:
+    def register(builder: Builder) -> Builder:
+        OBJECTIVES[mode] = builder
+        return builder
+    return register
+
+
+def discounted_cost(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    df = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
+    return sum(float(df[p]) * m.spending[c, p] for c, p in m.spending.keys())
+
+
+def discounted_compute(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    if d.roadmap.compute is None:
+        return 0
+    df = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
+    weight = d.roadmap.objective.compute_weight_per_gw_year
+    return sum(weight * float(df[p]) * term for p, term in enumerate(gw_years(m, d)))
+
+
+def _tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    return d.roadmap.objective.tie_break_per_musd * discounted_cost(m, d)
+
+
+@objective("max_value")
+def _max_value(m, d, reg) -> list[Stage]:
+    return [Stage("value", discounted_compute(m, d) + milestone_rewards(m, d) - _tie_break(m, d), "max")]
+
+
+@objective("lexicographic")
+def _lexicographic(m, d, reg) -> list[Stage]:
+    rewards = milestone_rewards(m, d)
+    if not any(ms.reward for ms in d.roadmap.milestones.values()):
+        rewards = sum(m.reached[n, d.periods[-1]] for n in d.roadmap.milestones)
+    return [Stage("milestones", rewards, "max"),
+            Stage("value", discounted_compute(m, d) - _tie_break(m, d), "max")]
+
+
+@objective("min_cost")
+def _min_cost(m, d, reg) -> list[Stage]:
+    return [Stage("cost", discounted_cost(m, d), "min")]
+
+
+@objective("min_launch_mass")
+def _min_launch_mass(m, d, reg) -> list[Stage]:
+    return [Stage("launch_mass", launched_mass_t(m, d) + _tie_break(m, d), "min")]
+
+
+@objective("max_delivered")
+def _max_delivered(m, d, reg) -> list[Stage]:
+    target = d.roadmap.objective.delivered
+    last = d.periods[-1]
+    held = sum(d.mass_t(k) * m.stock[target.location, k, last] for k in target.commodities
+               if (target.location, k, last) in m.stock)
+    return [Stage("delivered", held - _tie_break(m, d), "max")]

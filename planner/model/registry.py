@@ -1,0 +1,125 @@
+"""Metadata that travels with the model: constraint families and result quantities.
+
+Every subsystem declares its constraint families (name, description, math) and the quantities it
+reports (component, unit, index names, table). The documentation, the bottleneck report and the tidy
+result tables are all generated from these declarations, so that none of them can drift from the
+model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import pyomo.environ as pyo
+
+
+@dataclass(frozen=True)
+class Family:
+    """A constraint family: its Pyomo name, what it says and its math (LaTeX)."""
+
+    name: str
+    subsystem: str
+    description: str
+    math: str
+    limit: str = ""  # a short label when the family is a limit a strategist can relax ("launch cap")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A reported quantity: a Pyomo Var or Expression with named index positions."""
+
+    component: str
+    quantity: str
+    unit: str
+    dims: tuple[str, ...]
+    table: str
+    scale: float = 1.0
+
+
+@dataclass
+class Registry:
+    """What the subsystems declared, plus the balance terms they contribute."""
+
+    families: dict[str, Family] = field(default_factory=dict)
+    quantities: list[Quantity] = field(default_factory=list)
+    # (location, commodity, period) -> linear terms added to that balance (inflow +, outflow -)
+    balance: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # (location, commodity, period) -> arrivals by transport or launch (for 'delivered' metrics)
+    arrivals: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # category -> period -> spending terms, M$
+    spending: dict[str, dict[int, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    # period -> revenue terms, M$
+    revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # period -> power demand terms at a location, kW
+    power_use: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+
+
+def add_constraint(
+    m: pyo.ConcreteModel,
+    reg: Registry,
+    name: str,
+    index: Iterable[Any] | None,
+    rule: Callable[..., Any],
+    *,
+    subsystem: str,
+    description: str,
+    math: str,
+    limit: str = "",
+) -> None:
+    """Create ``m.<name>`` over ``index`` (a plain list of index tuples) and record its metadata."""
+    if index is None:
+        setattr(m, name, pyo.Constraint(rule=rule))
+    else:
+        items = list(index)
+        setattr(m, name, pyo.Constraint(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), rule=rule))
+    reg.families[name] = Family(name, subsystem, description, math, limit)
+
+
+def add_var(
+    m: pyo.ConcreteModel,
+    reg: Registry | None,
+    name: str,
+    index: Iterable[Any],
+    *,
+    quantity: str = "",
+    unit: str = "",
+    dims: tuple[str, ...] = (),
+    table: str = "",
+    integer: bool = False,
+    bounds: Any = None,
+) -> pyo.Var:
+    """Create ``m.<name>`` over a sparse index (nonnegative unless ``bounds``) and declare it as a result."""
+    items = list(index)
+    domain = pyo.NonNegativeIntegers if integer else (pyo.Reals if bounds is not None else pyo.NonNegativeReals)
+    var = pyo.Var(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), domain=domain, bounds=bounds)
+    setattr(m, name, var)
+    if reg is not None and quantity:
+        reg.quantities.append(Quantity(name, quantity, unit, dims, table))
+    return var
+
+
+def add_expression(
+    m: pyo.ConcreteModel,
+    reg: Registry,
+    name: str,
+    index: Iterable[Any],
+    rule: Callable[..., Any],
+    *,
+    quantity: str,
+    unit: str,
+    dims: tuple[str, ...],
+    table: str,
+) -> None:
+    """Create ``m.<name>`` as a named Expression reported in ``table``."""
+    items = list(index)
+    setattr(m, name, pyo.Expression(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), rule=rule))
+    reg.quantities.append(Quantity(name, quantity, unit, dims, table))
+
+
+def _dimen(items: list[Any]) -> int:
+    if not items:
+        return 1
+    first = items[0]
+    return len(first) if isinstance(first, tuple) else 1

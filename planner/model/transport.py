@@ -1,0 +1,240 @@
+"""In-space transport: vehicle trips on routes, propellant by the rocket equation, vehicle fleets,
+and facility routes (mass drivers).
+
+For vehicle :math:`v` flying route :math:`r` departing in period :math:`p` (arc :math:`a`):
+
+* :math:`n_a` trips; cargo :math:`x_{ak}` of commodity :math:`k` (mass :math:`\\mu_k` per unit);
+  propellant loaded :math:`\\ell_{aj}` of each propellant component :math:`j`.
+* Mass before the burn :math:`M_a = m_d n_a + \\sum_k \\mu_k x_{ak} + \\sum_j \\ell_{aj}`; with
+  :math:`f = e^{\\Delta v/v_e} - 1` the rocket equation gives the propellant burned
+  :math:`b_a = \\frac{f}{1+f} M_a`, i.e. :math:`b_a = f (M_a - b_a)`: the burn pushes the dry mass,
+  the payload and the propellant carried onward.
+* Component :math:`j` burns the share :math:`s_j` of :math:`b_a` (mixture ratio) and the rest arrives:
+  :math:`\\ell_{aj} - s_j b_a \\ge 0`.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.model.data import ModelData, burn_factor, propellant_shares
+from planner.model.registry import Registry, add_constraint, add_expression, add_var
+from planner.schema.network import Vehicle
+
+SUBSYSTEM = "transport"
+
+
+def vehicle_arcs(d: ModelData) -> list[tuple[str, str, int]]:
+    """(vehicle, route, departure period) for every arc a vehicle may fly with an empty payload."""
+    r = d.roadmap
+    out = []
+    for v, veh in r.vehicles.items():
+        for arc in d.arcs:
+            route = r.routes[arc.route]
+            if route.facility is not None or (veh.routes != "all" and arc.route not in veh.routes):
+                continue
+            f = burn_factor(route.dv_km_s, veh.isp_s)
+            if _reachable(veh, f):
+                out.append((v, arc.route, arc.depart))
+    return out
+
+
+def _reachable(veh: Vehicle, f: float) -> bool:
+    """The empty vehicle with a full tank burns :math:`f/(1+f)(m_d + m_p)`, which must fit in the tank."""
+    return f / (1 + f) * (veh.dry_mass_t + veh.propellant_capacity_t) <= veh.propellant_capacity_t + 1e-12
+
+
+def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    """Trips, cargo, propellant and fleet variables, their balance terms and their limits."""
+    r = d.roadmap
+    arc_of = {(a.route, a.depart): a for a in d.arcs}
+    arcs = vehicle_arcs(d)
+    m.vehicle_arcs = arcs
+    cargo_idx = [(v, rt, p, k) for v, rt, p in arcs for k in d.carried(r.vehicles[v].carries)]
+    prop_idx = [(v, rt, p, j) for v, rt, p in arcs for j in propellant_shares(r.vehicles[v])]
+    integer_vehicles = {v for v, veh in r.vehicles.items() if d.integer(veh.integer)}
+
+    add_var(m, reg, "trips", arcs, quantity="trips", unit="trips", dims=("vehicle", "route", "period"),
+            table="transport")
+    for v, rt, p in arcs:
+        if v in integer_vehicles:
+            m.trips[v, rt, p].domain = pyo.NonNegativeIntegers
+    add_var(m, reg, "cargo", cargo_idx, quantity="cargo", unit="commodity unit",
+            dims=("vehicle", "route", "period", "commodity"), table="transport")
+    add_var(m, reg, "loaded", prop_idx, quantity="propellant_loaded", unit="t",
+            dims=("vehicle", "route", "period", "commodity"), table="transport")
+
+    def mass_before_burn(v: str, rt: str, p: int):
+        veh = r.vehicles[v]
+        return (veh.dry_mass_t * m.trips[v, rt, p]
+                + sum(d.mass_t(k) * m.cargo[v, rt, p, k] for k in d.carried(veh.carries))
+                + sum(m.loaded[v, rt, p, j] for j in propellant_shares(veh)))
+
+    def burned(mm, v, rt, p):
+        f = burn_factor(r.routes[rt].dv_km_s, r.vehicles[v].isp_s)
+        return f / (1.0 + f) * mass_before_burn(v, rt, p)
+
+    add_expression(m, reg, "burned", arcs, burned, quantity="propellant_burned", unit="t",
+                   dims=("vehicle", "route", "period"), table="transport")
+
+    add_constraint(
+        m, reg, "payload_capacity", arcs,
+        lambda mm, v, rt, p: sum(d.mass_t(k) * mm.cargo[v, rt, p, k] for k in d.carried(r.vehicles[v].carries))
+        <= r.vehicles[v].payload_t * mm.trips[v, rt, p],
+        subsystem=SUBSYSTEM, description="Cargo mass per trip within the vehicle's payload capacity.",
+        math=r"\sum_k \mu_k x_{ak} \le P_v n_a", limit="vehicle payload")
+    add_constraint(
+        m, reg, "tank_capacity", arcs,
+        lambda mm, v, rt, p: sum(mm.loaded[v, rt, p, j] for j in propellant_shares(r.vehicles[v]))
+        <= r.vehicles[v].propellant_capacity_t * mm.trips[v, rt, p],
+        subsystem=SUBSYSTEM, description="Propellant loaded within the tank capacity.",
+        math=r"\sum_j \ell_{aj} \le T_v n_a", limit="tank capacity")
+    add_constraint(
+        m, reg, "propellant_sufficient", prop_idx,
+        lambda mm, v, rt, p, j: mm.loaded[v, rt, p, j] >= propellant_shares(r.vehicles[v])[j] * mm.burned[v, rt, p],
+        subsystem=SUBSYSTEM, description="Each propellant component loaded covers its share of the burn "
+                                         "(rocket equation).",
+        math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
+
+    for v, rt, p in arcs:
+        veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
+        for k in d.carried(veh.carries):
+            reg.balance[(route.from_, k, p)].append(-m.cargo[v, rt, p, k])
+            reg.balance[(route.to, k, arc.arrive)].append(m.cargo[v, rt, p, k])
+            reg.arrivals[(route.to, k, arc.arrive)].append(m.cargo[v, rt, p, k])
+        for j, share in propellant_shares(veh).items():
+            reg.balance[(route.from_, j, p)].append(-m.loaded[v, rt, p, j])
+            reg.balance[(route.to, j, arc.arrive)].append(m.loaded[v, rt, p, j] - share * m.burned[v, rt, p])
+        if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
+            spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
+            reg.balance[(route.from_, veh.maintenance_commodity, p)].append(-spares * m.trips[v, rt, p])
+    _add_route_consumption(m, d, reg, arc_of)
+    _add_fleet(m, d, reg, arc_of, integer_vehicles)
+    _add_facility_routes(m, d, reg)
+
+
+def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of) -> None:
+    """Consumables used in transit: :math:`c_{ak} \\ge \\rho\\, t_r\\, x_{au}`, and what arrives is less."""
+    r = d.roadmap
+    rules = [(name, c) for name, c in r.consumption.items() if c.on_routes]
+    idx = []
+    for v, rt, p in m.vehicle_arcs:
+        carried = set(d.carried(r.vehicles[v].carries))
+        for name, c in rules:
+            if c.consumer in carried:
+                idx.append((v, rt, p, name))
+    for v, rt, p, name in idx:
+        c = r.consumption[name]
+        arc = arc_of[(rt, p)]
+        if c.consumes not in set(d.carried(r.vehicles[v].carries)):
+            continue
+        used = c.per_unit_per_day * arc.transit_days * m.cargo[v, rt, p, c.consumer]
+        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(-used)
+    add_constraint(
+        m, reg, "transit_consumables", idx,
+        lambda mm, v, rt, p, name: (
+            mm.cargo[v, rt, p, r.consumption[name].consumes]
+            >= r.consumption[name].per_unit_per_day * arc_of[(rt, p)].transit_days
+            * mm.cargo[v, rt, p, r.consumption[name].consumer])
+        if r.consumption[name].consumes in set(d.carried(r.vehicles[v].carries))
+        else mm.cargo[v, rt, p, r.consumption[name].consumer] == 0,
+        subsystem=SUBSYSTEM, description="Consumables carried cover the consumers' needs over the transit.",
+        math=r"x_{a c} \ge \rho_{uc}\, t_r\, x_{a u}")
+
+
+def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str]) -> None:
+    """Vehicle units as a commodity: built, parked, flown; trips limited by time and life."""
+    r = d.roadmap
+    built_idx = [(v, p) for v, veh in r.vehicles.items() if veh.enters_at for p in d.periods]
+    add_var(m, reg, "built", built_idx, quantity="vehicles_built", unit="vehicles", dims=("vehicle", "period"),
+            table="fleet")
+    for v, p in built_idx:
+        if v in integer_vehicles:
+            m.built[v, p].domain = pyo.NonNegativeIntegers
+    places = {(v, loc) for v, veh in r.vehicles.items() for loc in veh.initial_units}
+    places |= {(v, veh.enters_at) for v, veh in r.vehicles.items() if veh.enters_at}
+    for v, rt, _p in m.vehicle_arcs:
+        if r.vehicles[v].reusable:
+            places |= {(v, r.routes[rt].from_), (v, r.routes[rt].to)}
+        else:
+            places.add((v, r.routes[rt].from_))
+    parked_idx = sorted((v, loc, p) for v, loc in places for p in d.periods)
+    add_var(m, reg, "parked", parked_idx, quantity="vehicles_parked", unit="vehicles",
+            dims=("vehicle", "location", "period"), table="fleet")
+    moves: dict[tuple[str, str, int], list] = {key: [] for key in parked_idx}
+    for v, rt, p in m.vehicle_arcs:
+        route, arc = r.routes[rt], arc_of[(rt, p)]
+        moves[(v, route.from_, p)].append(-m.trips[v, rt, p])
+        if r.vehicles[v].reusable:
+            moves[(v, route.to, arc.arrive)].append(m.trips[v, rt, p])
+
+    def fleet_balance(mm, v, loc, p):
+        veh = r.vehicles[v]
+        before = mm.parked[v, loc, p - 1] if p > 0 else veh.initial_units.get(loc, 0)
+        new = mm.built[v, p] if veh.enters_at == loc else 0
+        return mm.parked[v, loc, p] == before + new + sum(moves[(v, loc, p)])
+
+    add_constraint(m, reg, "fleet_balance", parked_idx, fleet_balance, subsystem=SUBSYSTEM,
+                   description="Vehicle units parked at a location: last period's, plus built and arriving, "
+                               "minus departing.",
+                   math=r"u_{vlp} = u_{vl,p-1} + B_{vp}[l = e_v] + \sum_{a \to l} n_a - \sum_{a \leftarrow l} n_a")
+
+    def fleet_size(v: str, p: int):
+        veh = r.vehicles[v]
+        initial = sum(veh.initial_units.values())
+        return initial + (sum(m.built[v, q] for q in range(p + 1)) if veh.enters_at else 0)
+
+    routes_of: dict[tuple[str, int], list[str]] = {}
+    for v, rt, p in m.vehicle_arcs:
+        routes_of.setdefault((v, p), []).append(rt)
+    add_constraint(
+        m, reg, "vehicle_time", sorted(routes_of),
+        lambda mm, v, p: sum((arc_of[(rt, p)].transit_days + r.vehicles[v].turnaround_days) * mm.trips[v, rt, p]
+                             for rt in routes_of[(v, p)])
+        <= d.length_days[p] * fleet_size(v, p),
+        subsystem=SUBSYSTEM, description="Trip-days flown in a period within the fleet's days.",
+        math=r"\sum_r (t_r + t^{turn}_v) n_{vrp} \le d_p \,(U^0_v + \sum_{q \le p} B_{vq})", limit="fleet time")
+    copies = [v for v, veh in r.vehicles.items() if veh.enters_at and veh.copies is not None]
+    add_constraint(m, reg, "vehicle_copies", copies,
+                   lambda mm, v: sum(mm.built[v, p] for p in d.periods) <= r.vehicles[v].copies,
+                   subsystem=SUBSYSTEM, description="Units built within the number of copies.",
+                   math=r"\sum_p B_{vp} \le C_v", limit="vehicle copies")
+    lives = [v for v, veh in r.vehicles.items() if veh.max_flights_per_unit is not None]
+    add_constraint(
+        m, reg, "vehicle_life", lives,
+        lambda mm, v: sum(mm.trips[v, rt, p] for (vv, p), rts in routes_of.items() if vv == v for rt in rts)
+        <= r.vehicles[v].max_flights_per_unit * fleet_size(v, d.periods[-1]),
+        subsystem=SUBSYSTEM, description="Trips within the units' flight life.",
+        math=r"\sum_a n_a \le L_v (U^0_v + \sum_p B_{vp})", limit="vehicle life")
+    for v, p in built_idx:
+        cost = float(r.vehicles[v].build_cost_musd.at(d.years[p])[0])
+        if cost:
+            reg.spending["vehicles"][p].append(cost * m.built[v, p])
+
+
+def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
+    """Mass-driver routes: :math:`\\sum_k \\mu_k z_{rpk} \\le \\theta_r\\, S_{o(r),F,p}\\, y_p`, no propellant."""
+    r = d.roadmap
+    idx = [(a.route, a.depart, k) for a in d.arcs if r.routes[a.route].facility
+           for k in r.routes[a.route].facility.carries]
+    add_var(m, reg, "launched_by_facility", idx, quantity="facility_launch", unit="commodity unit",
+            dims=("route", "period", "commodity"), table="transport")
+    arrive = {(a.route, a.depart): a.arrive for a in d.arcs}
+    for rt, p, k in idx:
+        route = r.routes[rt]
+        reg.balance[(route.from_, k, p)].append(-m.launched_by_facility[rt, p, k])
+        reg.balance[(route.to, k, arrive[(rt, p)])].append(m.launched_by_facility[rt, p, k])
+        reg.arrivals[(route.to, k, arrive[(rt, p)])].append(m.launched_by_facility[rt, p, k])
+    m.facility_arcs = sorted({(rt, p) for rt, p, _k in idx})
+
+
+def add_limits(m, d: ModelData, reg: Registry, stock) -> None:
+    """Facility route throughput, which needs the facility stock held at the origin."""
+    r = d.roadmap
+    add_constraint(
+        m, reg, "facility_throughput", m.facility_arcs,
+        lambda mm, rt, p: sum(d.mass_t(k) * mm.launched_by_facility[rt, p, k] for k in r.routes[rt].facility.carries)
+        <= r.routes[rt].facility.throughput_t_per_year_per_unit * d.length_years[p]
+        * stock(r.routes[rt].from_, r.routes[rt].facility.commodity, p),
+        subsystem=SUBSYSTEM, description="Mass launched by a facility within its throughput.",
+        math=r"\sum_k \mu_k z_{rpk} \le \theta_r S_{o(r)Fp} y_p", limit="mass driver capacity")

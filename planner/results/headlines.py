@@ -1,0 +1,40 @@
+"""Headline figures of a plan, read from its tidy tables: what a strategist asks first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def _series(plan: pd.DataFrame, quantity: str, **match: str) -> pd.Series:
+    rows = plan[plan["quantity"] == quantity]
+    for column, value in match.items():
+        rows = rows[rows[column] == value]
+    return rows.groupby("period", sort=False)["value"].sum()
+
+
+def headlines(tables: dict[str, pd.DataFrame], periods: list[str], source_locations: set[str],
+              counted: dict[str, str]) -> dict[str, Any]:
+    """Compute by decade, flights per year, residents held away from the sources, cash low point."""
+    plan = tables["plan"]
+    out: dict[str, Any] = {}
+    compute = _series(plan, "compute_in_service")
+    if len(compute):
+        decades = [p for p in periods if p[:4].isdigit() and int(p[:4]) % 10 == 0 and p[4:] in ("", "Q1", "-01")]
+        out["compute_gw_by_decade"] = {p[:4]: round(float(compute.get(p, 0.0)), 3) for p in decades}
+        out["compute_gw_at_end"] = round(float(compute.get(periods[-1], 0.0)), 3)
+    flights = _series(plan, "flights")
+    if len(flights):
+        out["flights_total"] = round(float(flights.sum()), 2)
+        out["flights_peak_per_period"] = round(float(flights.max()), 2)
+        out["flights_peak_period"] = str(flights.idxmax())
+    stock = plan[(plan["quantity"] == "stock") & plan["commodity"].isin(list(counted))
+                 & ~plan["location"].isin(list(source_locations)) & (plan["period"] == periods[-1])]
+    out["held_at_end"] = {f"{r.commodity}@{r.location}": round(float(r.value), 3) for r in stock.itertuples()}
+    cash = _series(plan, "cash")
+    if len(cash):
+        full = cash.reindex(periods, fill_value=0.0)
+        out["cash_low_musd"] = round(float(full.min()), 3)
+        out["cash_low_period"] = str(full.idxmin())
+    return out

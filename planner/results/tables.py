@@ -1,0 +1,78 @@
+"""The plan as tidy long tables, built from the quantities the model modules declared.
+
+One row per nonzero value: ``table, quantity, period, year, location, commodity, vehicle, route,
+process, category, milestone, value, unit``. Every report, chart and comparison reads these tables,
+never the Pyomo model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+if TYPE_CHECKING:
+    from planner.io.load import LoadedRoadmap
+    from planner.model import BuiltModel
+
+COLUMNS = ["table", "quantity", "period", "year", "location", "commodity", "vehicle", "route", "process",
+           "category", "milestone", "value", "unit"]
+DIM_TO_COLUMN = {"launch_vehicle": "vehicle", "source": None}
+ZERO = 1e-9
+REACHED_TOLERANCE = 1e-6
+
+
+def plan_tables(built: BuiltModel, loaded: LoadedRoadmap) -> dict[str, pd.DataFrame]:
+    """``plan`` (every row), one frame per table name, and ``milestones``."""
+    m, d = built.model, built.data
+    labels, years = d.timeline.labels, d.timeline.start_years
+    units = {k: c.unit for k, c in d.roadmap.commodities.items()}
+    records: list[dict[str, Any]] = []
+    for q in built.registry.quantities:
+        component = getattr(m, q.component)
+        is_var = isinstance(component, pyo.Var)
+        for index, data in component.items():
+            value = data.value if is_var else pyo.value(data, exception=False)
+            if value is None or abs(value) <= ZERO:
+                continue
+            key = index if isinstance(index, tuple) else (index,)
+            row: dict[str, Any] = {"table": q.table, "quantity": q.quantity, "value": float(value) * q.scale,
+                                   "unit": q.unit}
+            for dim, part in zip(q.dims, key):
+                if dim == "period":
+                    row["period"], row["year"] = labels[part], round(float(years[part]), 4)
+                else:
+                    column = DIM_TO_COLUMN.get(dim, dim)
+                    if column:
+                        row[column] = part
+            if row["unit"] == "commodity unit":
+                row["unit"] = units.get(row.get("commodity", ""), "t")
+            records.append(row)
+    plan = pd.DataFrame.from_records(records, columns=COLUMNS)
+    tables = {"plan": plan}
+    for name, frame in plan.groupby("table", sort=True):
+        tables[name] = frame.dropna(axis=1, how="all").reset_index(drop=True)
+    tables["milestones"] = milestone_table(plan, loaded)
+    return tables
+
+
+def milestone_table(plan: pd.DataFrame, loaded: LoadedRoadmap) -> pd.DataFrame:
+    """Each milestone with the first period its metric meets the threshold ('not reached' otherwise)."""
+    rows = []
+    metric = plan[plan["quantity"] == "milestone_metric"]
+    for name, ms in loaded.roadmap.milestones.items():
+        series = metric[metric["milestone"] == name]
+        hit = series[series["value"] >= ms.threshold * (1 - REACHED_TOLERANCE)]
+        first = hit.sort_values("year").iloc[0] if len(hit) else None
+        rows.append({
+            "milestone": name,
+            "description": ms.description,
+            "threshold": ms.threshold,
+            "deadline": str(ms.deadline) if ms.deadline is not None else "",
+            "reached_period": first["period"] if first is not None else "not reached",
+            "reached_year": float(first["year"]) if first is not None else None,
+            "metric_at_end": float(series.sort_values("year")["value"].iloc[-1]) if len(series) else 0.0,
+        })
+    return pd.DataFrame(rows, columns=["milestone", "description", "threshold", "deadline", "reached_period",
+                                       "reached_year", "metric_at_end"])

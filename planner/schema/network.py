@@ -1,0 +1,231 @@
+"""Schema of the network core: time, locations, commodities, routes, in-space vehicles, Earth launch.
+
+Every field carries its unit in its name and a description; ``docs/roadmap-reference.md`` is rendered
+from these descriptions (``python -m planner.schema.reference``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from planner.schema.time_table import TimeTable
+
+
+class Strict(BaseModel):
+    """A roadmap mapping: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TimeSpec(Strict):
+    """The planning horizon, cut into periods."""
+
+    start: int | date | None = Field(None, description="First year (or date) of the horizon.")
+    end: int | date = Field(description="Last year of the horizon (inclusive), or the end date of the last "
+                                        "period when `dates` is given.")
+    step: Literal["year", "quarter", "month"] = Field("year", description="Period length when `dates` is absent.")
+    dates: list[date] | None = Field(None, description="Explicit period start dates (non-uniform periods); "
+                                                       "each period runs to the next date, the last to `end`.")
+
+    @model_validator(mode="after")
+    def _start_or_dates(self) -> TimeSpec:
+        if self.dates is None and self.start is None:
+            raise ValueError("give either 'start' (with 'end' and 'step') or 'dates' (with 'end')")
+        if self.dates is not None and self.start is not None:
+            raise ValueError("give 'start' or 'dates', not both")
+        return self
+
+
+class Storage(Strict):
+    """Holding a commodity at a location between periods."""
+
+    capacity: float | None = Field(None, ge=0, description="Most that can be held, in the commodity's unit "
+                                                            "(t or units); unlimited when absent.")
+    loss_fraction_per_month: float = Field(0.0, ge=0, lt=1, description="Share lost per 30.44 days held "
+                                                                         "(boil-off, decay).")
+
+
+class Requirement(Strict):
+    """Holding `per` at a location needs `ratio` of `needs` held there too (habitat per settler)."""
+
+    per: str = Field(description="Commodity whose stock creates the need (e.g. crew).")
+    needs: str = Field(description="Commodity that must be held (e.g. habitat).")
+    ratio: float = Field(gt=0, description="Units of `needs` per unit of `per`.")
+
+
+class Power(Strict):
+    """Electric power at a location, from a generator commodity held there."""
+
+    generator: str = Field(description="Commodity whose stock generates power (e.g. solar_plant).")
+    kw_per_unit: float = Field(gt=0, description="kW per t (or unit) of generator held.")
+    demand_kw_per_unit: dict[str, float] = Field(default_factory=dict,
+                                                  description="kW needed per unit of each commodity held "
+                                                              "(e.g. crew: 10).")
+
+
+class Location(Strict):
+    """A node of the network."""
+
+    description: str = ""
+    storage: dict[str, Storage] = Field(default_factory=dict, description="Per commodity: capacity and losses; "
+                                        "commodities not listed are stored without limit or loss.")
+    requirements: dict[str, Requirement] = Field(default_factory=dict,
+                                                 description="Named stock ratios that must hold every period.")
+    power: Power | None = Field(None, description="Power balance at this location.")
+
+
+class Source(Strict):
+    """Where a commodity enters the network, at what cost and how fast."""
+
+    location: str = Field(description="Location where the commodity appears.")
+    cost_usd_per_kg: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Cost per kg made (time table).")
+    cost_musd_per_unit: TimeTable = Field(TimeTable(points={0.0: 0.0}),
+                                          description="Cost per unit made, for counted commodities (M$).")
+    max_per_year: TimeTable | None = Field(None, description="Most made per year, in the commodity's unit.")
+    max_total: float | None = Field(None, ge=0, description="Most made over the whole horizon.")
+
+
+class Commodity(Strict):
+    """Something that flows: mass in tonnes, or counted units with a mass per unit."""
+
+    description: str = ""
+    unit: str = Field("t", description="'t' for mass; any other word (person, satellite) makes it counted.")
+    unit_mass_t: float = Field(1.0, gt=0, description="Mass of one unit in t (counted commodities).")
+    sources: list[Source] = Field(default_factory=list, description="Where it enters the network.")
+
+
+class Consumption(Strict):
+    """One commodity used up by another while it is held or travels (consumables per crew-day)."""
+
+    consumer: str = Field(description="Commodity that consumes (e.g. crew).")
+    consumes: str = Field(description="Commodity consumed (e.g. consumables).")
+    per_unit_per_day: float = Field(gt=0, description="Consumed, in its unit, per consumer unit per day.")
+    on_routes: bool = Field(True, description="Applies during transit (for the route's transit days).")
+    in_storage: bool = Field(True, description="Applies while held at a location.")
+    not_at: list[str] = Field(default_factory=list, description="Locations where it does not apply (home).")
+
+
+class Window(Strict):
+    """One dated opening of a route."""
+
+    open: date
+    close: date
+    transit_days: float | None = Field(None, ge=0, description="Transit for departures in this window; "
+                                                                "the route's own when absent.")
+
+
+class WindowTable(Strict):
+    """Windows from a shipped table, repeated every synodic period beyond its last row."""
+
+    table: Literal["mars"] = Field(description="'mars': Earth-to-Mars departure windows (mars_windows.csv).")
+    shift_days: float = Field(0.0, description="Days added to every window (e.g. Mars-to-Earth returns).")
+    use_table_transit: bool = Field(True, description="Use each window's time of flight as the transit.")
+
+
+class RouteFacility(Strict):
+    """A route served by a facility instead of a vehicle (a mass driver): no propellant burned."""
+
+    commodity: str = Field(description="Facility commodity held at the route's origin.")
+    throughput_t_per_year_per_unit: float = Field(gt=0, description="t per year launched per unit of facility.")
+    carries: list[str] = Field(description="Commodities it may launch.")
+
+
+class Route(Strict):
+    """A directed arc between two locations."""
+
+    from_: str = Field(alias="from", description="Origin location.")
+    to: str = Field(description="Destination location.")
+    dv_km_s: float = Field(0.0, ge=0, le=30, description="Impulsive delta-v of the transfer, km/s.")
+    transit_days: float = Field(0.0, ge=0, description="Time of flight, days.")
+    windows: WindowTable | list[Window] | None = Field(None, description="When departures are allowed; always "
+                                                                          "when absent.")
+    facility: RouteFacility | None = Field(None, description="Serve the route with a facility (mass driver).")
+
+
+class Bipropellant(Strict):
+    """Oxidizer and fuel burned in a fixed mixture ratio."""
+
+    oxidizer: str
+    fuel: str
+    mixture_ratio: float = Field(gt=0, description="Oxidizer mass per fuel mass.")
+
+
+class Vehicle(Strict):
+    """An in-space vehicle design that carries payload on routes and burns propellant."""
+
+    payload_t: float = Field(ge=0, description="Payload capacity per trip, t.")
+    propellant_capacity_t: float = Field(ge=0, description="Propellant tank capacity, t.")
+    dry_mass_t: float = Field(gt=0, description="Dry (empty) mass, t.")
+    isp_s: float = Field(gt=0, le=10_000, description="Specific impulse, s.")
+    propellant: str | Bipropellant = Field("propellant", description="Propellant commodity, or an "
+                                                                     "oxidizer/fuel pair.")
+    maintenance_fraction_per_flight: float = Field(0.0, ge=0, le=1,
+                                                   description="Spares used per trip as a share of dry mass.")
+    maintenance_commodity: str | None = Field(None, description="Commodity the spares are drawn from.")
+    routes: list[str] | Literal["all"] = Field("all", description="Routes it may fly.")
+    carries: list[str] | Literal["all"] = Field("all", description="Commodities it may carry.")
+    enters_at: str | None = Field(None, description="Location where new units appear; none are built when "
+                                                    "absent.")
+    copies: int | None = Field(None, ge=0, description="Most units built over the horizon.")
+    build_cost_musd: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Cost per unit built, M$.")
+    initial_units: dict[str, int] = Field(default_factory=dict, description="Units at each location at the start.")
+    launched_by: str | None = Field(None, description="Launch vehicle class that puts new units in orbit.")
+    launch_flights_per_unit: float = Field(0.0, ge=0, description="Launch flights taken by each new unit.")
+    launch_mass_t: float | None = Field(None, ge=0, description="Launch payload taken by each new unit "
+                                                                "(default: dry mass when launched_by is set).")
+    reusable: bool = Field(True, description="False: a unit is used up by its trip.")
+    turnaround_days: float = Field(0.0, ge=0, description="Days between trips besides transit.")
+    max_flights_per_unit: float | None = Field(None, gt=0, description="Trips a unit can fly in its life.")
+    integer: bool = Field(False, description="Count trips and units in whole numbers.")
+
+
+class Learning(Strict):
+    """Cost per flight falling with cumulative flights (Wright's law)."""
+
+    first_flight_cost_musd: float = Field(gt=0, description="Cost of the first flight ever, M$.")
+    learning_rate: float = Field(gt=0, lt=1, description="Cost reduction per doubling of cumulative flights.")
+    floor_musd: float = Field(0.0, ge=0, description="Cost per flight never falls below this, M$.")
+    prior_flights: float = Field(1.0, ge=1, description="Flights flown before the horizon starts.")
+    iterations: int = Field(6, ge=1, le=50, description="Re-solves to reach the fixed point.")
+
+
+class Growth(Strict):
+    """Launch cadence ramp: flights per year may grow at most by a rate from a seed."""
+
+    rate_per_year: float = Field(ge=0, le=100, description="Largest growth of the flight rate per year.")
+    seed_flights_per_year: float = Field(ge=0, description="Flights per year allowed on top of growth.")
+    initial_flights_per_year: float | None = Field(None, ge=0, description="Flight rate before the horizon "
+                                                                            "(default: the seed).")
+
+
+class Fleet(Strict):
+    """A fleet that limits cadence: size times flights per vehicle per year."""
+
+    size: TimeTable = Field(description="Vehicles in the fleet (time table).")
+    flights_per_vehicle_per_year: float = Field(gt=0, description="Turnaround limit per vehicle.")
+
+
+class LaunchVehicle(Strict):
+    """An Earth launch vehicle class: flights that put payload into orbit."""
+
+    from_: str = Field("earth_surface", alias="from", description="Launch site location.")
+    to: str = Field("leo", description="Location the payload is delivered to.")
+    payload_t: TimeTable = Field(description="Payload per flight, t (time table).")
+    cost_per_flight_musd: TimeTable | None = Field(None, description="Cost per flight, M$ (time table).")
+    price_usd_per_kg: TimeTable | None = Field(None, description="Launch price per kg of payload capacity.")
+    learning: Learning | None = Field(None, description="Cost per flight from a learning curve.")
+    max_flights_per_year: TimeTable | None = Field(None, description="Cap on flights per year (time table).")
+    growth: Growth | None = Field(None, description="Cadence ramp limit.")
+    fleet: Fleet | None = Field(None, description="Fleet size limit.")
+    carries: list[str] | Literal["all"] = Field("all", description="Commodities it may launch.")
+    integer: bool = Field(False, description="Count flights in whole numbers.")
+
+    @model_validator(mode="after")
+    def _one_cost(self) -> LaunchVehicle:
+        given = [k for k in ("cost_per_flight_musd", "price_usd_per_kg", "learning") if getattr(self, k)]
+        if len(given) > 1:
+            raise ValueError(f"give one of cost_per_flight_musd, price_usd_per_kg, learning (got {given})")
+        return self

@@ -1,0 +1,107 @@
+"""Values that vary over time: a year-to-value table with a stated interpolation.
+
+Written in a roadmap as a number (constant), or as a mapping of years to numbers with an optional
+``interpolation`` (``step``, the default, or ``linear``)::
+
+    cost_per_flight_musd: {2026: 90, 2035: 10, interpolation: linear}
+
+Evaluated at decimal year :math:`t` with points :math:`(t_i, v_i)` sorted by year:
+
+* before the first point the first value holds, after the last point the last value holds;
+* ``step``: :math:`v(t) = v_i` for :math:`t_i \\le t < t_{i+1}`;
+* ``linear``: :math:`v(t) = v_i + (v_{i+1} - v_i)(t - t_i)/(t_{i+1} - t_i)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+def decimal_year(when: int | float | date) -> float:
+    """A year number or a date as a decimal year (2030-07-02 is about 2030.5)."""
+    if isinstance(when, date):
+        start = date(when.year, 1, 1)
+        length = (date(when.year + 1, 1, 1) - start).days
+        return when.year + (when - start).days / length
+    return float(when)
+
+
+class TimeTable(BaseModel):
+    """A year-to-value table. See the module docstring for the interpolation rules."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    points: dict[float, float]
+    interpolation: Literal["step", "linear"] = "step"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_roadmap(cls, raw: Any) -> Any:
+        if isinstance(raw, bool):
+            raise ValueError("expected a number or a year-to-value table, got a boolean")
+        if isinstance(raw, (int, float)):
+            return {"points": {0.0: float(raw)}}
+        if isinstance(raw, dict) and "points" not in raw:
+            interpolation = raw.get("interpolation", "step")
+            points: dict[float, Any] = {}
+            for key, value in raw.items():
+                if key == "interpolation":
+                    continue
+                if isinstance(key, bool) or not isinstance(key, (int, float, date)):
+                    raise ValueError(f"table key '{key}' is not a year")
+                points[decimal_year(key)] = value
+            if not points:
+                raise ValueError("a time table needs at least one year")
+            return {"points": points, "interpolation": interpolation}
+        return raw
+
+    @model_validator(mode="after")
+    def _sorted(self) -> TimeTable:
+        years = list(self.points)
+        if years != sorted(years):
+            raise ValueError("table years must be in increasing order")
+        return self
+
+    @property
+    def is_constant(self) -> bool:
+        return len(set(self.points.values())) == 1
+
+    def first_year(self) -> float | None:
+        """The first year written in the table (None for a constant)."""
+        years = [y for y in self.points if y != 0.0]
+        return min(years) if years else None
+
+    def last_year(self) -> float | None:
+        years = [y for y in self.points if y != 0.0]
+        return max(years) if years else None
+
+    def at(self, years: np.ndarray | float) -> np.ndarray:
+        """The table's value at each decimal year in ``years``."""
+        t = np.atleast_1d(np.asarray(years, dtype=float))
+        xs = np.fromiter(self.points.keys(), dtype=float)
+        vs = np.fromiter(self.points.values(), dtype=float)
+        if self.interpolation == "linear":
+            return np.interp(t, xs, vs)
+        idx = np.searchsorted(xs, t, side="right") - 1
+        return vs[np.clip(idx, 0, len(vs) - 1)]
+
+    def scaled(self, factor: float) -> TimeTable:
+        """The same table with every value multiplied by ``factor``."""
+        return TimeTable(points={k: v * factor for k, v in self.points.items()},
+                         interpolation=self.interpolation)
+
+    def to_yaml(self) -> Any:
+        """The table as written in a roadmap (a number when constant)."""
+        if len(self.points) == 1:
+            return next(iter(self.points.values()))
+        out: dict[Any, Any] = {_year_key(k): v for k, v in self.points.items()}
+        out["interpolation"] = self.interpolation
+        return out
+
+
+def _year_key(year: float) -> int | float:
+    return int(year) if float(year).is_integer() else year

@@ -1,0 +1,197 @@
+"""Hand the Pyomo model to HiGHS in bulk and read the answer back.
+
+Pyomo's standard-form compiler turns the model into one sparse matrix (rows in mixed form: each row
+keeps its sense), which goes to ``Highs.passModel`` in a single call; no Python loop per row talks to
+the solver. After the solve the primal values go back onto the Pyomo variables in one pass, the plan
+is checked against every row and bound of the matrix, and the row duals are kept (for a MIP, from the
+LP with its integer decisions fixed at their optimal values).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+FEASIBILITY_TOLERANCE = 1e-5
+
+
+@dataclass
+class Compiled:
+    """The model as matrices, with the Pyomo rows and columns they stand for."""
+
+    cost: np.ndarray
+    offset: float
+    matrix: Any  # scipy.sparse csc
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    rows: list[Any]
+    columns: list[Any]
+    maximize: bool
+
+    @property
+    def is_mip(self) -> bool:
+        return bool(self.integer.any())
+
+
+@dataclass
+class HighsAnswer:
+    """What HiGHS said about one compiled model."""
+
+    status: str  # optimal | feasible | infeasible | unbounded | infeasible_or_unbounded | no_plan
+    message: str
+    objective: float | None = None
+    mip_gap: float | None = None
+    x: np.ndarray | None = None
+    row_duals: np.ndarray | None = None
+    max_violation: float = 0.0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def compile_model(m: pyo.ConcreteModel) -> Compiled:
+    """The active objective and constraints of ``m`` as matrices (raises on constant infeasible rows)."""
+    try:
+        info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    except InfeasibleConstraintException as exc:
+        raise ValueError(str(exc)) from None
+    rows = [entry.constraint for entry in info.rows]
+    kinds = np.array([entry.bound_type for entry in info.rows], dtype=int)
+    rhs = np.asarray(info.rhs, dtype=float)
+    lower = np.where(kinds <= 0, rhs, -np.inf)
+    upper = np.where(kinds >= 0, rhs, np.inf)
+    cols = info.columns
+    col_lower = np.array([-np.inf if v.lb is None else v.lb for v in cols], dtype=float)
+    col_upper = np.array([np.inf if v.ub is None else v.ub for v in cols], dtype=float)
+    integer = np.array([v.is_integer() or v.is_binary() for v in cols], dtype=bool)
+    objective = info.objectives[0]
+    cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(len(cols)), dtype=float)
+    return Compiled(cost=cost, offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
+                    matrix=info.A.tocsc(), row_lower=lower, row_upper=upper, col_lower=col_lower,
+                    col_upper=col_upper, integer=integer, rows=rows, columns=cols,
+                    maximize=objective.sense == pyo.maximize)
+
+
+def _pass(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: np.ndarray, integer: np.ndarray) -> None:
+    a = c.matrix
+    status = h.passModel(
+        len(c.columns), len(c.rows), int(a.nnz), 1, -1 if c.maximize else 1, c.offset,
+        c.cost, col_lower, col_upper, c.row_lower, c.row_upper,
+        a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
+        integer.astype(np.int32),
+    )
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the model")
+
+
+def _silent_highs() -> highspy.Highs:
+    """A Highs instance, constructed with stdout muted (HiGHS prints a banner on its first one)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def new_highs(options: dict[str, Any]) -> highspy.Highs:
+    h = _silent_highs()
+    h.setOptionValue("output_flag", False)
+    for key, value in options.items():
+        if h.setOptionValue(key, value) == highspy.HighsStatus.kError:
+            raise ValueError(f"HiGHS option '{key}' = {value!r} was refused")
+    return h
+
+
+def highs_version() -> str:
+    return _silent_highs().version()
+
+
+def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True) -> HighsAnswer:
+    """Solve ``c`` with HiGHS; for a feasible plan check it against ``c`` and compute duals."""
+    h = new_highs(options)
+    start = time.perf_counter()
+    _pass(h, c, c.col_lower, c.col_upper, c.integer)
+    timings = {"pass_model_s": time.perf_counter() - start}
+    if export is not None:
+        h.writeModel(str(export))
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_plan = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    S = highspy.HighsModelStatus
+    if status == S.kOptimal:
+        kind = "optimal"
+    elif status == S.kInfeasible:
+        kind = "infeasible"
+    elif status == S.kUnbounded:
+        kind = "unbounded"
+    elif status == S.kUnboundedOrInfeasible:
+        kind = "infeasible_or_unbounded"
+    else:
+        kind = "feasible" if has_plan else "no_plan"
+    answer = HighsAnswer(status=kind, message=h.modelStatusToString(status), seconds=seconds, timings=timings)
+    if kind not in ("optimal", "feasible"):
+        return answer
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    answer.x = x
+    answer.objective = float(info.objective_function_value)
+    answer.mip_gap = float(info.mip_gap) if c.is_mip else 0.0
+    answer.max_violation = max_violation(c, x)
+    if duals:
+        start = time.perf_counter()
+        answer.row_duals = _row_duals(h, c, x, options)
+        timings["duals_s"] = time.perf_counter() - start
+    return answer
+
+
+def max_violation(c: Compiled, x: np.ndarray) -> float:
+    """Largest violation of a row or bound by ``x``, relative to the size of the row's bound."""
+    ax = c.matrix @ x
+    scale = 1.0 + np.abs(np.where(np.isfinite(c.row_lower), c.row_lower, 0.0)) \
+        + np.abs(np.where(np.isfinite(c.row_upper), c.row_upper, 0.0))
+    rows = np.maximum(c.row_lower - ax, ax - c.row_upper) / scale
+    cols = np.maximum(c.col_lower - x, x - c.col_upper) / (1.0 + np.abs(x))
+    worst = max(float(rows.max(initial=0.0)), float(cols.max(initial=0.0)))
+    return max(worst, 0.0)
+
+
+def _row_duals(h: highspy.Highs, c: Compiled, x: np.ndarray, options: dict[str, Any]) -> np.ndarray | None:
+    if not c.is_mip:
+        return np.asarray(h.getSolution().row_dual, dtype=float)
+    fixed = new_highs({k: v for k, v in options.items() if not k.startswith("mip")})
+    values = np.round(x)
+    lower = np.where(c.integer, values, c.col_lower)
+    upper = np.where(c.integer, values, c.col_upper)
+    _pass(fixed, c, lower, upper, np.zeros(len(c.columns), dtype=bool))
+    fixed.run()
+    if fixed.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(fixed.getSolution().row_dual, dtype=float)
+
+
+def load_values(c: Compiled, x: np.ndarray, m: pyo.ConcreteModel) -> None:
+    """Put ``x`` on the model's variables (variables absent from the matrix get 0)."""
+    for var in m.component_data_objects(pyo.Var, descend_into=True):
+        var.set_value(0, skip_validation=True)
+    for var, value in zip(c.columns, x):
+        var.set_value(float(value), skip_validation=True)

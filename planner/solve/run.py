@@ -1,0 +1,202 @@
+"""Solve a loaded roadmap: build the model, optimize its objective stages in order, iterate learning
+curves to their fixed point, and return the plan as tidy tables with a machine-readable summary."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.errors import InfeasibleError, NoPlanError
+from planner.io.load import LoadedRoadmap
+from planner.model import BuiltModel, build_model
+from planner.model.launch import learning_costs
+from planner.results.tables import plan_tables
+from planner.solve.highs_backend import (
+    FEASIBILITY_TOLERANCE,
+    Compiled,
+    HighsAnswer,
+    compile_model,
+    highs_version,
+    load_values,
+    run_highs,
+)
+from planner.solve.profiles import load_profile
+
+STAGE_TOLERANCE = 1e-6
+LEARNING_TOLERANCE = 1e-4
+
+
+@dataclass
+class SolveOptions:
+    """How to solve: a HiGHS profile plus command-line overrides."""
+
+    profile: str = "default"
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+    threads: int | None = None
+    export_model: Path | None = None
+    duals: bool = True
+
+    def highs_options(self) -> dict[str, Any]:
+        options = load_profile(self.profile)
+        if self.time_limit_s is not None:
+            options["time_limit"] = float(self.time_limit_s)
+        if self.mip_gap is not None:
+            options["mip_rel_gap"] = float(self.mip_gap)
+        if self.threads is not None:
+            options["threads"] = int(self.threads)
+        return options
+
+
+@dataclass
+class Plan:
+    """The answer: status, objective, tables and the summary written beside them."""
+
+    loaded: LoadedRoadmap
+    built: BuiltModel
+    status: str
+    objective: float
+    stage_objectives: dict[str, float]
+    mip_gap: float
+    tables: dict[str, Any]
+    summary: dict[str, Any]
+    duals: Any = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
+          timings: dict[str, float] | None = None) -> Plan:
+    """Optimize ``loaded``; raise :class:`InfeasibleError` or :class:`NoPlanError` when there is no plan."""
+    options = options or SolveOptions()
+    timings = dict(timings or {})
+    highs_options = options.highs_options()
+    start = time.perf_counter()
+    built = build_model(loaded.roadmap)
+    timings["build_s"] = time.perf_counter() - start
+    learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
+    iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
+    for _ in range(iterations):
+        compiled, answer, stage_values = _solve_stages(built, highs_options, options, timings)
+        if not learners:
+            break
+        changed = 0.0
+        for name, lv in learners.items():
+            flights = np.array([pyo.value(built.model.flights[name, p]) for p in built.data.periods])
+            costs = learning_costs(lv, flights)
+            for p, cost in enumerate(costs):
+                old = pyo.value(built.model.launch_cost[name, p])
+                changed = max(changed, abs(cost - old) / max(abs(old), 1e-9))
+                built.model.launch_cost[name, p] = float(cost)
+        if changed < LEARNING_TOLERANCE:
+            break
+    start = time.perf_counter()
+    tables = plan_tables(built, loaded)
+    timings["extract_s"] = time.perf_counter() - start
+    duals = _dual_table(compiled, answer)
+    summary = _summary(loaded, built, compiled, answer, stage_values, timings)
+    return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
+                stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
+                summary=summary, duals=duals, timings=timings)
+
+
+def _solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
+                  timings: dict[str, float]) -> tuple[Compiled, HighsAnswer, dict[str, float]]:
+    m = built.model
+    stage_values: dict[str, float] = {}
+    for name in [c.name for c in m.component_objects((pyo.Objective,), descend_into=False)]:
+        m.del_component(name)
+    for name in [c.name for c in m.component_objects(pyo.Constraint) if c.name.startswith("hold_stage_")]:
+        m.del_component(name)
+    for i, stage in enumerate(built.stages):
+        sense = pyo.maximize if stage.sense == "max" else pyo.minimize
+        objective = pyo.Objective(expr=stage.expression, sense=sense)
+        setattr(m, f"objective_{stage.name}", objective)
+        start = time.perf_counter()
+        try:
+            compiled = compile_model(m)
+        except ValueError as exc:
+            raise InfeasibleError(f"the roadmap is infeasible: {exc}") from None
+        timings["handoff_s"] = timings.get("handoff_s", 0.0) + time.perf_counter() - start
+        last = i == len(built.stages) - 1
+        export = options.export_model if last else None
+        answer = run_highs(compiled, highs_options, export=export, duals=options.duals and last)
+        timings["handoff_s"] += answer.timings.get("pass_model_s", 0.0)
+        timings["solve_s"] = timings.get("solve_s", 0.0) + answer.seconds
+        timings["duals_s"] = timings.get("duals_s", 0.0) + answer.timings.get("duals_s", 0.0)
+        _raise_without_plan(answer, built)
+        if answer.max_violation > FEASIBILITY_TOLERANCE:
+            raise NoPlanError(f"HiGHS returned a plan that violates the model by {answer.max_violation:.2e} "
+                              f"(relative); refusing it")
+        load_values(compiled, answer.x, m)
+        stage_values[stage.name] = answer.objective
+        objective.deactivate()
+        if not last:
+            slack = STAGE_TOLERANCE * max(1.0, abs(answer.objective)) + (answer.mip_gap or 0.0) * abs(answer.objective)
+            held = stage.expression >= answer.objective - slack if stage.sense == "max" \
+                else stage.expression <= answer.objective + slack
+            setattr(m, f"hold_stage_{stage.name}", pyo.Constraint(expr=held))
+    return compiled, answer, stage_values
+
+
+def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
+    if answer.status in ("optimal", "feasible"):
+        return
+    if answer.status in ("infeasible", "infeasible_or_unbounded"):
+        from planner.diagnose import explain_infeasibility
+
+        raise InfeasibleError(f"the roadmap '{built.data.roadmap.name}' has no feasible plan "
+                              f"(HiGHS: {answer.message})", explain_infeasibility(built))
+    if answer.status == "unbounded":
+        raise InfeasibleError(f"the roadmap '{built.data.roadmap.name}' is unbounded: some decision improves "
+                              "the objective without limit (a commodity with no cost and no cap?)")
+    raise NoPlanError(f"no plan found (HiGHS: {answer.message}); raise --time-limit or use a looser --mip-gap")
+
+
+def _dual_table(compiled: Compiled, answer: HighsAnswer) -> Any:
+    import pandas as pd
+
+    if answer.row_duals is None:
+        return pd.DataFrame(columns=["family", "index", "dual"])
+    families = [row.parent_component().name for row in compiled.rows]
+    indices = [row.index() for row in compiled.rows]
+    frame = pd.DataFrame({"family": families, "index": indices, "dual": answer.row_duals})
+    return frame
+
+
+def _summary(loaded: LoadedRoadmap, built: BuiltModel, compiled: Compiled, answer: HighsAnswer,
+             stage_values: dict[str, float], timings: dict[str, float]) -> dict[str, Any]:
+    families: dict[str, int] = {}
+    for row in compiled.rows:
+        name = row.parent_component().name
+        families[name] = families.get(name, 0) + 1
+    return {
+        "roadmap": loaded.roadmap.name,
+        "scenario": loaded.roadmap.scenario,
+        "status": answer.status,
+        "proven_optimal": answer.status == "optimal",
+        "objective": answer.objective,
+        "objective_mode": loaded.roadmap.objective.mode,
+        "stage_objectives": stage_values,
+        "mip_gap": answer.mip_gap,
+        "max_violation": answer.max_violation,
+        "solver": {"name": "HiGHS", "version": highs_version()},
+        "model_size": {
+            "variables": len(compiled.columns),
+            "integer_variables": int(compiled.integer.sum()),
+            "constraints": len(compiled.rows),
+            "nonzeros": int(compiled.matrix.nnz),
+            "rows_by_family": dict(sorted(families.items())),
+        },
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+        "input_hash": loaded.input_hash(),
+        "periods": list(built.data.timeline.labels),
+    }
