@@ -10,7 +10,8 @@ the network, and vehicles that cannot fly a route they are allowed on. A vehicle
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel

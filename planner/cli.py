@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 import yaml
@@ -69,7 +70,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
 @app.command()
 def validate(
     roadmaps: list[Path] = typer.Argument(..., help="Roadmap YAML files."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
 ) -> None:
     """Check roadmaps without solving: schema, references, reachability, vehicle reach."""
     def run() -> None:
@@ -88,12 +89,12 @@ def validate(
 @app.command("solve")
 def solve_command(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default reports/<name>)."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, s."),
-    mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default reports/<name>)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Solver time limit, s."),
+    mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
-    export_model: Optional[Path] = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
+    export_model: Path | None = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
 ) -> None:
     """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap)."""
@@ -117,7 +118,7 @@ def solve_command(
 @app.command()
 def diagnose(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
 ) -> None:
     """Explain why a roadmap has no plan: the limits to relax, and by how much."""
     from planner.diagnose import explain_infeasibility

@@ -7,9 +7,9 @@ what is wrong and what is allowed. Independent problems are gathered and raised 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Iterable
 
 
 @dataclass(frozen=True)

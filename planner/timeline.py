@@ -18,6 +18,7 @@ import numpy as np
 from planner.schema.network import TimeSpec
 from planner.schema.time_table import decimal_year
 
+
 @dataclass(frozen=True)
 class Timeline:
     """Period start dates, the horizon's end, and a label per period."""

@@ -12,9 +12,10 @@ tree unless ``allow_outside`` is given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import deepcopy
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from planner.errors import Problem, RoadmapError, did_you_mean
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml

@@ -13,7 +13,8 @@ from the plan itself (first period where the metric crosses the threshold), not 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pyomo.environ as pyo
 

@@ -15,7 +15,8 @@ flow touches get a stock variable (sparse).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pyomo.environ as pyo
 

@@ -13,8 +13,9 @@ New modes register with :func:`objective`; nothing else needs to change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pyomo.environ as pyo
 
