@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 COLUMNS = ["table", "quantity", "period", "year", "location", "commodity", "vehicle", "route", "process",
            "category", "milestone", "value", "unit"]
 DIM_TO_COLUMN = {"launch_vehicle": "vehicle", "source": None}
-ZERO = 1e-9
+ZERO = 1e-7
 REACHED_TOLERANCE = 1e-6
 
 
