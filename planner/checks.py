@@ -1,8 +1,10 @@
 """Semantic checks of a schema-valid roadmap, run before any model is built.
 
 Each check returns problems located at the offending key: references to unknown names, time tables
-outside the horizon, locations that need deliveries but cannot be reached from where commodities enter
-the network, and vehicles that cannot fly a route they are allowed on. A vehicle with dry mass
+outside the horizon or with negative values (every table is a nonnegative quantity: payload, cost, cap,
+fleet, funding), dates that fall outside the horizon, processes that need power where no power is
+declared, locations that need deliveries but cannot be reached from where commodities enter the
+network, and vehicles that cannot fly a route they are allowed on. A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
 :math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank).
 """
@@ -11,14 +13,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import BaseModel
 
 from planner.errors import Problem, did_you_mean
-from planner.schema.time_table import TimeTable
-from planner.timeline import build_timeline
+from planner.schema.time_table import TimeTable, decimal_year
+from planner.timeline import as_date, build_timeline
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
@@ -35,7 +38,9 @@ def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
     """Every semantic problem of ``loaded``."""
     problems = list(_unknown_references(loaded))
     if not problems:
-        problems += list(_time_tables_in_horizon(loaded))
+        problems += list(_time_tables(loaded))
+        problems += list(_dates_in_horizon(loaded))
+        problems += list(_power_declared(loaded))
         problems += list(_reachability(loaded))
         problems += list(_vehicle_reach(loaded))
     return problems
@@ -132,15 +137,52 @@ def _propellants(spec: Any) -> list[str]:
     return [spec] if isinstance(spec, str) else [spec.oxidizer, spec.fuel]
 
 
-def _time_tables_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
+def _time_tables(loaded: LoadedRoadmap) -> Iterator[Problem]:
     timeline = build_timeline(loaded.roadmap.time)
-    first = int(timeline.start_years[0])
-    last = timeline.end.year
+    first, end = float(timeline.start_years[0]), decimal_year(timeline.end)
     for path, table in _tables(loaded.roadmap, ()):
         lo, hi = table.first_year(), table.last_year()
-        if lo is not None and (lo < first or hi > last):
+        if lo is not None and (lo < first or hi >= end):
             yield loaded.origin.problem(path, f"table years {lo:g} to {hi:g} reach outside the horizon",
-                                        allowed=f"years {first} to {last}")
+                                        allowed=f"years {first:g} to {_last_year(timeline.end)}")
+        negative = [v for v in table.points.values() if v < 0]
+        if negative:
+            yield loaded.origin.problem(path, f"negative value {negative[0]:g} in a table",
+                                        allowed="values of 0 or more")
+
+
+def _last_year(end: date) -> int:
+    """The last calendar year the horizon reaches into (2030 for an end of 2031-01-01)."""
+    return end.year - 1 if (end.month, end.day) == (1, 1) else end.year
+
+
+def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    r = loaded.roadmap
+    timeline = build_timeline(r.time)
+    span = f"{timeline.starts[0].isoformat()} to {(timeline.end - timedelta(days=1)).isoformat()}"
+    for name, dem in r.demands.items():
+        if as_date(dem.start) >= timeline.end:
+            yield loaded.origin.problem(("demands", name, "from"), f"demand starts at {dem.start}, after the horizon",
+                                        allowed=f"dates from {span}")
+        if dem.until is not None and as_date(dem.until, end_of_year=True) < as_date(dem.start):
+            yield loaded.origin.problem(("demands", name, "to"), f"'to' {dem.until} is before 'from' {dem.start}",
+                                        allowed="a date on or after 'from'")
+    for name, ms in r.milestones.items():
+        if ms.deadline is not None and as_date(ms.deadline, end_of_year=True) < timeline.starts[0]:
+            yield loaded.origin.problem(("milestones", name, "deadline"),
+                                        f"deadline {ms.deadline} is before the horizon starts",
+                                        allowed=f"dates from {span}")
+
+
+def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    r = loaded.roadmap
+    for name, proc in r.processes.items():
+        if proc.energy_kwh_per_t > 0 and r.locations[proc.location].power is None:
+            yield loaded.origin.problem(("processes", name, "energy_kwh_per_t"),
+                                        f"the process needs {proc.energy_kwh_per_t:g} kWh per t but location "
+                                        f"'{proc.location}' declares no 'power:'",
+                                        allowed=f"a 'power:' section under locations.{proc.location}, "
+                                                "or energy_kwh_per_t: 0")
 
 
 def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TimeTable]]:

@@ -17,7 +17,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.errors import RoadmapError, did_you_mean
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 
 
@@ -52,9 +52,6 @@ def compose(
 
 
 def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: Path) -> SourcedData:
-    if path in chain:
-        cycle = " -> ".join(p.name for p in chain + (path,))
-        raise RoadmapError([Problem(f"'extends:' cycle: {cycle}", key="extends", file=str(chain[-1]))])
     own = read_yaml(path)
     base_name = own.data.pop("extends", None)
     if base_name is None:
@@ -68,6 +65,10 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
     if not base_path.is_file():
         raise RoadmapError([own.problem(("extends",), f"base file '{base_name}' not found",
                                         allowed="an existing YAML file")])
+    if base_path in chain + (path,):
+        cycle = " -> ".join(p.name for p in chain + (path, base_path))
+        raise RoadmapError([own.problem(("extends",), f"'extends:' cycle: {cycle}",
+                                        allowed="a chain of bases that ends in a file without 'extends:'")])
     base = _with_bases(base_path, chain + (path,), allow_outside, root)
     return SourcedData(
         data=_merge(base.data, own.data),

@@ -69,31 +69,68 @@ def load_roadmap(
 
 
 def _problems_from(exc: ValidationError, origin: SourcedData) -> list[Problem]:
+    """One problem per offending key path, in plain words; a missing key that an unknown key beside it
+    misspells is folded into that key's did-you-mean."""
     merged: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
         path = _data_path(error["loc"], origin.data, error["type"] == "missing")
         merged.setdefault(path, []).append(error)
+    unknown = {path for path, errors in merged.items() if errors[0]["type"] == "extra_forbidden"}
     problems = []
     for path, errors in merged.items():
-        if errors[0]["type"] == "extra_forbidden":
+        if path in unknown:
             key = path[-1]
             allowed = _allowed_keys(path[:-1])
-            problems.append(origin.problem(path, f"unknown key '{key}'" + did_you_mean(key, allowed),
-                                           allowed=", ".join(allowed)))
+            hint = did_you_mean(key, allowed)
+            missing = [p for p in merged if merged[p][0]["type"] == "missing" and p[:-1] == path[:-1]
+                       and hint == did_you_mean(key, [p[-1]])]
+            required = f" ('{missing[0][-1]}' is required)" if hint and missing else ""
+            problems.append(origin.problem(path, f"unknown key '{key}'{hint}{required}", allowed=", ".join(allowed)))
             continue
-        messages = list(dict.fromkeys(_message(e) for e in errors))
-        got = errors[0].get("input")
-        text = " or ".join(messages)
-        if errors[0]["type"] != "missing" and not isinstance(got, (dict, list)):
-            text += f" (got {got!r})"
-        problems.append(origin.problem(path, text))
+        if errors[0]["type"] == "missing" and any(
+                u[:-1] == path[:-1] and did_you_mean(u[-1], [path[-1]]) for u in unknown):
+            continue
+        text, allowed = _describe(errors)
+        problems.append(origin.problem(path, text, allowed=allowed))
     return problems
 
 
-def _message(error: dict[str, Any]) -> str:
-    if error["type"] == "missing":
-        return "required key is missing"
-    return str(error["msg"]).removeprefix("Value error, ")
+_EXPECTED = {
+    "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
+    "int_type": "a whole number", "int_from_float": "a whole number", "bool_parsing": "true or false",
+    "bool_type": "true or false", "string_type": "text", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "list_type": "a list", "date_parsing": "a date (YYYY-MM-DD)",
+    "date_type": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "finite_number": "a finite number",
+}
+_BOUNDS = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+           "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
+
+
+def _describe(errors: list[dict[str, Any]]) -> tuple[str, str]:
+    """(what is wrong, what is allowed) for the pydantic errors at one key path."""
+    if errors[0]["type"] == "missing":
+        return "required key is missing", ""
+    expected: list[str] = []
+    bounds: list[str] = []
+    other: list[str] = []
+    for e in errors:
+        if e["type"] in _EXPECTED:
+            expected.append(_EXPECTED[e["type"]])
+        elif e["type"] in _BOUNDS:
+            words, key = _BOUNDS[e["type"]]
+            bounds.append(f"{words} {e['ctx'][key]:g}")
+        elif e["type"] == "literal_error":
+            expected.append(f"one of {e['ctx']['expected']}")
+        else:
+            other.append(str(e["msg"]).removeprefix("Value error, "))
+    got = errors[0].get("input")
+    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
+    if bounds:
+        return f"value {got!r} is out of range", " and ".join(dict.fromkeys(bounds))
+    if other:
+        return "; ".join(dict.fromkeys(other)) + shown, ""
+    return "expected " + " or ".join(dict.fromkeys(expected)) + shown, ""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any, missing: bool) -> tuple[str, ...]:

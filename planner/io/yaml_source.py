@@ -21,9 +21,10 @@ from planner.errors import Problem, RoadmapError
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 40
-MAX_NODES = 2_000_000
+MAX_NODES = 500_000
 
 KeyPath = tuple[str, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def read_yaml(path: Path) -> SourcedData:
             node = loader.get_single_node()
             walker = _Walker(loader, name)
             data = walker.build(node, (), 0) if node is not None else {}
+            walker.marks.setdefault((), Mark(name, 1, 1))
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -121,6 +123,10 @@ class _Walker:
                 [Problem("nesting is too deep", file=self.file, line=m.line, column=m.column,
                          allowed=f"at most {MAX_DEPTH} levels")]
             )
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            m = self._mark(node)
+            raise RoadmapError([Problem(f"YAML tag '{node.tag}' is not allowed", key=".".join(path), file=self.file,
+                                        line=m.line, column=m.column, allowed="plain mappings, lists and values")])
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
