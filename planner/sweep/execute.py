@@ -1,0 +1,143 @@
+"""Run a sweep on Dask: a local cluster of processes by default, or an existing cluster.
+
+By default a ``LocalCluster`` of ``workers`` processes (one per core, one thread each, HiGHS on one
+thread) listens on loopback only. ``scheduler="tcp://host:port"`` sends the same tasks to an existing
+cluster instead; its workers need planner installed and the roadmap files at the same paths.
+
+Tasks are plain data (:class:`~planner.sweep.scenario.Task`); results come back as rows and are appended
+by this process, the only writer, as each scenario finishes. A worker that dies has its tasks
+rescheduled by Dask; a task that keeps killing workers is recorded as failed with Dask's reason.
+The folder also holds ``sweep.json`` (what was asked, with the roadmap's input hash) and ``design.csv``
+(the value of each varied key per scenario); running the same sweep into the same folder resumes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import Problem, RoadmapError
+from planner.io.load import load_roadmap
+from planner.sweep.sampling import design, overrides_for, scenario_id
+from planner.sweep.scenario import Task, row, run_task
+from planner.sweep.spec import SweepSpec
+from planner.sweep.store import ResultLog
+
+SOLVED = ("optimal", "feasible")
+
+
+@dataclass
+class Progress:
+    """Where a running sweep stands (passed to the progress callback after each scenario)."""
+
+    total: int
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    started: float = 0.0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.skipped - self.done
+
+    def eta_s(self) -> float:
+        """Seconds left at the rate seen so far in this run (NaN before the first result)."""
+        if self.done == 0:
+            return math.nan
+        return (time.perf_counter() - self.started) / self.done * self.remaining
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """How each scenario is solved (see :class:`planner.solve.run.SolveOptions`)."""
+
+    profile: str = "default"
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+
+
+def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
+              settings: SolveSettings = SolveSettings(),
+              on_progress: Callable[[Progress], None] | None = None) -> Progress:
+    """Solve every scenario of ``spec`` not yet in ``out``; return the final :class:`Progress`."""
+    roadmap = Path(roadmap).resolve()
+    tasks = prepare(roadmap, spec, Path(out), settings)
+    log = ResultLog(Path(out))
+    finished = log.open()
+    pending = [t for t in tasks if t.scenario not in finished]
+    progress = Progress(total=len(tasks), skipped=len(tasks) - len(pending), started=time.perf_counter())
+    if on_progress is not None:
+        on_progress(progress)
+    if not pending:
+        return progress
+    from distributed import as_completed
+
+    with dask_client(workers, scheduler) as client:
+        futures = client.map(run_task, pending, pure=False)
+        owner = {f.key: t for f, t in zip(futures, pending, strict=True)}
+        for future in as_completed(futures):
+            try:
+                rows = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost task (killed workers) is a failed scenario
+                rows = [row(owner[future.key].scenario, "status", math.nan, name="error",
+                            note=f"{type(exc).__name__}: {exc}")]
+            future.release()
+            log.append(rows)
+            progress.done += 1
+            progress.failed += rows[-1]["name"] not in SOLVED
+            if on_progress is not None:
+                on_progress(progress)
+    return progress
+
+
+def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) -> list[Task]:
+    """The sweep's tasks; write ``sweep.json`` and ``design.csv`` (or check that they match on resume)."""
+    loaded = load_roadmap(roadmap)
+    draws = design(spec)
+    overrides = overrides_for(roadmap, spec, draws)
+    ids = [scenario_id(i) for i in range(len(draws))]
+    asked = {"roadmap": str(roadmap), "input_hash": loaded.input_hash(), "sweep": spec.describe(),
+             "solve": {"profile": settings.profile, "time_limit_s": settings.time_limit_s,
+                       "mip_gap": settings.mip_gap},
+             "scenarios": len(ids)}
+    stamp = out / "sweep.json"
+    if stamp.exists():
+        before = json.loads(stamp.read_text(encoding="utf-8"))
+        if before != json.loads(json.dumps(asked)):
+            raise RoadmapError([Problem("this folder holds a different sweep (roadmap, its contents, the "
+                                        "variations or the solve settings differ)", file=str(stamp),
+                                        allowed="the same sweep to resume it, or another --out")])
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        frame = pd.DataFrame(draws)
+        frame.insert(0, "scenario", ids)
+        frame.to_csv(out / "design.csv", index=False)
+        stamp.write_text(json.dumps(asked, indent=2) + "\n", encoding="utf-8")
+    return [Task(scenario=i, roadmap=str(roadmap), overrides=o, profile=settings.profile,
+                 time_limit_s=settings.time_limit_s, mip_gap=settings.mip_gap)
+            for i, o in zip(ids, overrides, strict=True)]
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A Dask client: on ``scheduler`` if given, else on a new loopback cluster of ``workers`` processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client

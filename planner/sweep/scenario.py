@@ -1,0 +1,97 @@
+"""One scenario of a sweep, solved on a worker: roadmap path and overrides in, result rows out.
+
+What crosses between processes is plain data (a path, a mapping of overrides, a list of row dicts);
+the Pyomo model lives and dies on the worker. A scenario that cannot be solved is not an exception
+for the sweep: it comes back as rows with its status and the reason.
+
+Result rows form one long table, columns :data:`COLUMNS`:
+
+* ``objective`` and ``seconds`` (wall time on the worker);
+* ``milestone_year`` per milestone (``name``): the decimal year first reached, NaN when never;
+* ``headline`` figures (``name``: compute_gw_at_end, flights_total, cash_low_musd, ...);
+* ``compute_in_service`` (GW) and ``held`` (counted commodities held away from their sources,
+  ``name`` = ``commodity@location``: people on Mars) per ``period`` and ``year``;
+* last, ``status``: ``name`` is optimal | feasible | infeasible | no_plan | bad_input | error, ``note``
+  the reason when it failed. A scenario is finished when its status row is written.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import InfeasibleError, NoPlanError, RoadmapError
+from planner.io.load import load_roadmap
+from planner.results.headlines import headlines
+from planner.solve.run import Plan, SolveOptions, solve
+
+COLUMNS = ["scenario", "quantity", "name", "period", "year", "value", "note"]
+FAILURES = {InfeasibleError: "infeasible", NoPlanError: "no_plan", RoadmapError: "bad_input"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs for one scenario (plain data: cheap to send, safe to pickle)."""
+
+    scenario: str
+    roadmap: str
+    overrides: dict[str, Any]
+    profile: str = "default"
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+
+
+def run_task(task: Task) -> list[dict[str, Any]]:
+    """Solve one scenario; return its result rows (status row last), never raise for a bad scenario."""
+    start = time.perf_counter()
+    try:
+        loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
+        options = SolveOptions(profile=task.profile, time_limit_s=task.time_limit_s, mip_gap=task.mip_gap,
+                               threads=1, duals=False)
+        plan = solve(loaded, options)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason, the sweep goes on
+        status = next((name for kind, name in FAILURES.items() if isinstance(exc, kind)), "error")
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return [row(task.scenario, "seconds", time.perf_counter() - start),
+                row(task.scenario, "status", math.nan, name=status, note=f"{type(exc).__name__}: {reason}")]
+    rows = plan_rows(task.scenario, plan)
+    rows.append(row(task.scenario, "seconds", time.perf_counter() - start))
+    rows.append(row(task.scenario, "status", plan.objective, name=plan.status))
+    return rows
+
+
+def plan_rows(scenario: str, plan: Plan) -> list[dict[str, Any]]:
+    """The rows a sweep keeps of one plan (everything but ``seconds`` and ``status``)."""
+    rows = [row(scenario, "objective", plan.objective)]
+    for ms in plan.tables["milestones"].itertuples():
+        year = math.nan if ms.reached_year is None or pd.isna(ms.reached_year) else float(ms.reached_year)
+        rows.append(row(scenario, "milestone_year", year, name=ms.milestone))
+    r = plan.loaded.roadmap
+    sources = {s.location for c in r.commodities.values() for s in c.sources}
+    counted = {k: c.unit for k, c in r.commodities.items() if c.unit != "t"}
+    figures = headlines(plan.tables, list(plan.built.data.timeline.labels), sources, counted)
+    for name, figure in figures.items():
+        if isinstance(figure, (int, float)) and not isinstance(figure, bool):
+            rows.append(row(scenario, "headline", float(figure), name=name))
+    table = plan.tables["plan"]
+    compute = table[table["quantity"] == "compute_in_service"].groupby(["period", "year"], sort=False)["value"].sum()
+    for (period, year), value in compute.items():
+        rows.append(row(scenario, "compute_in_service", float(value), period=period, year=year))
+    held = table[(table["quantity"] == "stock") & table["commodity"].isin(list(counted))
+                 & ~table["location"].isin(list(sources))]
+    for h in held.itertuples():
+        rows.append(row(scenario, "held", float(h.value), name=f"{h.commodity}@{h.location}",
+                         period=h.period, year=h.year))
+    return rows
+
+
+def row(scenario: str, quantity: str, value: float, name: str = "", period: str = "", year: float = math.nan,
+        note: str = "") -> dict[str, Any]:
+    """One row of the result table."""
+    return {"scenario": scenario, "quantity": quantity, "name": name, "period": period, "year": year,
+            "value": value, "note": note}
