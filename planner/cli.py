@@ -130,6 +130,30 @@ def diagnose(
     _guard(run)
 
 
+@app.command()
+def snapshot(
+    roadmaps: list[Path] = typer.Argument(..., help="Roadmap YAML files."),
+    scenarios: list[str] = typer.Option([], "--scenario", "-s", help="Scenario (repeatable; default: the base "
+                                        "and every scenario the file declares)."),
+    out: Path = typer.Option(Path("tests/golden"), "--out", "-o", help="Folder of the golden files."),
+    reason: str | None = typer.Option(None, "--reason", help="Why the golden changes (kept in the file)."),
+    profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+) -> None:
+    """Solve roadmaps and write their golden plan files: objective, milestone years, unique aggregates."""
+    from planner.regression.commands import snapshot_roadmaps
+
+    _guard(lambda: snapshot_roadmaps(roadmaps, scenarios, out, reason, profile, console))
+
+
+@app.command()
+def regress(goldens: list[Path] = typer.Argument(None, help="Golden files (default: tests/golden/*.json).")) -> None:
+    """Solve the roadmaps of golden files again; exit 1 with a table of what moved if anything did."""
+    from planner.regression.commands import regress_goldens
+
+    if not _guard(lambda: regress_goldens(goldens or [], console)):
+        raise typer.Exit(1)
+
+
 def _folder_name(loaded: LoadedRoadmap) -> str:
     r = loaded.roadmap
     return r.name if r.scenario is None else f"{r.name}--{r.scenario}"

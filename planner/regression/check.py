@@ -1,0 +1,75 @@
+"""The regression workflow: snapshot a roadmap into a golden file, solve again and compare.
+
+A golden is updated only on purpose: writing over an existing golden whose content would change needs a
+reason, which the file keeps (``reason``) and ``git log`` shows beside the diff of the golden.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.errors import Problem, RoadmapError
+from planner.io.load import LoadedRoadmap, load_roadmap
+from planner.regression.compare import Comparison, compare
+from planner.regression.golden import golden_name, golden_text, read_golden, roadmap_file, write_golden
+from planner.regression.report import diff_text
+from planner.regression.snapshot import snapshot
+from planner.solve.run import Plan, SolveOptions, solve
+
+FIRST_REASON = "first snapshot"
+
+
+def snapshot_file(loaded: LoadedRoadmap, folder: Path, reason: str | None = None,
+                  options: SolveOptions | None = None) -> tuple[Path, bool]:
+    """Solve ``loaded`` and write its golden into ``folder``; return (path, whether the file changed).
+
+    Without a ``reason`` a new golden records :data:`FIRST_REASON`, and an existing golden is left as it
+    is when the new snapshot equals it; if they differ, a :class:`RoadmapError` asks for a reason.
+    """
+    options = options or SolveOptions()
+    path = Path(folder) / golden_name(loaded.roadmap.name, loaded.roadmap.scenario)
+    data = snapshot(solve(loaded, options), options, reason or FIRST_REASON)
+    if path.exists() and reason is None:
+        old = read_golden(path)
+        if golden_text(dict(data, reason=old["reason"], roadmap=old["roadmap"] | data["roadmap"])) \
+                == golden_text(old):
+            return path, False
+        raise RoadmapError([Problem("the golden would change: say why with --reason (kept in the file)",
+                                    file=str(path), key="reason")])
+    before = path.read_bytes() if path.exists() else None
+    write_golden(data, loaded.path, path)
+    return path, path.read_bytes() != before
+
+
+def plan_for(golden: dict, path: Path, options: SolveOptions | None = None) -> Plan:
+    """Solve the roadmap and scenario a golden at ``path`` was made from, with its solver profile."""
+    loaded = load_roadmap(roadmap_file(golden, path), scenario=golden["roadmap"]["scenario"])
+    return solve(loaded, options or SolveOptions(profile=golden["solver"]["profile"]))
+
+
+def regress(path: Path, options: SolveOptions | None = None) -> Comparison:
+    """Solve a golden's roadmap again and compare the new plan with the golden."""
+    golden = read_golden(path)
+    return compare(golden, plan_for(golden, path, options))
+
+
+def assert_plan_matches(roadmap: str | Path | LoadedRoadmap | Plan, golden: str | Path,
+                        options: SolveOptions | None = None) -> None:
+    """Fail (``AssertionError`` with the table of what moved) unless ``roadmap``'s plan matches ``golden``.
+
+    ``roadmap`` is a roadmap file (solved with the golden's scenario and solver profile), a loaded
+    roadmap, or a plan already solved; for use in a pytest suite::
+
+        from planner.regression import assert_plan_matches
+        assert_plan_matches("roadmaps/baseline.yaml", "tests/golden/baseline.json")
+    """
+    data = read_golden(Path(golden))
+    if isinstance(roadmap, Plan):
+        plan = roadmap
+    else:
+        loaded = roadmap if isinstance(roadmap, LoadedRoadmap) \
+            else load_roadmap(roadmap, scenario=data["roadmap"]["scenario"])
+        plan = solve(loaded, options or SolveOptions(profile=data["solver"]["profile"]))
+    comparison = compare(data, plan)
+    if not comparison.passed:
+        raise AssertionError("\n" + diff_text(comparison))

@@ -1,0 +1,98 @@
+"""How far each aggregate can move among optimal plans: its range over the optimal face.
+
+A degenerate LP (two identical rockets, a depot that can fill in either of two years) has many optimal
+plans; their primal values differ, so comparing them would be noise. What does not differ are optimal
+*values*. With the last objective stage :math:`f` (earlier stages are already held by the solve), its
+optimum :math:`f^*` and the objective tolerance :math:`s`, the near-optimal face is
+
+.. math:: F = \\{x \\text{ feasible} : f(x) \\ge f^* - s\\} \\quad (\\le f^* + s \\text{ when minimizing})
+
+and each aggregate :math:`A` gets :math:`[\\min_F A, \\max_F A]`, two more solves of the same model with
+:math:`A` as objective. Both ends are optimal values, so they do not depend on which optimal plan the
+solver returned, nor on thread counts or the order of the roadmap's keys. An aggregate is *unique at
+the optimum* when its range is narrower than its tolerance; otherwise the range itself is what a later
+plan must fall into. The tie-break :math:`\\epsilon \\cdot \\text{cost}` of the objective removes
+pointless activity but lies below the solver's tolerance, so it does not make costs unique: the range
+says so instead of hiding it.
+
+For a MIP the range solves are MIPs too; when one stops with a gap, its proven bound (objective
+widened by the gap) is used, which can only widen the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
+
+from planner.regression.aggregates import Aggregate, expression
+from planner.solve.highs_backend import Compiled, compile_model, run_highs
+
+if TYPE_CHECKING:
+    from planner.solve.run import Plan
+
+FACE = "regression_face"
+FACE_OBJECTIVE = "regression_face_objective"
+
+
+def _compile_face(plan: Plan, slack: float) -> Compiled:
+    """The model with its last stage held within ``slack`` of its optimum, as matrices."""
+    m = plan.built.model
+    stage = plan.built.stages[-1]
+    best = plan.stage_objectives[stage.name]
+    held = stage.expression >= best - slack if stage.sense == "max" else stage.expression <= best + slack
+    setattr(m, FACE, pyo.Constraint(expr=held))
+    setattr(m, FACE_OBJECTIVE, pyo.Objective(expr=stage.expression))
+    try:
+        return compile_model(m)
+    finally:
+        m.del_component(FACE)
+        m.del_component(FACE_OBJECTIVE)
+
+
+def _cost_vector(expr: Any, compiled: Compiled, column_of: dict[int, int]) -> tuple[np.ndarray, float]:
+    """Coefficients of a linear expression over the compiled columns, and its constant.
+
+    Variables in no row of the model are held at 0 by the solve, so they count as constants.
+    """
+    cost = np.zeros(len(compiled.columns))
+    if isinstance(expr, (int, float)):
+        return cost, float(expr)
+    repn = generate_standard_repn(expr, quadratic=False)
+    for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        at = column_of.get(id(var))
+        if at is not None:
+            cost[at] += float(coef)
+    return cost, float(repn.constant)
+
+
+def _extreme(compiled: Compiled, cost: np.ndarray, constant: float, maximize: bool,
+             options: dict[str, Any]) -> float | None:
+    """max (or min) of ``cost @ x + constant`` over the face; a proven bound if the solve stops early."""
+    answer = run_highs(replace(compiled, cost=cost, offset=constant, maximize=maximize), options, duals=False)
+    if answer.status not in ("optimal", "feasible") or answer.objective is None:
+        return None
+    gap = answer.mip_gap or 0.0
+    if not np.isfinite(gap):
+        return None
+    widen = gap * abs(answer.objective)
+    return answer.objective + widen if maximize else answer.objective - widen
+
+
+def optimal_ranges(plan: Plan, found: list[Aggregate], slack: float,
+                   options: dict[str, Any]) -> dict[str, tuple[float | None, float | None]]:
+    """``{name: (min, max)}`` of each aggregate over the near-optimal face (None when not proven)."""
+    compiled = _compile_face(plan, slack)
+    column_of = {id(var): i for i, var in enumerate(compiled.columns)}
+    ranges: dict[str, tuple[float | None, float | None]] = {}
+    for aggregate in found:
+        cost, constant = _cost_vector(expression(aggregate, plan.built), compiled, column_of)
+        if not cost.any():
+            ranges[aggregate.name] = (constant, constant)
+            continue
+        ranges[aggregate.name] = (_extreme(compiled, cost, constant, False, options),
+                                  _extreme(compiled, cost, constant, True, options))
+    return ranges

@@ -1,0 +1,78 @@
+"""A golden snapshot of an optimal plan: only what is unique at the optimum, plus where it came from.
+
+The snapshot holds
+
+* ``objective``: the mode, and the value and tolerance (:mod:`.tolerance`) of every objective stage;
+* ``milestones``: the period each milestone is first reached (or ``not reached``), compared exactly;
+* ``aggregates``: each aggregate of :mod:`.aggregates` with its range ``[low, high]`` over the
+  near-optimal face (:mod:`.face`) and its tolerance; ``low == high`` marks one unique at the optimum,
+  ``null`` an end that no optimal plan bounds (say, supply at a free source);
+* ``model_size``: variables, constraints and rows per constraint family (reported, not failed on);
+* ``roadmap`` (name, scenario, input hash), ``solver`` (name, version, profile) and ``reason``.
+
+Everything is built from the plan's tidy tables and summary, except the ranges, which need the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from planner.errors import NoPlanError
+from planner.regression.aggregates import aggregates, evaluate
+from planner.regression.face import optimal_ranges
+from planner.regression.tolerance import aggregate_tolerance, objective_tolerance, rounded, tolerance_rounded
+
+if TYPE_CHECKING:
+    from planner.solve.run import Plan, SolveOptions
+
+FORMAT = "planner-golden/1"
+NOT_REACHED = "not reached"
+
+
+def milestone_periods(plan: Plan) -> dict[str, str]:
+    """Milestone -> label of the period it is first reached, read from the plan's milestone table."""
+    table = plan.tables["milestones"]
+    return {str(row.milestone): str(row.reached_period) for row in table.itertuples()}
+
+
+def snapshot(plan: Plan, options: SolveOptions, reason: str) -> dict[str, Any]:
+    """The golden data of ``plan`` (solved with ``options``); raise :class:`NoPlanError` unless optimal."""
+    if not plan.proven_optimal:
+        raise NoPlanError(f"'{plan.summary['roadmap']}' was not solved to proven optimality ({plan.status}, "
+                          f"gap {plan.mip_gap:.2%}): a golden needs an optimal plan; raise the time limit")
+    highs_options = options.highs_options()
+    size = plan.summary["model_size"]
+    is_mip = size["integer_variables"] > 0
+    stage_tolerances = {name: objective_tolerance(value, highs_options, is_mip)
+                        for name, value in plan.stage_objectives.items()}
+    found = aggregates(plan.built)
+    ranges = optimal_ranges(plan, found, stage_tolerances[plan.built.stages[-1].name], highs_options)
+    labels = list(plan.built.data.timeline.labels)
+    entries: dict[str, Any] = {}
+    for aggregate in found:
+        low, high = ranges[aggregate.name]
+        value = evaluate(aggregate, plan.tables["plan"], labels)  # the plan itself is on the face
+        low, high = (None if low is None else min(low, value)), (None if high is None else max(high, value))
+        finite = [v for v in (low, high) if v is not None]
+        entries[aggregate.name] = aggregate.spec() | {
+            "low": None if low is None else rounded(low),
+            "high": None if high is None else rounded(high),
+            "tolerance": tolerance_rounded(aggregate_tolerance(finite or [value], highs_options)),
+        }
+    return {
+        "format": FORMAT,
+        "reason": reason,
+        "roadmap": {"name": plan.summary["roadmap"], "scenario": plan.summary["scenario"],
+                    "input_hash": plan.summary["input_hash"]},
+        "solver": {"name": plan.summary["solver"]["name"], "version": plan.summary["solver"]["version"],
+                   "profile": options.profile},
+        "objective": {
+            "mode": plan.summary["objective_mode"],
+            "stages": {name: {"value": rounded(v), "tolerance": tolerance_rounded(stage_tolerances[name])}
+                       for name, v in plan.stage_objectives.items()},
+        },
+        "milestones": milestone_periods(plan),
+        "aggregates": entries,
+        "model_size": {key: size[key] for key in ("variables", "integer_variables", "constraints", "nonzeros",
+                                                   "rows_by_family")},
+    }
