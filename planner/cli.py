@@ -120,13 +120,16 @@ def diagnose(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
     scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
 ) -> None:
-    """Explain why a roadmap has no plan: the limits to relax, and by how much."""
-    from planner.diagnose import explain_infeasibility
+    """Explain why a roadmap has no plan (exit 3): the requirements and limits that conflict, by how much."""
+    from planner.diagnose import diagnose as diagnose_model
     from planner.model import build_model
 
     def run() -> None:
         loaded = load_roadmap(roadmap, scenario=scenario)
-        console.print(explain_infeasibility(build_model(loaded.roadmap)))
+        diagnosis = diagnose_model(build_model(loaded.roadmap))
+        if not diagnosis.feasible or diagnosis.unbounded:
+            raise diagnosis.error()
+        console.print(diagnosis.text(), highlight=False, soft_wrap=True)
     _guard(run)
 
 

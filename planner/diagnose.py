@@ -1,95 +1,281 @@
-"""Why a roadmap has no plan: an elastic re-solve over the limits a strategist can relax.
+"""Why a roadmap has no plan, said in the roadmap's terms: which requirement, which limit, which period,
+by how much; or which decision grows without limit.
 
-Every row of a constraint family declared with a ``limit`` label (launch cap, chip supply, funding,
-milestone deadlines, demands, ...) gets a nonnegative slack :math:`\\sigma_i` on the side that binds; the
-LP relaxation then minimizes :math:`\\sum_i \\sigma_i / (1 + |b_i|)` (slacks relative to the row's size).
-The rows with positive slack are the smallest set of relaxations that makes the roadmap feasible under
-that weighting, reported in the roadmap's terms: which limit, which period, by how much.
+**Infeasibility: an elastic re-solve.** Every row :math:`i` of a constraint family declared with a
+``limit`` label gets a nonnegative slack :math:`\\sigma_i` on each side it bounds, and the model (integer
+decisions kept) minimizes :math:`\\sum_i \\sigma_i / (1 + |b_i|)` (slacks relative to the row's bound
+:math:`b_i`). The labels fall in two kinds:
+
+* *requirements* a strategist asks for (``demand``, ``milestone deadline``);
+* *limits* the world imposes (``launch cap``, ``chip supply``, ``funding``, ...).
+
+Phase 1 relaxes only the limits, requirements held: its positive slacks are the limits to raise and by
+how much ("launch cap of starship in 2027: needs 90 more flights"). Phase 2 relaxes only the
+requirements, limits held: its slacks are the shortfalls ("demand of cargo_in_orbit in 2027: short by
+9,000 t"). When neither alone restores feasibility, both are relaxed together. When even that fails, the
+conflict lies in rows with no label (balances, windows) and the message says so.
+
+**Unboundedness: two boxed re-solves.** Every column is boxed at :math:`\\pm 10^{8}`, then at
+:math:`\\pm 10^{9}`; the columns that grow with the box are the decisions that improve the objective
+without limit (no cost, no cap).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
 
-from planner.solve.highs_backend import compile_model, new_highs
+from planner.errors import InfeasibleError
+from planner.solve.highs_backend import Compiled, compile_model, new_highs
 
 if TYPE_CHECKING:
     from planner.model import BuiltModel
 
-SLACK_REPORTED = 1e-6
+SLACK_REPORTED = 1e-6  # relative to 1 + |bound|
+BOX = 1e9
+TIME_LIMIT_S = 120.0
+REQUIREMENTS = frozenset({"demand", "milestone deadline"})
+SHOWN = 12
+
+# The unit of a relaxed row, by limit label; None: the unit of the commodity the row is about.
+UNITS: dict[str, str | None] = {
+    "launch cap": "flights", "launch fleet": "flights", "launch ramp": "flights per year", "launch payload": "t",
+    "chip supply": "GW", "funding": "M$", "facility capacity": "t of activity", "milestone deadline": "",
+    "demand": None, "habitat": None, "supply rate": None, "supply total": None, "power": "kW",
+    "vehicle payload": "t", "tank capacity": "t", "fleet time": "vehicle-days", "vehicle copies": "vehicles",
+    "vehicle life": "trips", "mass driver capacity": "t",
+}
 
 
-def relaxations(built: BuiltModel) -> list[tuple[str, str, str, float]]:
-    """(limit, family, where, amount) for each relaxed row of the elastic re-solve, largest first."""
-    m, reg, d = built.model, built.registry, built.data
-    if not any(isinstance(o, pyo.Objective) and o.active for o in m.component_objects(pyo.Objective)):
-        m.diagnose_objective = pyo.Objective(expr=0)
-    c = compile_model(m)
-    limits = [i for i, row in enumerate(c.rows) if reg.families.get(row.parent_component().name, None)
-              and reg.families[row.parent_component().name].limit]
-    n_rows, n_cols = len(c.rows), len(c.columns)
-    cols, signs, rows = [], [], []
-    for i in limits:
-        if np.isfinite(c.row_upper[i]):  # a <= row (or ==) can be relaxed upward
-            rows.append(i)
-            signs.append(-1.0)
-            cols.append(len(cols))
-        if np.isfinite(c.row_lower[i]):
-            rows.append(i)
-            signs.append(1.0)
-            cols.append(len(cols))
-    if not rows:
-        return []
-    slack = sp.csc_matrix((signs, (rows, cols)), shape=(n_rows, len(cols)))
-    a = sp.hstack([c.matrix, slack]).tocsc()
-    size = np.array([1.0 + abs(c.row_upper[i] if np.isfinite(c.row_upper[i]) else c.row_lower[i]) for i in rows])
-    cost = np.concatenate([np.zeros(n_cols), 1.0 / size])
-    h = new_highs({"presolve": "on", "threads": 1, "random_seed": 0})
-    h.passModel(n_cols + len(cols), n_rows, int(a.nnz), 1, 1, 0.0, cost,
-                np.concatenate([c.col_lower, np.zeros(len(cols))]),
-                np.concatenate([c.col_upper, np.full(len(cols), np.inf)]),
-                c.row_lower, c.row_upper, a.indptr.astype(np.int32), a.indices.astype(np.int32),
-                a.data.astype(float), np.zeros(n_cols + len(cols), dtype=np.int32))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return []
-    values = np.asarray(h.getSolution().col_value)[n_cols:]
-    out = []
-    for j, amount in enumerate(values):
-        if amount > SLACK_REPORTED * size[j]:
-            row = c.rows[rows[j]]
-            family = reg.families[row.parent_component().name]
-            out.append((family.limit, family.name, _where(row.index(), d.timeline.labels), float(amount)))
-    if hasattr(m, "diagnose_objective"):
-        m.del_component("diagnose_objective")
-    return sorted(out, key=lambda item: -item[3])
+@dataclass(frozen=True)
+class Relaxation:
+    """One row relaxed by the elastic re-solve: its family, index and the amount it was relaxed by."""
+
+    limit: str
+    family: str
+    index: tuple[Any, ...]
+    where: str  # "of starship in 2027"
+    amount: float
+    unit: str
+    bound: float | None  # the limit's own value when the row bounds a single decision, else None
+
+    @property
+    def is_requirement(self) -> bool:
+        return self.limit in REQUIREMENTS
+
+    def sentence(self) -> str:
+        """``launch cap of starship in 2027: needs 90 more flights (the limit is 85)``."""
+        if self.limit == "milestone deadline":
+            return f"milestone {self.where}: cannot be reached by its deadline"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.is_requirement:
+            return f"{self.limit} {self.where}: short by {self.amount:,.4g}{unit}"
+        now = f" (the limit is {self.bound:,.6g})" if self.bound is not None else ""
+        return f"{self.limit} {self.where}: needs {self.amount:,.4g} more{unit}{now}"
+
+
+@dataclass
+class Diagnosis:
+    """What the elastic and boxed re-solves found."""
+
+    roadmap: str
+    feasible: bool
+    requirements: list[Relaxation] = field(default_factory=list)
+    limits: list[Relaxation] = field(default_factory=list)
+    unbounded: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        if self.unbounded:
+            lines = ["These decisions improve the objective without limit (no cost and no cap on them):"]
+            lines += [f"  - {name}" for name in self.unbounded[:SHOWN]]
+            lines += _more(self.unbounded)
+            lines.append("Give them a cost, a cap, or a limit upstream (launch cap, chip supply, funding).")
+            return "\n".join(lines)
+        if self.feasible:
+            return f"The roadmap '{self.roadmap}' is feasible: no requirement or limit needs relaxing."
+        if not self.requirements and not self.limits:
+            return ("No requirement or limit explains it: the flows cannot balance whatever the limits (a demand "
+                    "or milestone before its first possible delivery, a launch window that never opens, a "
+                    "consumable that cannot be carried). Check the routes, windows and transit times.")
+        lines = []
+        if self.requirements:
+            lines.append("These requirements cannot be met within the roadmap's limits:")
+            lines += [f"  - {r.sentence()}" for r in self.requirements[:SHOWN]] + _more(self.requirements)
+        if self.limits:
+            lines.append("The plan becomes feasible if these limits are raised:")
+            lines += [f"  - {r.sentence()}" for r in self.limits[:SHOWN]] + _more(self.limits)
+        return "\n".join(lines)
+
+    def error(self) -> InfeasibleError:
+        """The error ``solve`` raises: infeasible or unbounded, with this diagnosis as its explanation."""
+        kind = "is unbounded" if self.unbounded else "has no feasible plan"
+        return InfeasibleError(f"the roadmap '{self.roadmap}' {kind}", self.text())
+
+
+def diagnose(built: BuiltModel) -> Diagnosis:
+    """Explain why ``built`` has no plan (or confirm that it has one)."""
+    name = built.data.roadmap.name
+    with _objective(built):
+        compiled = compile_model(built.model)
+        limits = relaxations(built, compiled, lambda label: label not in REQUIREMENTS)
+        requirements = relaxations(built, compiled, lambda label: label in REQUIREMENTS)
+        if limits == [] or requirements == []:
+            return Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled))
+        if limits is None and requirements is None:
+            both = relaxations(built, compiled, lambda label: True) or []
+            limits = [r for r in both if not r.is_requirement]
+            requirements = [r for r in both if r.is_requirement]
+        return Diagnosis(name, feasible=False, requirements=requirements or [], limits=limits or [])
 
 
 def explain_infeasibility(built: BuiltModel) -> str:
-    """A few sentences naming the limits that conflict, with the amounts that would make it feasible."""
-    found = relaxations(built)
-    if not found:
-        return ("No single limit explains it: the roadmap's flows cannot balance (a demand with no route, "
-                "a consumable that cannot be carried, or integer requirements). Run 'planner diagnose'.")
-    lines = ["The plan becomes feasible if these limits are relaxed:"]
-    for limit, family, where, amount in found[:12]:
-        lines.append(f"  - {limit} ({family}) {where}: by {amount:,.4g}")
-    if len(found) > 12:
-        lines.append(f"  ... and {len(found) - 12} more")
-    return "\n".join(lines)
+    """A few lines naming the requirements and limits that conflict, with the amounts."""
+    return diagnose(built).text()
 
 
-def _where(index: object, labels: tuple[str, ...]) -> str:
+def relaxations(built: BuiltModel, compiled: Compiled | None = None,
+                elastic: Callable[[str], bool] = lambda label: True) -> list[Relaxation] | None:
+    """Rows relaxed by the elastic re-solve over the labelled families ``elastic`` accepts, largest
+    first; an empty list when nothing needs relaxing, None when relaxing them is not enough."""
+    c = compiled or compile_model(built.model)
+    reg = built.registry
+    labels = [reg.families[row.parent_component().name].limit if row.parent_component().name in reg.families
+              else "" for row in c.rows]
+    rows, signs = [], []
+    for i, label in enumerate(labels):
+        if not label or not elastic(label):
+            continue
+        if np.isfinite(c.row_upper[i]):  # a <= row (or ==) relaxed upward
+            rows.append(i)
+            signs.append(-1.0)
+        if np.isfinite(c.row_lower[i]):
+            rows.append(i)
+            signs.append(1.0)
+    if not rows:
+        return None
+    n_cols, n_slack = len(c.columns), len(rows)
+    slack = sp.csc_matrix((signs, (rows, range(n_slack))), shape=(len(c.rows), n_slack))
+    bound = np.array([c.row_upper[i] if sign < 0 else c.row_lower[i] for i, sign in zip(rows, signs, strict=True)])
+    cost = np.concatenate([np.zeros(n_cols), 1.0 / (1.0 + np.abs(bound))])
+    x = _solve(c, sp.hstack([c.matrix, slack]).tocsc(), cost, np.zeros(n_slack), np.full(n_slack, np.inf))
+    if x is None:
+        return None
+    out = []
+    for j, amount in enumerate(x[n_cols:]):
+        if amount > SLACK_REPORTED * (1.0 + abs(bound[j])):
+            out.append(_relaxation(built, c, rows[j], labels[rows[j]], float(amount), float(bound[j])))
+    return sorted(out, key=lambda r: (-r.amount / (1.0 + abs(r.bound or 0.0)), r.family, str(r.index)))
+
+
+def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> list[str]:
+    """Decisions that grow with the box in two boxed re-solves of the active objective (at
+    :data:`BOX` / 10 and :data:`BOX`), in the roadmap's terms ("flights (starship) in 2027")."""
+    c = compiled or compile_model(built.model)
+    if not c.cost.any():
+        return []
+    sign = -1.0 if c.maximize else 1.0
+    small, large = (_solve(c, c.matrix, sign * c.cost, np.maximum(c.col_lower, -box), np.minimum(c.col_upper, box),
+                           boxed=True) for box in (BOX / 10, BOX))
+    if small is None or large is None:
+        return []
+    quantities = {q.component: q.quantity for q in built.registry.quantities}
+    labels = built.data.timeline.labels
+    out = []
+    for var, a, b in zip(c.columns, small, large, strict=True):
+        if abs(b) > 2.0 * abs(a) + 1.0:
+            component = var.parent_component().name
+            out.append(f"{quantities.get(component, component)} {_where(var.index(), labels, brackets=True)}")
+    return out
+
+
+def _solve(c: Compiled, a: Any, cost: np.ndarray, extra_lower: np.ndarray, extra_upper: np.ndarray,
+           boxed: bool = False) -> np.ndarray | None:
+    """Minimize ``cost`` over ``a`` (the model's columns then extra ones); the primal values, or None.
+
+    With ``boxed`` the extra bounds replace the model's column bounds instead of adding columns."""
+    if boxed:
+        lower, upper, integer = extra_lower, extra_upper, c.integer
+    else:
+        lower = np.concatenate([c.col_lower, extra_lower])
+        upper = np.concatenate([c.col_upper, extra_upper])
+        integer = np.concatenate([c.integer, np.zeros(len(extra_lower), dtype=bool)])
+    h = new_highs({"presolve": "on", "threads": 1, "random_seed": 0, "time_limit": TIME_LIMIT_S})
+    h.passModel(len(lower), len(c.rows), int(a.nnz), 1, 1, 0.0, cost, lower, upper, c.row_lower, c.row_upper,
+                a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
+                integer.astype(np.int32))
+    h.run()
+    if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None
+    return np.asarray(h.getSolution().col_value, dtype=float)
+
+
+def _relaxation(built: BuiltModel, c: Compiled, i: int, label: str, amount: float, bound: float) -> Relaxation:
+    row = c.rows[i]
+    index = row.index() if isinstance(row.index(), tuple) else (row.index(),)
+    roadmap = built.data.roadmap
+    unit = UNITS.get(label, "")
+    if unit is None:
+        unit = _commodity_unit(roadmap, label, index)
+    coefficients = c.matrix[[i], :].tocoo().data
+    own = bound / coefficients[0] if len(coefficients) == 1 else None
+    labels = built.data.timeline.labels
+    where = _where(index, labels)
+    if label == "demand":
+        dem = roadmap.demands[index[0]]
+        where = f"'{index[0]}' ({dem.at_least:,g} {unit} of {dem.commodity} at {dem.location}) in {labels[index[1]]}"
+    elif label == "milestone deadline":
+        ms = roadmap.milestones[index[0]]
+        about = f": {ms.description}" if ms.description else ""
+        where = f"'{index[0]}' (threshold {ms.threshold:,g}{about}) by {labels[index[1]]}"
+    return Relaxation(limit=label, family=row.parent_component().name, index=index, where=where, amount=amount,
+                      unit=unit, bound=own)
+
+
+def _commodity_unit(roadmap: Any, label: str, index: tuple[Any, ...]) -> str:
+    if label == "demand":
+        return roadmap.commodities[roadmap.demands[index[0]].commodity].unit
+    for part in index:
+        if isinstance(part, str) and part in roadmap.commodities:
+            return roadmap.commodities[part].unit
+    return ""
+
+
+def _where(index: object, labels: tuple[str, ...], brackets: bool = False) -> str:
+    """``of starship in 2027`` (or ``(starship) in 2027``) for the index ``('starship', 1)``."""
     parts = index if isinstance(index, tuple) else (index,)
-    text = []
-    for part in parts:
-        if isinstance(part, int) and 0 <= part < len(labels):
-            text.append(f"in {labels[part]}")
-        elif part is not None:
-            text.append(str(part))
-    return " ".join(text)
+    names = ", ".join(str(p) for p in parts if p is not None and not isinstance(p, int))
+    periods = [labels[p] for p in parts if isinstance(p, int) and 0 <= p < len(labels)]
+    text = (f"({names})" if brackets else f"of {names}") if names else ""
+    if periods:
+        text += f" in {periods[-1]}"
+    return text.strip()
+
+
+def _more(items: list[Any]) -> list[str]:
+    return [f"  ... and {len(items) - SHOWN} more"] if len(items) > SHOWN else []
+
+
+class _objective:
+    """Context: the model with an active objective (its first stage's when none is active)."""
+
+    def __init__(self, built: BuiltModel):
+        self.built = built
+        self.added = False
+
+    def __enter__(self) -> None:
+        m = self.built.model
+        if not any(o.active for o in m.component_data_objects(pyo.Objective)):
+            stage = self.built.stages[0]
+            sense = pyo.maximize if stage.sense == "max" else pyo.minimize
+            m.diagnose_objective = pyo.Objective(expr=stage.expression, sense=sense)
+            self.added = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.added:
+            self.built.model.del_component("diagnose_objective")

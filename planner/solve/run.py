@@ -150,14 +150,14 @@ def _solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Sol
 def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
     if answer.status in ("optimal", "feasible"):
         return
-    if answer.status in ("infeasible", "infeasible_or_unbounded"):
-        from planner.diagnose import explain_infeasibility
+    if answer.status in ("infeasible", "infeasible_or_unbounded", "unbounded"):
+        from planner.diagnose import diagnose
 
-        raise InfeasibleError(f"the roadmap '{built.data.roadmap.name}' has no feasible plan "
-                              f"(HiGHS: {answer.message})", explain_infeasibility(built))
-    if answer.status == "unbounded":
-        raise InfeasibleError(f"the roadmap '{built.data.roadmap.name}' is unbounded: some decision improves "
-                              "the objective without limit (a commodity with no cost and no cap?)")
+        diagnosis = diagnose(built)
+        if not diagnosis.feasible or diagnosis.unbounded:
+            raise diagnosis.error()
+        raise NoPlanError(f"HiGHS says '{answer.message}' but the elastic re-solve finds a plan: numerical "
+                          "trouble (check for very large or very small figures)")
     raise NoPlanError(f"no plan found (HiGHS: {answer.message}); raise --time-limit or use a looser --mip-gap")
 
 
