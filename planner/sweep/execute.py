@@ -32,6 +32,7 @@ from planner.sweep.sampling import design, overrides_for, scenario_id
 from planner.sweep.scenario import Task, row, run_task
 from planner.sweep.spec import SweepSpec
 from planner.sweep.store import ResultLog
+from planner.timeline import build_timeline
 
 SOLVED = ("optimal", "feasible")
 
@@ -109,7 +110,7 @@ def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) 
     asked = {"roadmap": str(roadmap), "input_hash": loaded.input_hash(), "sweep": spec.describe(),
              "solve": {"profile": settings.profile, "time_limit_s": settings.time_limit_s,
                        "mip_gap": settings.mip_gap},
-             "scenarios": len(ids)}
+             "scenarios": len(ids), "last_year": float(build_timeline(loaded.roadmap.time).start_years[-1])}
     stamp = out / "sweep.json"
     if stamp.exists():
         before = json.loads(stamp.read_text(encoding="utf-8"))
