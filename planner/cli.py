@@ -157,6 +157,51 @@ def regress(goldens: list[Path] = typer.Argument(None, help="Golden files (defau
         raise typer.Exit(1)
 
 
+@app.command()
+def sweep(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    vary: list[str] = typer.Option([], "--vary", help="KEY=SPEC: [a,b], lo..hi[:n], uniform(lo,hi), "
+                                   "triangular(lo,mode,hi), lognormal(median,sigma); x prefix scales (repeatable)."),
+    spec_file: Path | None = typer.Option(None, "--spec", help="Sweep YAML file (vary, method, samples, seed)."),
+    samples: int | None = typer.Option(None, "--samples", "-n", help="Scenarios for lhs/random (default 100)."),
+    method: str | None = typer.Option(None, "--method", help="grid (default), lhs or random."),
+    seed: int | None = typer.Option(None, "--seed", help="Sampling seed (default 0)."),
+    workers: int | None = typer.Option(None, "--workers", help="Local worker processes (default: one per core)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://host:port."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Sweep folder (default reports/<roadmap>-sweep); "
+                                    "rerun into it to resume."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Solver time limit per scenario, s."),
+    mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
+    profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+) -> None:
+    """Solve a roadmap across many variations on Dask; resumable; summaries, fan and tornado charts."""
+    from planner.sweep.commands import sweep_roadmap
+    from planner.sweep.execute import SolveSettings
+
+    settings = SolveSettings(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap)
+    _guard(lambda: sweep_roadmap(roadmap, vary, spec_file, method, samples, seed, workers, scheduler, out, settings,
+                                 console))
+
+
+@app.command()
+def pareto(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    points: int = typer.Option(7, "--points", help="Points on the frontier, end points included."),
+    metric: str | None = typer.Option(None, "--metric", help="Settlement: commodity@location or a milestone "
+                                      "(default: the first milestone counting people held somewhere)."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default reports/<name>-pareto)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Solver time limit per point, s."),
+    mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
+    profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+) -> None:
+    """Trace the frontier between discounted compute and settlement (epsilon-constraint), a plan per point."""
+    from planner.sweep.commands import pareto_roadmap
+
+    options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, duals=False)
+    _guard(lambda: pareto_roadmap(roadmap, scenario, points, metric, out, options, console))
+
+
 def _folder_name(loaded: LoadedRoadmap) -> str:
     r = loaded.roadmap
     return r.name if r.scenario is None else f"{r.name}--{r.scenario}"

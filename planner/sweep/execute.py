@@ -28,6 +28,7 @@ import pandas as pd
 
 from planner.errors import Problem, RoadmapError
 from planner.io.load import load_roadmap
+from planner.sweep.progress import SweepProgress
 from planner.sweep.sampling import design, overrides_for, scenario_id
 from planner.sweep.scenario import Task, row, run_task
 from planner.sweep.spec import SweepSpec
@@ -35,27 +36,6 @@ from planner.sweep.store import ResultLog
 from planner.timeline import build_timeline
 
 SOLVED = ("optimal", "feasible")
-
-
-@dataclass
-class Progress:
-    """Where a running sweep stands (passed to the progress callback after each scenario)."""
-
-    total: int
-    skipped: int
-    done: int = 0
-    failed: int = 0
-    started: float = 0.0
-
-    @property
-    def remaining(self) -> int:
-        return self.total - self.skipped - self.done
-
-    def eta_s(self) -> float:
-        """Seconds left at the rate seen so far in this run (NaN before the first result)."""
-        if self.done == 0:
-            return math.nan
-        return (time.perf_counter() - self.started) / self.done * self.remaining
 
 
 @dataclass(frozen=True)
@@ -69,14 +49,14 @@ class SolveSettings:
 
 def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
               settings: SolveSettings = SolveSettings(),
-              on_progress: Callable[[Progress], None] | None = None) -> Progress:
-    """Solve every scenario of ``spec`` not yet in ``out``; return the final :class:`Progress`."""
+              on_progress: Callable[[SweepProgress], None] | None = None) -> SweepProgress:
+    """Solve every scenario of ``spec`` not yet in ``out``; return the final :class:`SweepProgress`."""
     roadmap = Path(roadmap).resolve()
     tasks = prepare(roadmap, spec, Path(out), settings)
     log = ResultLog(Path(out))
     finished = log.open()
     pending = [t for t in tasks if t.scenario not in finished]
-    progress = Progress(total=len(tasks), skipped=len(tasks) - len(pending), started=time.perf_counter())
+    progress = SweepProgress(total=len(tasks), skipped=len(tasks) - len(pending), started=time.perf_counter())
     if on_progress is not None:
         on_progress(progress)
     if not pending:

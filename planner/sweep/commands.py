@@ -1,0 +1,49 @@
+"""The bodies of ``planner sweep`` and ``planner pareto`` (the command line keeps thin wrappers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from planner.io.load import load_roadmap
+from planner.solve.run import SolveOptions
+from planner.sweep.execute import SolveSettings, run_sweep
+from planner.sweep.pareto import frontier, write_frontier
+from planner.sweep.progress import progress_bar
+from planner.sweep.report import write_sweep_report
+from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
+
+
+def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method: str | None, samples: int | None,
+                  seed: int | None, workers: int | None, scheduler: str | None, out: Path | None,
+                  settings: SolveSettings, console: Console) -> Path:
+    """Run (or resume) a sweep, then write its summaries and PDF; command-line values win over the file's."""
+    declared = read_sweep_file(spec_file) if spec_file is not None else {}
+    variations = declared.get("vary", []) + [parse_vary(pair) for pair in vary]
+    spec = sweep_spec(variations, method or declared.get("method", "grid"),
+                      samples if samples is not None else int(declared.get("samples", 100)),
+                      seed if seed is not None else int(declared.get("seed", 0)))
+    target = out or Path("reports") / f"{Path(roadmap).stem}-sweep"
+    where = scheduler or f"a local cluster of {workers or 'one worker per core'}"
+    console.print(f"sweep of {roadmap} ({spec.method}) on {where}; results in {target}/")
+    with progress_bar(console) as update:
+        final = run_sweep(roadmap, spec, target, workers=workers, scheduler=scheduler, settings=settings,
+                          on_progress=update)
+    console.print(f"{final.done} solved now, {final.skipped} already done, {final.failed} failed")
+    for path in write_sweep_report(target):
+        console.print(f"  {path}")
+    return target
+
+
+def pareto_roadmap(roadmap: Path, scenario: str | None, points: int, metric: str | None, out: Path | None,
+                   options: SolveOptions, console: Console) -> Path:
+    """Trace the compute-settlement frontier and write it (CSV, chart, a plan per point)."""
+    loaded = load_roadmap(roadmap, scenario=scenario)
+    with console.status(f"solving {points} points of the frontier…"):
+        front = frontier(loaded, points=points, metric=metric, options=options)
+    target = out or Path("reports") / f"{loaded.roadmap.name}-pareto"
+    write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}")
+    console.print(front.points.to_string(index=False))
+    console.print(f"  outputs: {target}/")
+    return target
