@@ -96,8 +96,9 @@ def solve_command(
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
     export_model: Path | None = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
+    no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf (the report CSVs are still written)."),
 ) -> None:
-    """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap)."""
+    """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
     def run() -> None:
         timings: dict[str, float] = {}
         with errors.status("loading roadmap…"):
@@ -110,7 +111,10 @@ def solve_command(
         target = out or Path("reports") / _folder_name(loaded)
         start = time.perf_counter()
         plan.timings["write_s"] = time.perf_counter() - start
-        write_run(plan, target)
+        from planner.reports.build import report_writer
+
+        with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
+            write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf))
         print_summary(plan, target)
     _guard(run)
 
@@ -200,6 +204,42 @@ def pareto(
 
     options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, duals=False)
     _guard(lambda: pareto_roadmap(roadmap, scenario, points, metric, out, options, console))
+
+
+@app.command()
+def report(
+    run_dir: Path = typer.Argument(..., help="Run folder written by 'planner solve'."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write into this folder (default: RUN_DIR)."),
+    no_pdf: bool = typer.Option(False, "--no-pdf", help="Rebuild the CSVs only."),
+) -> None:
+    """Rebuild report.pdf and the report CSVs of a saved run, without solving."""
+    from planner.reports.build import rebuild
+
+    def run() -> None:
+        with errors.status("building report…"):
+            start = time.perf_counter()
+            target = rebuild(run_dir, out, pdf=not no_pdf)
+        console.print(f"report of {run_dir} written to {target}/ in {time.perf_counter() - start:.2f} s")
+    _guard(run)
+
+
+@app.command()
+def compare(
+    items: list[str] = typer.Argument(..., help="Run folders or roadmap files (file.yaml:scenario), two or more."),
+    out: Path = typer.Option(Path("reports/compare"), "--out", "-o", help="Output folder."),
+) -> None:
+    """Put runs or roadmaps side by side: compare.pdf and CSVs of differences in milestones, figures, limits."""
+    from planner.reports.compare import compare_runs, load_items, write_comparison
+
+    def run() -> None:
+        if len(items) < 2:
+            raise RoadmapError([Problem("compare needs two or more runs or roadmaps", key="ITEMS")])
+        with errors.status("comparing…") as status:
+            comparison = compare_runs(load_items(items, out, progress=status.update))
+            write_comparison(comparison, out)
+        console.print(f"{comparison.differences} difference(s) between {', '.join(comparison.labels)}; "
+                      f"outputs: {out}/")
+    _guard(run)
 
 
 def _folder_name(loaded: LoadedRoadmap) -> str:

@@ -1,0 +1,67 @@
+"""Write a run's report files: the inputs only a solve knows, then everything derived from the folder.
+
+At solve time :func:`report_writer` is the ``extra=`` of :func:`~planner.results.outputs.write_run`: it
+writes ``families.json`` (constraint-family metadata), ``solver_options.json`` and ``assumptions.csv``,
+then :func:`write_report` reads the folder back and derives ``bottlenecks.csv``, ``headlines.csv``,
+``data_dictionary.csv`` and ``report.pdf``. :func:`rebuild` (``planner report RUN_DIR``) repeats the
+second step on a saved folder, without solving.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from planner.reports import bottlenecks
+from planner.reports.assumptions import assumption_table
+from planner.reports.dictionary import data_dictionary
+from planner.reports.narrative import headline_table
+from planner.reports.run_folder import ASSUMPTIONS_FILE, FAMILIES_FILE, SOLVER_OPTIONS_FILE, RunData, read_run
+from planner.results.outputs import FLOAT_FORMAT
+from planner.results.write import atomic_folder, write_json
+
+DERIVED = ("bottlenecks.csv", "headlines.csv", "data_dictionary.csv", "report.pdf")
+
+
+def report_writer(plan: Any, solver_options: dict[str, Any], pdf: bool = True) -> Callable[[Path], None]:
+    """The ``extra=`` callable of ``write_run`` for ``plan``: report inputs, derived CSVs and the PDF."""
+    def write(folder: Path) -> None:
+        families = {name: asdict(f) for name, f in plan.built.registry.families.items()}
+        write_json(folder / FAMILIES_FILE, families)
+        write_json(folder / SOLVER_OPTIONS_FILE, solver_options)
+        assumption_table(plan.loaded).to_csv(folder / ASSUMPTIONS_FILE, index=False)
+        write_report(folder, pdf=pdf)
+    return write
+
+
+def write_report(folder: Path, pdf: bool = True) -> RunData:
+    """Derive the bottleneck, headline and dictionary CSVs (and ``report.pdf``) from a run folder."""
+    run = read_run(folder)
+    duals = run.tables.get("duals")
+    if duals is not None:
+        table = bottlenecks.bottleneck_table(duals, run.families, run.data.timeline.labels, run.data.years)
+        table.to_csv(folder / "bottlenecks.csv", index=False, float_format=FLOAT_FORMAT)
+        run.tables["bottlenecks"] = table
+    headline_table(run).to_csv(folder / "headlines.csv", index=False, float_format=FLOAT_FORMAT)
+    data_dictionary(folder).to_csv(folder / "data_dictionary.csv", index=False)
+    if pdf:
+        from planner.reports.pdf import write_pdf
+
+        write_pdf(run, folder / "report.pdf")
+    return run
+
+
+def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True) -> Path:
+    """Rebuild the derived CSVs and the PDF of a saved run into ``out`` (default: in place), atomically."""
+    source = Path(run_dir)
+    read_run(source)  # fail early, before touching anything, when it is not a run folder
+    target = Path(out) if out is not None else source
+    with atomic_folder(target) as staging:
+        for path in source.iterdir():
+            if path.is_file() and path.name not in DERIVED:
+                shutil.copy2(path, staging / path.name)
+        write_report(staging, pdf=pdf)
+    return target

@@ -1,0 +1,492 @@
+"""The report's charts, one function per chart, each drawn from a run folder's tidy tables.
+
+Every function takes a :class:`~planner.reports.run_folder.RunData` and returns a matplotlib
+:class:`~matplotlib.figure.Figure`, or ``None`` when the plan has nothing to show (no Mars in the
+roadmap, no money modelled). Figures are built with the object API on the Agg canvas (no pyplot
+state), sized for an A4 page, with units on every axis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from planner.model.compute import retention_per_year, retirement_period  # noqa: E402
+from planner.model.data import propellant_shares  # noqa: E402
+from planner.reports import bottlenecks  # noqa: E402
+from planner.reports.run_folder import RunData  # noqa: E402
+
+WIDTH_IN, HEIGHT_IN = 7.2, 3.1
+BODIES = (("Mars", ("mars",)), ("Moon", ("moon", "lunar", "llo", "nrho", "eml", "cislunar")))
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf"]
+
+
+def body_of(location: str) -> str:
+    """'Moon', 'Mars' or 'Earth' from a location name (``lunar_surface`` -> Moon, ``nrho`` -> Moon)."""
+    name = location.lower()
+    for body, words in BODIES:
+        if any(w in name for w in words):
+            return body
+    return "Earth"
+
+
+def new_figure(run: RunData, columns: int = 1, height: float = HEIGHT_IN) -> tuple[Figure, list]:
+    """A figure with ``columns`` axes spanning the horizon on x."""
+    fig = Figure(figsize=(WIDTH_IN, height))
+    axes = fig.subplots(1, columns, squeeze=False)[0]
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.27, wspace=0.32)
+    start, end = float(run.data.years[0]), float(run.data.years[-1] + run.data.length_years[-1])
+    for ax in axes:
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xlim(start, end)
+        ax.tick_params(labelsize=7)
+    return fig, list(axes)
+
+
+def legend_below(ax, columns: int = 4) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=min(columns, len(labels)),
+                  fontsize=7, frameon=False)
+
+
+def _stacked_bars(ax, wide: pd.DataFrame, widths: np.ndarray, sign: float = 1.0, colors: list[str] | None = None,
+                  prefix: str = "") -> None:
+    bottom = np.zeros(len(wide))
+    for i, column in enumerate(wide.columns):
+        values = sign * wide[column].to_numpy(dtype=float)
+        ax.bar(wide.index.to_numpy(dtype=float), values, width=widths, bottom=bottom, align="edge",
+               label=f"{prefix}{column}", color=(colors or PALETTE)[i % len(colors or PALETTE)], linewidth=0)
+        bottom += values
+
+
+def _widths(run: RunData) -> np.ndarray:
+    return 0.85 * run.data.length_years
+
+
+def _drop_empty(wide: pd.DataFrame) -> pd.DataFrame:
+    return wide.loc[:, wide.abs().sum() > 0]
+
+
+def milestones_timeline(run: RunData) -> Figure | None:
+    """One row per milestone: a bar from the horizon's start to the year reached, the deadline marked."""
+    table = run.tables.get("milestones")
+    if table is None or table.empty:
+        return None
+    start, end = float(run.data.years[0]), float(run.data.years[-1] + run.data.length_years[-1])
+    fig, (ax,) = new_figure(run, height=max(1.6, 0.42 * len(table) + 1.0))
+    fig.subplots_adjust(left=0.30, bottom=0.22 if len(table) > 2 else 0.32, top=0.9)
+    ax.grid(True, axis="x", alpha=0.3)
+    for i, row in enumerate(table.itertuples()):
+        y = len(table) - 1 - i
+        reached = not pd.isna(row.reached_year)
+        stop = float(row.reached_year) if reached else end
+        ax.barh(y, stop - start, left=start, height=0.45, color="#2ca02c" if reached else "#d9d9d9")
+        ax.text(stop + 0.3, y, f"{int(row.reached_year)}" if reached else "not reached", va="center", fontsize=7)
+        if row.deadline:
+            deadline = float(str(row.deadline)[:4])
+            ax.plot([deadline], [y], marker="|", markersize=14, color="#d62728", mew=2)
+    ax.plot([], [], marker="|", color="#d62728", linestyle="none", markersize=10, mew=2, label="deadline")
+    ax.barh([], [], color="#2ca02c", label="reached")
+    ax.barh([], [], color="#d9d9d9", label="not reached")
+    ax.set_yticks(range(len(table)), list(table["milestone"])[::-1], fontsize=8)
+    ax.set_xlim(start, end + 0.12 * (end - start))
+    ax.set_xlabel("year", fontsize=8)
+    ax.set_title("Milestones: year reached", fontsize=10)
+    legend_below(ax)
+    return fig
+
+
+def compute_in_service(run: RunData) -> pd.DataFrame:
+    """Compute in service by origin (GW per period), rebuilt from the additions by vintage.
+
+    The additions :math:`a_{v}` of each period (``compute_added``) are split by origin in proportion to
+    deployed mass times specific power; a vintage keeps :math:`\\gamma^{t_p - t_v}` of its power until it
+    retires (the model's own retention and retirement rules), so the origins sum to the model's
+    ``compute_in_service``.
+    """
+    c, d = run.roadmap.compute, run.data
+    deployed = run.series("deployed", by="commodity")
+    added = run.series("compute_added")["compute_added"].to_numpy()
+    power = pd.DataFrame({k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years)
+                          for k, kind in c.satellites.items()}, index=deployed.index)
+    weight = deployed.reindex(columns=list(c.satellites), fill_value=0.0) * power
+    origin = {k: kind.origin for k, kind in c.satellites.items()}
+    by_origin = weight.T.groupby(origin).sum().T
+    share = by_origin.div(by_origin.sum(axis=1).replace(0.0, np.nan), axis=0).fillna(0.0)
+    additions = share.mul(added, axis=0).to_numpy()
+    gamma, retire = retention_per_year(d), retirement_period(d)
+    n = len(d.periods)
+    alive = np.zeros((n, n))  # alive[p, v]: share of vintage v's power in service in period p
+    for v in range(n):
+        for p in range(v, retire.get(v, n)):
+            alive[p, v] = gamma ** (d.years[p] - d.years[v])
+    return pd.DataFrame(alive @ additions, index=deployed.index, columns=by_origin.columns)
+
+
+def compute_chart(run: RunData) -> Figure | None:
+    """Compute in service stacked by origin (Earth-made, Moon-made), with the power retired each period."""
+    if run.roadmap.compute is None or run.rows("compute_in_service").empty:
+        return None
+    d = run.data
+    by_origin = compute_in_service(run)
+    total = run.series("compute_in_service")["compute_in_service"]
+    before = np.concatenate([[0.0], total.to_numpy()[:-1]])
+    gamma = retention_per_year(d)
+    steps = np.concatenate([[0.0], np.diff(d.years)])
+    added = run.series("compute_added")["compute_added"].to_numpy()
+    retired = np.maximum(gamma ** steps * before + added - total.to_numpy(), 0.0)
+    fig, (ax, ax2) = new_figure(run, 2)
+    x = by_origin.index.to_numpy(dtype=float)
+    ax.stackplot(x, *[by_origin[c].to_numpy() for c in by_origin.columns],
+                 labels=[f"{c}-made" for c in by_origin.columns], colors=PALETTE, alpha=0.85)
+    ax.plot(x, total.to_numpy(), color="black", linewidth=1, label="total")
+    ax.set_ylabel("GW in service", fontsize=8)
+    ax.set_title("Compute in service by origin", fontsize=10)
+    legend_below(ax, 3)
+    ax2.bar(x, added, width=_widths(run), align="edge", color="#2ca02c", label="added")
+    ax2.bar(x, -retired, width=_widths(run), align="edge", color="#d62728", label="retired and degraded")
+    ax2.axhline(0, color="black", linewidth=0.6)
+    ax2.set_ylabel("GW per period", fontsize=8)
+    ax2.set_title("Vintages: added and retired", fontsize=10)
+    legend_below(ax2, 2)
+    return fig
+
+
+def flight_purposes(run: RunData) -> pd.DataFrame:
+    """Flights per period split by purpose in proportion to the mass each purpose launched.
+
+    Purpose of a commodity: 'compute' for satellites, 'tankers' for propellant, else the farthest body
+    (Mars, then Moon) its cargo travels to in space, else 'Earth orbit'; new vehicles riding launches
+    count as 'vehicles'.
+    """
+    r = run.roadmap
+    launched = run.rows("launched").copy()
+    mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
+    launched["mass"] = launched["value"] * launched["commodity"].map(mass)
+    launched["purpose"] = launched["commodity"].map(_commodity_purposes(run))
+    flights = run.rows("flights").groupby(["vehicle", "year"])["value"].sum()
+    shares = launched.groupby(["vehicle", "year", "purpose"])["mass"].sum()
+    share = shares / shares.groupby(level=["vehicle", "year"]).transform("sum")
+    allocated = share * flights.reindex(share.index.droplevel("purpose")).to_numpy()
+    out = allocated.groupby(level=["year", "purpose"]).sum()
+    unexplained = flights.groupby(level="year").sum() - out.groupby(level="year").sum().reindex(
+        flights.groupby(level="year").sum().index, fill_value=0.0)
+    wide = out.unstack("purpose", fill_value=0.0)
+    if (unexplained > 1e-6).any():
+        wide["vehicles"] = unexplained.reindex(wide.index, fill_value=0.0) if len(wide) else unexplained
+    return _drop_empty(wide.reindex(pd.Index(run.data.years, name="year"), fill_value=0.0).fillna(0.0))
+
+
+def _commodity_purposes(run: RunData) -> dict[str, str]:
+    r = run.roadmap
+    satellites = set(r.compute.satellites) if r.compute else set()
+    propellants = {j for veh in r.vehicles.values() for j in propellant_shares(veh)}
+    cargo = run.rows("cargo")
+    out = {}
+    for k in r.commodities:
+        if k in satellites:
+            out[k] = "compute"
+        elif k in propellants:
+            out[k] = "tankers"
+        else:
+            bodies = {body_of(r.routes[rt].to) for rt in cargo.loc[cargo["commodity"] == k, "route"]}
+            out[k] = next((b for b in ("Mars", "Moon") if b in bodies), "Earth orbit")
+    return out
+
+
+def flights_chart(run: RunData) -> Figure | None:
+    """Flights per period by launch vehicle class and by purpose (compute, tankers, Moon, Mars)."""
+    if run.rows("flights").empty:
+        return None
+    fig, (ax, ax2) = new_figure(run, 2)
+    _stacked_bars(ax, _drop_empty(run.series("flights", by="vehicle")), _widths(run))
+    ax.set_title("Earth launches by vehicle class", fontsize=10)
+    ax.set_ylabel("flights per period", fontsize=8)
+    legend_below(ax, 3)
+    _stacked_bars(ax2, flight_purposes(run), _widths(run))
+    ax2.set_title("Earth launches by purpose", fontsize=10)
+    ax2.set_ylabel("flights per period", fontsize=8)
+    legend_below(ax2, 3)
+    return fig
+
+
+def arrivals(run: RunData) -> pd.DataFrame:
+    """Mass arriving at each location per period, t: launches, in-space cargo (in its arrival period)
+    and facility (mass driver) launches."""
+    r, d = run.roadmap, run.data
+    mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
+    arrive = {(a.route, d.timeline.labels[a.depart]): d.years[a.arrive] for a in d.arcs}
+    parts = []
+    launched = run.rows("launched")
+    parts.append(pd.DataFrame({"location": launched["vehicle"].map({k: lv.to for k, lv in r.launch_vehicles.items()}),
+                               "year": launched["year"], "t": launched["value"] * launched["commodity"].map(mass)}))
+    for quantity in ("cargo", "facility_launch"):
+        rows = run.rows(quantity)
+        parts.append(pd.DataFrame({
+            "location": rows["route"].map({k: rt.to for k, rt in r.routes.items()}),
+            "year": [arrive.get(key, y) for key, y in zip(zip(rows["route"], rows["period"], strict=True), rows["year"],
+                                                          strict=True)],
+            "t": rows["value"] * rows["commodity"].map(mass)}))
+    frame = pd.concat(parts, ignore_index=True)
+    if frame.empty:
+        return pd.DataFrame()
+    wide = frame.pivot_table(index="year", columns="location", values="t", aggfunc="sum", fill_value=0.0)
+    return _drop_empty(wide.reindex(pd.Index(d.years, name="year"), fill_value=0.0))
+
+
+def delivered_chart(run: RunData) -> Figure | None:
+    """Mass delivered to each location per period (log scale: LEO and Mars differ by orders of magnitude)."""
+    wide = arrivals(run)
+    if wide.empty:
+        return None
+    fig, (ax,) = new_figure(run)
+    for i, location in enumerate(wide.columns):
+        ax.plot(wide.index, wide[location].replace(0.0, np.nan), marker="o", markersize=2.5, linewidth=1.2,
+                label=location, color=PALETTE[i % len(PALETTE)])
+    ax.set_yscale("log")
+    ax.set_ylabel("t delivered per period", fontsize=8)
+    ax.set_title("Mass delivered per location", fontsize=10)
+    legend_below(ax, 5)
+    return fig
+
+
+def propellant_chart(run: RunData) -> Figure | None:
+    """Propellant launched, made in space (ISRU) and burned per period; depot levels by location."""
+    r = run.roadmap
+    propellants = sorted({j for veh in r.vehicles.values() for j in propellant_shares(veh)})
+    if not propellants or run.rows("propellant_burned").empty:
+        return None
+    launched = run.rows("launched")
+    flows = pd.DataFrame(index=pd.Index(run.data.years, name="year"))
+    flows["launched from Earth"] = launched[launched["commodity"].isin(propellants)].groupby("year")["value"].sum()
+    made = []
+    for name, proc in r.processes.items():
+        ratio = sum(v for k, v in proc.outputs.items() if k in propellants)
+        if ratio:
+            rows = run.rows("activity", process=name)
+            made.append(rows.groupby("year")["value"].sum() * ratio)
+    if made:
+        flows["made in space (ISRU)"] = pd.concat(made, axis=1).sum(axis=1)
+    flows["burned"] = run.series("propellant_burned")["propellant_burned"]
+    flows = flows.fillna(0.0)
+    sources = {s.location for k in propellants for s in r.commodities[k].sources}
+    stocks = run.rows("stock")
+    stocks = stocks[stocks["commodity"].isin(propellants) & ~stocks["location"].isin(sources)]
+    levels = stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum", fill_value=0.0)
+    fig, (ax, ax2) = new_figure(run, 2)
+    for i, column in enumerate(_drop_empty(flows).columns):
+        ax.plot(flows.index, flows[column], linewidth=1.3, label=column, color=PALETTE[i])
+    ax.set_ylabel("t per period", fontsize=8)
+    ax.set_title("Propellant flows", fontsize=10)
+    legend_below(ax, 2)
+    if levels.empty:
+        ax2.text(0.5, 0.5, "no propellant held in depots", ha="center", va="center", transform=ax2.transAxes,
+                 fontsize=8)
+    for i, column in enumerate(levels.columns):
+        ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
+    ax2.set_ylabel("t held at period end", fontsize=8)
+    ax2.set_title("Depot levels", fontsize=10)
+    legend_below(ax2, 3)
+    return fig
+
+
+def industry_chart(run: RunData) -> Figure | None:
+    """Each facility process: output rate against its capacity (productivity times capital held)."""
+    r, d = run.roadmap, run.data
+    if not r.processes or run.rows("activity").empty:
+        return None
+    fig, (ax,) = new_figure(run)
+    years = pd.Index(d.years, name="year")
+    stocks = run.rows("stock")
+    for i, (name, proc) in enumerate(r.processes.items()):
+        color = PALETTE[i % len(PALETTE)]
+        output = run.rows("activity", process=name).groupby("year")["value"].sum().reindex(years, fill_value=0.0)
+        rate = output.to_numpy() / d.length_years * sum(proc.outputs.values())
+        held = stocks[stocks["location"] == proc.location]
+        capacity = np.min([held[held["commodity"] == c].groupby("year")["value"].sum().reindex(years, fill_value=0.0)
+                           .to_numpy() * pi for c, pi in proc.capital.items()], axis=0) * sum(proc.outputs.values())
+        ax.plot(d.years, rate, color=color, linewidth=1.5, label=f"{name}: output")
+        ax.plot(d.years, capacity, color=color, linewidth=1, linestyle="--", label=f"{name}: capacity")
+    ax.set_ylabel("t of output per year", fontsize=8)
+    ax.set_title("Facilities (lunar and Mars industry): output and capacity", fontsize=10)
+    legend_below(ax, 2)
+    return fig
+
+
+def mars_chart(run: RunData) -> Figure | None:
+    """What is held on Mars: counted commodities (people) and mass (habitat, cargo), windows shaded."""
+    r, d = run.roadmap, run.data
+    stocks = run.rows("stock")
+    stocks = stocks[stocks["location"].map(body_of) == "Mars"]
+    if stocks.empty:
+        return None
+    counted = {k for k, c in r.commodities.items() if c.unit != "t"}
+    fig, (ax, ax2) = new_figure(run, 2)
+    for axis, rows, unit in ((ax, stocks[stocks["commodity"].isin(counted)], "units"),
+                             (ax2, stocks[~stocks["commodity"].isin(counted)], "t")):
+        wide = rows.pivot_table(index="year", columns="commodity", values="value", aggfunc="sum", fill_value=0.0)
+        wide = wide.reindex(pd.Index(d.years, name="year"), fill_value=0.0)
+        for i, column in enumerate(wide.columns):
+            label = f"{column} ({r.commodities[column].unit})" if unit == "units" else column
+            axis.plot(wide.index, wide[column], linewidth=1.4, label=label, color=PALETTE[i % len(PALETTE)])
+        _shade_windows(run, axis)
+        axis.set_ylabel("held on Mars" + (" (count)" if unit == "units" else ", t"), fontsize=8)
+        legend_below(axis, 3)
+    ax.set_title("Mars: people", fontsize=10)
+    ax2.set_title("Mars: habitat and cargo", fontsize=10)
+    return fig
+
+
+def _shade_windows(run: RunData, ax) -> None:
+    """Shade the periods in which a windowed route to Mars can be departed."""
+    r, d = run.roadmap, run.data
+    windowed = {name for name, rt in r.routes.items() if rt.windows is not None and body_of(rt.to) == "Mars"}
+    departs = sorted({a.depart for a in d.arcs if a.route in windowed})
+    for n, p in enumerate(departs):
+        ax.axvspan(d.years[p], d.years[p] + d.length_years[p], color="#ffbb78", alpha=0.3, linewidth=0,
+                   label="Mars window open" if n == 0 else None)
+
+
+def cash_chart(run: RunData) -> Figure | None:
+    """Funding and revenue (up), spending by category (down) per period, and the cash balance."""
+    cash = run.tables.get("cash")
+    if cash is None or cash.empty:
+        return None
+    income = pd.concat([run.series("external_funding")["external_funding"].rename("external funding"),
+                        run.series("revenue")["revenue"]], axis=1)
+    spending = run.series("spending", by="category")
+    fig, (ax,) = new_figure(run)
+    _stacked_bars(ax, _drop_empty(income), _widths(run), colors=["#2ca02c", "#98df8a"])
+    _stacked_bars(ax, _drop_empty(spending), _widths(run), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
+    balance = run.series("cash")["cash"]
+    ax.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylabel("M$ per period (balance: M$)", fontsize=8)
+    ax.set_title("Cash flow", fontsize=10)
+    legend_below(ax, 4)
+    return fig
+
+
+def network_chart(run: RunData) -> Figure | None:
+    """The transport network: locations and routes, edge width by the mass moved over the horizon."""
+    r = run.roadmap
+    graph = nx.DiGraph()
+    graph.add_nodes_from(r.locations)
+    mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
+    for name, lv in r.launch_vehicles.items():
+        rows = run.rows("launched", vehicle=name)
+        _add_flow(graph, lv.from_, lv.to, float((rows["value"] * rows["commodity"].map(mass)).sum()))
+    for quantity in ("cargo", "propellant_loaded", "facility_launch"):
+        rows = run.rows(quantity)
+        moved = (rows["value"] * rows["commodity"].map(mass).fillna(1.0)).groupby(rows["route"]).sum()
+        for route, rt in r.routes.items():
+            _add_flow(graph, rt.from_, rt.to, float(moved.get(route, 0.0)))
+    if graph.number_of_edges() == 0:
+        return None
+    fig = Figure(figsize=(WIDTH_IN, 4.2))
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.9))
+    ax.set_axis_off()
+    positions = _layout(graph)
+    flows = np.array([graph.edges[e]["t"] for e in graph.edges])
+    top = max(flows.max(), 1e-9)
+    widths = [0.6 + 5.0 * math.log10(1 + 9 * f / top) if f > 0 else 0.4 for f in flows]
+    colors = ["#1f77b4" if f > 0 else "#cccccc" for f in flows]
+    nx.draw_networkx_edges(graph, positions, ax=ax, width=widths, edge_color=colors, arrows=True, arrowsize=10,
+                           connectionstyle="arc3,rad=0.12", node_size=900)
+    nx.draw_networkx_nodes(graph, positions, ax=ax, node_size=900, node_color=[
+        {"Earth": "#aec7e8", "Moon": "#d9d9d9", "Mars": "#ff9896"}[body_of(n)] for n in graph.nodes])
+    nx.draw_networkx_labels(graph, positions, ax=ax, font_size=7)
+    labels = {e: _mass_label(graph.edges[e]["t"]) for e in graph.edges if graph.edges[e]["t"] > 0}
+    nx.draw_networkx_edge_labels(graph, positions, edge_labels=labels, ax=ax, font_size=6, label_pos=0.4,
+                                 connectionstyle="arc3,rad=0.12", bbox={"boxstyle": "round,pad=0.1", "fc": "white",
+                                                                         "ec": "none", "alpha": 0.8})
+    ax.set_title("Transport network: mass moved over the horizon (grey: unused)", fontsize=10)
+    xs, ys = zip(*positions.values(), strict=True)
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    return fig
+
+
+def _add_flow(graph: nx.DiGraph, a: str, b: str, t: float) -> None:
+    if graph.has_edge(a, b):
+        graph.edges[a, b]["t"] += t
+    else:
+        graph.add_edge(a, b, t=t)
+
+
+def _layout(graph: nx.DiGraph) -> dict[str, np.ndarray]:
+    """Columns by body (Earth, Moon, Mars), rows by the order locations appear in the roadmap."""
+    columns: dict[str, list[str]] = {"Earth": [], "Moon": [], "Mars": []}
+    for node in graph.nodes:
+        columns[body_of(node)].append(node)
+    used = [c for c in columns.values() if c]
+    positions = {}
+    for x, nodes in enumerate(used):
+        for y, node in enumerate(nodes):
+            positions[node] = np.array([x, -y + (len(nodes) - 1) / 2 + (0.35 if y % 2 else 0) * (x % 2)])
+    return positions
+
+
+def _mass_label(t: float) -> str:
+    for factor, unit in ((1e6, "Mt"), (1e3, "kt")):
+        if t >= factor:
+            return f"{t / factor:,.3g} {unit}"
+    return f"{t:,.3g} t"
+
+
+def bottleneck_heatmap(run: RunData) -> Figure | None:
+    """Largest shadow price of each limit by year (log colour scale); blank where the limit is slack."""
+    table = run.tables.get("bottlenecks")
+    if table is None or table.empty:
+        return None
+    wide = bottlenecks.by_year(table)
+    if wide.empty:
+        return None
+    fig, (ax,) = new_figure(run, height=max(1.8, 0.32 * len(wide) + 1.3))
+    fig.subplots_adjust(left=0.22, right=0.99, bottom=0.2 if len(wide) > 3 else 0.32, top=0.88)
+    ax.grid(False)
+    years = run.data.years
+    grid = wide.reindex(columns=years).to_numpy(dtype=float)
+    positive = grid[np.isfinite(grid) & (grid > 0)]
+    norm = LogNorm(vmin=positive.min(), vmax=max(positive.max(), positive.min() * 10))
+    edges = np.append(years, years[-1] + run.data.length_years[-1])
+    mesh = ax.pcolormesh(edges, np.arange(len(wide) + 1), np.ma.masked_invalid(grid), cmap="viridis", norm=norm)
+    ax.set_yticks(np.arange(len(wide)) + 0.5, list(wide.index), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("year", fontsize=8)
+    ax.set_title(f"Binding limits by year: shadow price ({objective_unit(run)} per unit)", fontsize=10)
+    bar = fig.colorbar(mesh, ax=ax, pad=0.01)
+    bar.ax.tick_params(labelsize=7)
+    return fig
+
+
+def objective_unit(run: RunData) -> str:
+    """Unit of the objective by mode (what shadow prices are measured in)."""
+    return {"max_value": "discounted GW-years", "lexicographic": "discounted GW-years", "min_cost": "discounted M$",
+            "min_launch_mass": "t launched", "max_delivered": "t delivered"}.get(
+        run.summary.get("objective_mode", ""), "objective units")
+
+
+CHARTS: list[tuple[str, Callable[[RunData], Figure | None]]] = [
+    ("Compute in service", compute_chart),
+    ("Launches", flights_chart),
+    ("Mass delivered", delivered_chart),
+    ("Propellant and depots", propellant_chart),
+    ("Lunar and Mars industry", industry_chart),
+    ("Mars", mars_chart),
+    ("Cash flow", cash_chart),
+    ("Transport network", network_chart),
+]

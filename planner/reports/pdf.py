@@ -1,0 +1,219 @@
+"""The board report: a PDF laid out with reportlab's platypus from a run folder's tables and charts.
+
+Sections: a first page (roadmap, scenario, date, status, objective, gap, input hash and generated
+sentences), milestones (timeline and table), charts, bottlenecks (heat-map and ranking), assumptions
+(every value the roadmap sets with its source) and an appendix (model size by constraint family,
+timings, solver version and options).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from planner.reports import bottlenecks, charts
+from planner.reports.narrative import headline_table, sentences
+from planner.reports.run_folder import RunData
+
+DPI = 110
+FRAME_WIDTH = A4[0] - 3.6 * cm
+STYLES = getSampleStyleSheet()
+BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=12)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=7, leading=8.5, alignment=TA_LEFT)
+CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+HEADER = ParagraphStyle("header", parent=SMALL, fontName="Helvetica-Bold")
+
+
+def write_pdf(run: RunData, path: Path, generated: datetime | None = None) -> Path:
+    """Lay out the report of ``run`` into ``path``."""
+    generated = generated or datetime.now(UTC)
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.6 * cm,
+                            bottomMargin=1.6 * cm, title=f"Roadmap plan: {run.title}", author="planner")
+    story: list[Any] = []
+    story += first_page(run, generated)
+    story += milestones_section(run)
+    story += charts_section(run)
+    story += bottlenecks_section(run)
+    story += assumptions_section(run)
+    story += appendix(run)
+    footer = f"{run.title} · input {run.summary.get('input_hash', '')[:12]} · page "
+    doc.build(story, onFirstPage=_footer(footer), onLaterPages=_footer(footer))
+    return path
+
+
+def first_page(run: RunData, generated: datetime) -> list[Any]:
+    s = run.summary
+    status = s["status"] + ("" if s.get("proven_optimal") else " — NOT proven optimal")
+    facts = [
+        ("Roadmap", s["roadmap"]),
+        ("Scenario", s.get("scenario") or "(none)"),
+        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Horizon", f"{run.data.timeline.labels[0]} to {run.data.timeline.labels[-1]} "
+                    f"({len(run.data.timeline)} periods)"),
+        ("Solver status", status),
+        ("Objective", f"{s['objective']:,.6g} {charts.objective_unit(run)} ({s.get('objective_mode', '')})"),
+        ("MIP gap", f"{(s.get('mip_gap') or 0.0):.2%}"),
+        ("Input hash", s.get("input_hash", "")),
+        ("Solver", f"{s['solver']['name']} {s['solver']['version']}"),
+    ]
+    out: list[Any] = [Paragraph(f"Roadmap plan: {escape(run.title)}", STYLES["Title"])]
+    if run.roadmap.description:
+        out.append(Paragraph(escape(run.roadmap.description), BODY))
+    out += [Spacer(1, 0.3 * cm), grid_table([[k, v] for k, v in facts], widths=[3.5 * cm, FRAME_WIDTH - 3.5 * cm],
+                                       header=False), Spacer(1, 0.4 * cm), Paragraph("The plan in brief", STYLES["h2"])]
+    out += [Paragraph("• " + escape(text), BODY) for text in sentences(run)]
+    figures = headline_table(run)
+    out += [Spacer(1, 0.3 * cm), Paragraph("Headline figures (headlines.csv)", STYLES["h2"]),
+            grid_table([["figure", "value", "unit"]] + [[f, _fmt(v), u] for f, v, u in figures.itertuples(index=False)],
+                   widths=[7 * cm, 5 * cm, FRAME_WIDTH - 12 * cm])]
+    return out
+
+
+def milestones_section(run: RunData) -> list[Any]:
+    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("Milestones", STYLES["h1"])]
+    table = run.tables["milestones"]
+    if table.empty:
+        return out + [Paragraph("This roadmap sets no milestones.", BODY)]
+    figure = charts.milestones_timeline(run)
+    if figure is not None:
+        out.append(png_image(figure))
+    rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
+    rows += [[r.milestone, r.description, _fmt(r.threshold), r.deadline or "-", r.reached_period, _fmt(r.metric_at_end)]
+             for r in table.itertuples()]
+    out.append(grid_table(rows, widths=[3.2 * cm, 5.4 * cm, 2 * cm, 1.8 * cm, 2 * cm, FRAME_WIDTH - 14.4 * cm]))
+    return out
+
+
+def charts_section(run: RunData) -> list[Any]:
+    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("The plan in charts", STYLES["h1"])]
+    absent = []
+    for title, draw in charts.CHARTS:
+        figure = draw(run)
+        if figure is None:
+            absent.append(title)
+            continue
+        caption = (draw.__doc__ or "").strip().splitlines()[0]
+        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), png_image(figure),
+                                 Paragraph(escape(caption), CAPTION)]))
+    if absent:
+        out.append(Paragraph("Not in this plan (nothing to draw): " + ", ".join(absent) + ".", CAPTION))
+    return out
+
+
+def bottlenecks_section(run: RunData) -> list[Any]:
+    out: list[Any] = [CondPageBreak(12 * cm), Paragraph("Bottlenecks", STYLES["h1"]), Paragraph(escape(
+        "Which limits bind, when, and what one more unit of each is worth: the shadow price of a binding row is "
+        f"the objective gained ({charts.objective_unit(run)}) by relaxing it by one unit (a flight per period for "
+        "a launch cap, a GW for chip supply, an M$ for funding), read from the LP duals (for a MIP, of the LP "
+        "with its integer decisions fixed). Every row is in bottlenecks.csv."), BODY)]
+    table = run.tables.get("bottlenecks")
+    ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
+    if ranked.empty:
+        return out + [Paragraph("No limit binds.", BODY)]
+    figure = charts.bottleneck_heatmap(run)
+    if figure is not None:
+        out.append(png_image(figure))
+    rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
+    for r in ranked.itertuples():
+        years = "-" if pd.isna(r.first_year) else f"{r.first_year:.0f}–{r.last_year:.0f}"
+        rows.append([r.limit, r.families, str(r.binding_rows), years, _fmt(r.max_shadow_price),
+                     _fmt(r.total_shadow_price)])
+    out.append(grid_table(rows, widths=[3.2 * cm, 4.6 * cm, 1.8 * cm, 2.2 * cm, 2.8 * cm, FRAME_WIDTH - 14.6 * cm]))
+    return out
+
+
+def assumptions_section(run: RunData) -> list[Any]:
+    table = run.tables.get("assumptions")
+    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Assumptions", STYLES["h1"])]
+    if table is None or table.empty:
+        return out + [Paragraph("No assumptions recorded for this run.", BODY)]
+    sourced = int((table["source"] != "").sum())
+    out.append(Paragraph(f"Every value the roadmap sets ({len(table)} values, {sourced} with a source note), "
+                         "after extends, scenario and overrides (assumptions.csv).", BODY))
+    rows = [["key", "value", "unit", "source"]] + [list(r) for r in table[["key", "setting", "unit", "source"]]
+                                                   .itertuples(index=False)]
+    out.append(grid_table(rows, widths=[5.6 * cm, 3.6 * cm, 1.6 * cm, FRAME_WIDTH - 10.8 * cm]))
+    return out
+
+
+def appendix(run: RunData) -> list[Any]:
+    s = run.summary
+    size = s["model_size"]
+    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Appendix: model and solver", STYLES["h1"]), Paragraph(
+        f"{size['variables']:,} variables ({size.get('integer_variables', 0):,} integer), "
+        f"{size['constraints']:,} constraints, {size['nonzeros']:,} nonzeros.", BODY)]
+    rows = [["constraint family", "rows", "subsystem", "limit", "description"]]
+    for family, count in size.get("rows_by_family", {}).items():
+        meta = run.families.get(family, {})
+        rows.append([family, f"{count:,}", meta.get("subsystem", ""), meta.get("limit", ""),
+                     meta.get("description", "")])
+    out.append(grid_table(rows, widths=[3.6 * cm, 1.4 * cm, 2 * cm, 2.6 * cm, FRAME_WIDTH - 9.6 * cm]))
+    timings = [["phase", "seconds"]] + [[k.removesuffix("_s"), f"{v:.3f}"] for k, v in s.get("timings_s", {}).items()]
+    out += [CondPageBreak(6 * cm), Paragraph("Timings", STYLES["h2"]), grid_table(timings, widths=[5 * cm, 3 * cm])]
+    options = [["HiGHS option", "value"]] + [[k, json.dumps(v)] for k, v in sorted(run.solver_options.items())]
+    out += [Paragraph(f"Solver: {s['solver']['name']} {s['solver']['version']}", STYLES["h2"])]
+    out.append(grid_table(options, widths=[5 * cm, 5 * cm]) if run.solver_options else
+               Paragraph("Solver options were not recorded in this run folder.", BODY))
+    return out
+
+
+def png_image(figure: Figure) -> Image:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    width, height = figure.get_size_inches()
+    buffer.seek(0)
+    return Image(buffer, width=FRAME_WIDTH, height=FRAME_WIDTH * height / width)
+
+
+def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Table:
+    cells = [[Paragraph(escape(str(c)), HEADER if header and i == 0 else SMALL) for c in row]
+             for i, row in enumerate(rows)]
+    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return "-" if pd.isna(value) else f"{value:,.6g}"
+    return str(value)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _footer(text: str):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(1.8 * cm, 0.9 * cm, f"{text}{doc.page}")
+        canvas.restoreState()
+    return draw
