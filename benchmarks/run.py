@@ -1,0 +1,119 @@
+"""Run the benchmark suite: every instance through every phase, the end-to-end CLI, the scaling study.
+
+``python benchmarks/run.py [--quick] [--instances small,medium] [--no-scaling] [--out FILE]``
+
+* Instances (:data:`generate.INSTANCES`): each is generated into a temporary folder and measured in
+  its own process by :mod:`measure` (clean peaks), with the floor (HiGHS alone on the exported MPS)
+  under the profile's options and under ``--floor-solvers`` (default ``simplex,ipm``) to choose an
+  algorithm per problem class from measurement.
+* End to end: ``planner solve`` on each shipped roadmap in ``--roadmaps`` (default
+  ``roadmaps/baseline.yaml``), wall time of the whole command, and whether a PDF was written.
+* Scaling (:mod:`scaling`): build, hand-off and solve against horizon length and network size, with
+  fitted log-log slopes, drawn into ``benchmarks/scaling.png``.
+
+``--quick`` runs the small instance, a short scaling study and no end-to-end run. Results go to
+``benchmarks/results.json`` (``results-quick.json`` with ``--quick``) so that runs can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import generate
+import scaling
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PLANNER = Path(sys.executable).with_name("planner")
+
+
+def measure_instance(roadmap: Path, floor_solvers: list[str] | None, profile: str = "default") -> dict[str, Any]:
+    """:mod:`measure` on ``roadmap`` in a fresh process (no floor when ``floor_solvers`` is None)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "result.json"
+        command = [sys.executable, str(HERE / "measure.py"), str(roadmap), str(result), "--profile", profile]
+        command += ["--no-floor"] if floor_solvers is None else ["--floor-solvers", ",".join(floor_solvers)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            return {"roadmap": str(roadmap), "error": done.stderr.strip().splitlines()[-1:]}
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
+def end_to_end(roadmap: Path) -> dict[str, Any]:
+    """Wall time of ``planner solve ROADMAP`` as a user runs it, into a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        done = subprocess.run([str(PLANNER), "solve", str(roadmap), "--out", str(Path(tmp) / "run")],
+                              capture_output=True, text=True, cwd=ROOT)
+        seconds = time.perf_counter() - start
+        pdfs = sorted(p.name for p in (Path(tmp) / "run").glob("*.pdf")) if done.returncode == 0 else []
+        return {"roadmap": str(roadmap), "exit_code": done.returncode, "seconds": round(seconds, 3), "pdf": pdfs}
+
+
+def _row(name: str, r: dict[str, Any]) -> str:
+    if "error" in r:
+        return f"{name}: FAILED {r['error']}"
+    phases = "  ".join(f"{k} {v['seconds']:.2f}s/{v['cpu_s']:.2f}cpu/{v['peak_mb']:.0f}MB"
+                       for k, v in r["phases"].items())
+    floors = "  ".join(f"{k} {v['seconds']:.2f}s/{v['cpu_s']:.2f}cpu ({v['status']})" for k, v in r["floor"].items())
+    return (f"{name}: {r['variables']:,} variables ({r['integer_variables']:,} integer), {r['constraints']:,} "
+            f"constraints, {r['nonzeros']:,} nonzeros, {r['periods']} periods, {r['status']}\n"
+            f"  phases (wall/CPU/peak): {phases}\n"
+            f"  build+hand-off: {r['us_per_nonzero_build_handoff']:.2f} µs/nonzero wall, "
+            f"{r['us_per_nonzero_build_handoff_cpu']:.2f} CPU; {r['build_handoff_over_solve']:.3f} x solve; "
+            f"peak {r['peak_mb']:.0f} MB = {r['kb_per_nonzero_peak']:.3f} KB/nonzero "
+            f"({r['kb_per_nonzero_above_baseline']:.3f} above the {r['baseline_mb']:.0f} MB after imports)\n"
+            f"  floor (HiGHS on the MPS file): {floors}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Small instance and a short scaling study only.")
+    parser.add_argument("--instances", default=None, help="Comma-separated instance names (default: all).")
+    parser.add_argument("--floor-solvers", default="simplex,ipm", help="HiGHS solver settings for the floor.")
+    parser.add_argument("--roadmaps", default="roadmaps/baseline.yaml", help="Comma-separated, for end to end.")
+    parser.add_argument("--no-scaling", action="store_true", help="Skip the scaling study.")
+    parser.add_argument("--out", type=Path, default=None, help="Results JSON (default benchmarks/results*.json).")
+    args = parser.parse_args(argv)
+    names = args.instances.split(",") if args.instances else (["small"] if args.quick else list(generate.INSTANCES))
+    solvers = [s for s in args.floor_solvers.split(",") if s]
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()},
+        "instances": {}, "end_to_end": [], "scaling": None,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            path = generate.write(generate.INSTANCES[name], Path(tmp) / f"{name}.yaml", name)
+            results["instances"][name] = r = measure_instance(path, solvers)
+            print(_row(name, r), flush=True)
+    if not args.quick:
+        for roadmap in [ROOT / p for p in args.roadmaps.split(",") if p]:
+            if roadmap.is_file():
+                results["end_to_end"].append(e2e := end_to_end(roadmap))
+                print(f"planner solve {roadmap.relative_to(ROOT)}: {e2e['seconds']:.2f} s wall, "
+                      f"exit {e2e['exit_code']}, PDF {e2e['pdf'] or 'none'}", flush=True)
+    if not args.no_scaling:
+        results["scaling"] = scaling.study(quick=args.quick, measure=lambda path: measure_instance(path, None))
+        chart = scaling.chart(results["scaling"], HERE / ("scaling-quick.png" if args.quick else "scaling.png"))
+        for axis, fit in results["scaling"]["slopes"].items():
+            print(f"scaling vs {axis}: " + ", ".join(f"{k} slope {v:.2f}" for k, v in fit.items()))
+        print(f"chart: {chart}")
+    results["machine"]["load_average_after"] = os.getloadavg()
+    out = args.out or HERE / ("results-quick.json" if args.quick else "results.json")
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Benchmark generator and scaling helpers: the small instance validates and solves; the axes scale the
+roadmap as they say. No timing assertions (timings are measured by ``benchmarks/run.py``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner import load_roadmap, solve
+from planner.timeline import build_timeline
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _module(name: str):
+    """A module of ``benchmarks/`` (a folder of scripts that import each other by bare name)."""
+    if name != "generate":
+        _module("generate")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def generate():
+    return _module("generate")
+
+
+def test_small_instance_validates_and_solves(generate, tmp_path: Path) -> None:
+    path = generate.write(generate.INSTANCES["small"], tmp_path / "small.yaml", "small")
+    plan = solve(load_roadmap(path))
+    axes = generate.INSTANCES["small"]
+    assert plan.status == "optimal"
+    assert len(plan.built.data.periods) == axes.end - axes.start + 1
+    quantities = set(plan.tables["plan"]["quantity"])
+    # every subsystem is on: launches, in-space trips, compute, industry, cash and milestones appear
+    for quantity in ("flights", "trips", "deployed", "activity", "cash", "milestone_metric"):
+        assert quantity in quantities, quantity
+    # the objective is the discounted compute plus rewards: positive when the plan deploys anything
+    assert plan.objective > 0
+
+
+def test_axes_scale_the_network(generate) -> None:
+    base = generate.roadmap(generate.Axes())
+    bigger = generate.roadmap(generate.Axes(depots=3, ships=2, launchers=3, parts=4))
+    assert len(bigger["locations"]) == len(base["locations"]) + 3
+    assert len(bigger["routes"]) == len(base["routes"]) + 4 * 3
+    assert len(bigger["vehicles"]) == 2 and len(bigger["launch_vehicles"]) == 3
+    assert len(bigger["commodities"]) == len(base["commodities"]) + 3
+    assert set(bigger["processes"]["lunar_factory"]["inputs"]) >= {f"parts_{i}" for i in range(1, 5)}
+
+
+@pytest.mark.parametrize("step, periods", [("year", 3), ("quarter", 12), ("month", 36)])
+def test_period_length_axis(generate, tmp_path: Path, step: str, periods: int) -> None:
+    axes = generate.Axes(start=2026, end=2028, step=step)
+    loaded = load_roadmap(generate.write(axes, tmp_path / f"{step}.yaml"))
+    assert len(build_timeline(loaded.roadmap.time)) == periods
+
+
+def test_time_tables_stay_inside_the_horizon(generate) -> None:
+    axes = generate.Axes(start=2030, end=2032)
+    # linear 2026 -> 2028 -> 2035: the value at 2030 is interpolated, 2035 is left out
+    table = generate._table({2026: 900, 2028: 500, 2035: 200}, axes)
+    assert table == 500 + (200 - 500) * (2030 - 2028) / (2035 - 2028)
+    stepped = generate._table({2026: 100, 2029: 200, 2031: 300}, generate.Axes(start=2027, end=2035), "step")
+    assert stepped == {2027: 100.0, 2029: 200.0, 2031: 300.0, "interpolation": "step"}
+
+
+def test_slope_of_power_laws() -> None:
+    slope = _module("scaling").slope
+    xs = [10.0, 20.0, 40.0, 80.0]
+    assert slope(xs, [3 * x for x in xs]) == pytest.approx(1.0)
+    assert slope(xs, [0.5 * x**2 for x in xs]) == pytest.approx(2.0)
