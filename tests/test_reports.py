@@ -1,0 +1,170 @@
+"""Reports: the PDF tells what the CSVs say, ``planner report`` reproduces a run's report without
+solving, the bottleneck table prices a limit known by construction, and ``compare`` lists differences."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from planner import load_roadmap, solve, write_run
+from planner.cli import app
+from planner.reports.assumptions import unit_of
+from planner.reports.build import DERIVED, rebuild, report_writer
+from planner.reports.compare import compare_runs, load_items, write_comparison
+from planner.reports.run_folder import read_run
+from planner.solve.run import SolveOptions
+
+# Cargo to LEO only through launches capped at CAP flights a year of PAYLOAD t: the most held at the end
+# needs every flight, so the cap binds every year, and one more flight in any year is worth PAYLOAD t.
+CAP, PAYLOAD = 2, 100
+ROADMAP = f"""
+name: capped
+description: Cargo to LEO under a launch cap.
+time: {{start: 2026, end: 2030, step: year}}
+objective:
+  mode: max_delivered
+  delivered: {{location: leo, commodities: [cargo]}}
+locations:
+  earth_surface: {{}}
+  leo: {{}}
+commodities:
+  cargo:
+    sources: [{{location: earth_surface}}]
+launch_vehicles:
+  rocket:
+    payload_t: {{value: {PAYLOAD}, source: "test: payload by construction"}}
+    max_flights_per_year: {{value: {CAP}, source: "test: cap by construction"}}
+milestones:
+  first_kt:
+    description: 1 kt held in LEO
+    metric: {{stock: {{location: leo, commodity: cargo}}}}
+    threshold: 1000
+  first_400t:
+    metric: {{stock: {{location: leo, commodity: cargo}}}}
+    threshold: 400
+scenarios:
+  more_flights:
+    description: Five flights a year
+    set:
+      launch_vehicles.rocket.max_flights_per_year: 5
+"""
+
+
+def _write(folder: Path, path: Path, scenario: str | None = None) -> Path:
+    options = SolveOptions()
+    plan = solve(load_roadmap(path, scenario=scenario), options)
+    return write_run(plan, folder, extra=report_writer(plan, options.highs_options()))
+
+
+def _text(pdf: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+@pytest.fixture(scope="module")
+def roadmap_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("roadmap") / "capped.yaml"
+    path.write_text(textwrap.dedent(ROADMAP), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_dir(roadmap_path: Path, tmp_path_factory) -> Path:
+    return _write(tmp_path_factory.mktemp("runs") / "capped", roadmap_path)
+
+
+def test_pdf_has_the_sections_and_the_csv_figures(run_dir: Path) -> None:
+    text = _text(run_dir / "report.pdf")
+    for section in ("Roadmap plan: capped", "The plan in brief", "Milestones", "The plan in charts", "Bottlenecks",
+                    "Assumptions", "Appendix: model and solver", "Timings"):
+        assert section in text
+    milestones = pd.read_csv(run_dir / "milestones.csv", dtype={"reached_period": str})
+    # By hand: CAP * PAYLOAD = 200 t a year from 2026, so 400 t in 2027 and 1 kt in 2030.
+    assert dict(zip(milestones["milestone"], milestones["reached_period"], strict=True)) == {
+        "first_kt": "2030", "first_400t": "2027"}
+    assert "'1 kt held in LEO' is reached in 2030." in text
+    assert "'first 400t' is reached in 2027." in text
+    flights = pd.read_csv(run_dir / "launch.csv")
+    flights = flights[flights["quantity"] == "flights"]["value"].sum()
+    assert flights == pytest.approx(5 * CAP)
+    assert f"Earth launches: {flights:,.0f} flights in all" in text
+    summary = read_run(run_dir).summary
+    assert f"{summary['objective']:,.6g} t delivered" in text
+    assert summary["input_hash"] in text.replace("\n", "")
+    assert "Not in this plan (nothing to draw): Compute in service" in text  # no compute: skipped, not failed
+
+
+def test_launch_cap_is_named_with_its_shadow_price(run_dir: Path) -> None:
+    table = pd.read_csv(run_dir / "bottlenecks.csv", dtype={"period": str})
+    cap = table[table["limit"] == "launch cap"]
+    assert list(cap["period"]) == ["2026", "2027", "2028", "2029", "2030"]
+    assert cap["binding"].all()
+    assert cap["shadow_price"].to_numpy() == pytest.approx(PAYLOAD)  # one more flight: PAYLOAD t at the end
+    text = re.sub(r"\s+", " ", _text(run_dir / "report.pdf"))
+    assert (f"The main bottleneck is the launch cap (launch_cap), binding from 2026 to 2030: one more unit of it "
+            f"where it binds is worth up to {PAYLOAD} t delivered") in text
+
+
+def test_report_rebuilds_the_same_csvs_without_solving(run_dir: Path, tmp_path: Path) -> None:
+    copy = rebuild(run_dir, tmp_path / "again")
+    for name in DERIVED[:-1]:
+        assert (copy / name).read_text() == (run_dir / name).read_text(), name
+    strip = re.compile(r"Generated \S+ \S+ UTC")
+    assert strip.sub("", _text(copy / "report.pdf")) == strip.sub("", _text(run_dir / "report.pdf"))
+    result = CliRunner().invoke(app, ["report", str(copy), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert (copy / "bottlenecks.csv").read_text() == (run_dir / "bottlenecks.csv").read_text()
+
+
+def test_report_of_a_folder_that_is_not_a_run_is_bad_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_assumptions_list_every_source_note_with_its_unit(run_dir: Path, roadmap_path: Path) -> None:
+    table = pd.read_csv(run_dir / "assumptions.csv", keep_default_na=False).set_index("key")
+    for path, note in load_roadmap(roadmap_path).sources.items():
+        assert table.loc[".".join(path), "source"] == note
+    assert table.loc["launch_vehicles.rocket.payload_t", "unit"] == "t"
+    assert table.loc["launch_vehicles.rocket.max_flights_per_year", "setting"] == str(CAP)
+    assert "milestones.first_kt.description" not in table.index
+    assert [unit_of(k) for k in ("price_usd_per_kg", "dv_km_s", "growth_rate_per_year", "threshold")] == [
+        "$/kg", "km/s", "/year", ""]
+
+
+def test_data_dictionary_describes_every_file_and_column(run_dir: Path) -> None:
+    dictionary = pd.read_csv(run_dir / "data_dictionary.csv", keep_default_na=False)
+    for path in run_dir.glob("*.csv"):
+        columns = set(dictionary.loc[dictionary["file"] == path.name, "column"])
+        assert set(pd.read_csv(path, nrows=0).columns) <= columns, path.name
+    launch = dictionary[dictionary["file"] == "launch.csv"]
+    flights = launch[launch["column"] == "value where quantity=flights"]
+    assert list(flights["unit"]) == ["flights"]
+
+
+def test_compare_with_itself_shows_no_differences(run_dir: Path, tmp_path: Path) -> None:
+    comparison = compare_runs([read_run(run_dir), read_run(run_dir)])
+    assert comparison.differences == 0
+    write_comparison(comparison, tmp_path)
+    assert "No differences" in _text(tmp_path / "compare.pdf")
+
+
+def test_compare_of_two_scenarios_lists_both_milestone_years(run_dir: Path, roadmap_path: Path,
+                                                             tmp_path: Path) -> None:
+    runs = load_items([str(run_dir), f"{roadmap_path}:more_flights"], tmp_path)
+    comparison = compare_runs(runs)
+    write_comparison(comparison, tmp_path)
+    milestones = pd.read_csv(tmp_path / "compare_milestones.csv", dtype=str).set_index("milestone")
+    # By hand with 5 flights a year: 500 t in 2026, 1 kt in 2027.
+    assert milestones.loc["first_kt"].to_dict() == {"capped": "2030", "capped / more_flights": "2027",
+                                                    "differs": "True"}
+    assert milestones.loc["first_400t"].to_dict() == {"capped": "2027", "capped / more_flights": "2026",
+                                                      "differs": "True"}
+    text = _text(tmp_path / "compare.pdf")
+    assert "difference(s) found" in text
+    assert "capped / more_flights" in text
