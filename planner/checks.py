@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -142,18 +142,13 @@ def _time_tables(loaded: LoadedRoadmap) -> Iterator[Problem]:
     first, end = float(timeline.start_years[0]), decimal_year(timeline.end)
     for path, table in _tables(loaded.roadmap, ()):
         lo, hi = table.first_year(), table.last_year()
-        if lo is not None and (lo < first or hi >= end):
+        if lo is not None and (lo < first or hi > end):
             yield loaded.origin.problem(path, f"table years {lo:g} to {hi:g} reach outside the horizon",
-                                        allowed=f"years {first:g} to {_last_year(timeline.end)}")
+                                        allowed=f"years {first:g} to {end:g} (the horizon's end)")
         negative = [v for v in table.points.values() if v < 0]
         if negative:
             yield loaded.origin.problem(path, f"negative value {negative[0]:g} in a table",
                                         allowed="values of 0 or more")
-
-
-def _last_year(end: date) -> int:
-    """The last calendar year the horizon reaches into (2030 for an end of 2031-01-01)."""
-    return end.year - 1 if (end.month, end.day) == (1, 1) else end.year
 
 
 def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
