@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from planner.sweep import summary
 from planner.sweep.store import ResultLog
@@ -59,12 +60,13 @@ def write_sweep_pdf(path: Path, title: str, asked: dict[str, Any], results: pd.D
         story.append(_image(milestone_chart(results)))
     fan = summary.fans(results)
     for series, group in fan.groupby("series", sort=True):
-        story.append(Paragraph(f"Fan chart: {series}", STYLES["Heading2"]))
-        story.append(_image(fan_chart(group, series)))
+        story.append(KeepTogether([Paragraph(f"Fan chart: {series}", STYLES["Heading2"]),
+                                   _image(fan_chart(group, series))]))
     spread = summary.tornado(results, design, last_year)
     for outcome, group in spread.groupby("outcome", sort=False):
-        story.append(Paragraph(f"Tornado: {outcome}", STYLES["Heading2"]))
-        story.append(_image(tornado_chart(group.head(TORNADO_BARS), outcome)))
+        if group["swing"].abs().max() > 0:
+            story.append(KeepTogether([Paragraph(f"Tornado: {outcome}", STYLES["Heading2"]),
+                                       _image(tornado_chart(group.head(TORNADO_BARS), outcome))]))
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
                             topMargin=1.6 * cm, bottomMargin=1.6 * cm, title=title, author="planner")
     doc.build(story)
@@ -97,8 +99,9 @@ def fan_chart(group: pd.DataFrame, series: str) -> Figure:
     ax.fill_between(group["year"], group["p25"], group["p75"], alpha=0.4, color="C0", label="25-75 %")
     ax.plot(group["year"], group["p50"], color="C0", label="median")
     ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(series)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -114,7 +117,7 @@ def tornado_chart(group: pd.DataFrame, outcome: str) -> Figure:
         ax.barh(i, r.high_mean - base, left=base, color="C3", label="key in top third" if i == 0 else None)
     ax.set_yticks(range(len(group)), list(group["key"]))
     ax.set_xlabel(f"mean {outcome}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -1,0 +1,212 @@
+"""Sweeps: the KEY=SPEC syntax, seeded designs, the append-only log, and sweeps on a loopback Dask cluster
+(results equal solving each variation alone; an interrupted sweep with a killed worker resumes and ends with
+every scenario exactly once)."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from planner import load_roadmap, solve
+from planner.errors import RoadmapError
+from planner.sweep.execute import SolveSettings, prepare, run_sweep
+from planner.sweep.report import write_sweep_report
+from planner.sweep.sampling import design, overrides_for, scaled
+from planner.sweep.scenario import Task, run_task
+from planner.sweep.spec import parse_vary, sweep_spec
+from planner.sweep.store import ResultLog
+
+TINY = """
+name: tiny-sweep
+time: {start: 2026, end: 2031, step: year}
+objective: {mode: max_value, discount_rate_per_year: 0.05}
+locations:
+  earth_surface: {}
+  leo: {}
+commodities:
+  satellites:
+    sources: [{location: earth_surface, cost_usd_per_kg: 1000}]
+  settlers:
+    unit: person
+    unit_mass_t: 0.5
+    sources: [{location: earth_surface, cost_musd_per_unit: 1}]
+launch_vehicles:
+  starship:
+    payload_t: 100
+    cost_per_flight_musd: 50
+    max_flights_per_year: {2026: 10, 2031: 30, interpolation: linear, source: "test figure"}
+compute:
+  deploy_at: [leo]
+  satellites: {satellites: {}}
+  specific_power_w_per_kg: {2026: 100, 2031: 200, interpolation: linear}
+  life_years: 4
+funding:
+  external_musd_per_year: 2000
+milestones:
+  compute_1_gw:
+    metric: {compute_gw: true}
+    threshold: 1
+    reward: 2
+  settlers_100:
+    metric: {stock: {location: leo, commodity: settlers}}
+    threshold: 100
+    reward: 3
+    reward_decay_per_year: 0.1
+"""
+CAP = "launch_vehicles.starship.max_flights_per_year"
+FUNDING = "funding.external_musd_per_year"
+GRID_16 = [f"{CAP}=x[0.5,0.8,1.2,1.6]", f"{FUNDING}=[1000,1500,2500,4000]"]
+
+
+def test_lists_ranges_and_distributions_parse_to_their_values():
+    assert parse_vary("a.b=[1, 2, 'x']").grid() == (1, 2, "x")
+    assert parse_vary("a.b=10..20:3").grid() == (10.0, 15.0, 20.0)
+    tri = parse_vary("a.b=triangular(0, 1, 4):2")
+    # CDF of triangular(0, 1, 4): x^2/4 on [0, 1]; 1 - (4 - x)^2/12 on [1, 4]
+    assert tri.grid()[0] == pytest.approx(math.sqrt(0.25 * 4))
+    assert tri.grid()[1] == pytest.approx(4 - math.sqrt(0.25 * 12))
+    logn = parse_vary("a.b=lognormal(100, 0.5):1")
+    assert logn.grid() == pytest.approx((100.0,))  # the median
+    factor = parse_vary("a.b=x0.5..1.5")
+    assert factor.factor and factor.grid() == (0.5, 1.0, 1.5)
+
+
+@pytest.mark.parametrize("pair", ["a.b", "a.b=", "a.b=[]", "a.b=3..1", "a.b=uniform(1)", "a.b=lognormal(-1,1)",
+                                  "a.b=x['a']", "a.b=1..2:z", "a.b=gamma(1,2)"])
+def test_bad_specs_name_the_allowed_syntax(pair):
+    with pytest.raises(RoadmapError, match="allowed"):
+        parse_vary(pair)
+
+
+def test_lhs_puts_one_sample_in_each_stratum_and_is_seeded():
+    spec = sweep_spec([parse_vary("a=0..1"), parse_vary("b=uniform(10, 20)")], "lhs", 8, seed=3)
+    draws = design(spec)
+    assert draws == design(spec)
+    for key, lo, width in (("a", 0.0, 1.0), ("b", 10.0, 10.0)):
+        strata = sorted(int((d[key] - lo) / width * 8) for d in draws)
+        assert strata == list(range(8))
+    other = design(sweep_spec(list(spec.variations), "lhs", 8, seed=4))
+    assert other != draws
+
+
+def test_random_draws_follow_the_distribution():
+    spec = sweep_spec([parse_vary("a=lognormal(50, 0.4)")], "random", 4000, seed=1)
+    values = np.array([d["a"] for d in design(spec)])
+    assert stats.kstest(values, stats.lognorm(0.4, scale=50).cdf).pvalue > 0.001
+    assert np.median(values) == pytest.approx(50, rel=0.05)
+
+
+def test_a_factor_scales_every_year_of_a_time_table(write_roadmap):
+    path = write_roadmap(TINY)
+    spec = sweep_spec([parse_vary(f"{CAP}=x[0.5]"), parse_vary(f"{FUNDING}=x[2]")], "grid", 1, 0)
+    [overrides] = overrides_for(path, spec, design(spec))
+    assert overrides[CAP] == {2026: 5.0, 2031: 15.0, "interpolation": "linear"}
+    assert overrides[FUNDING] == 4000.0
+    assert scaled({2030: 2, "interpolation": "step"}, 3) == {2030: 6, "interpolation": "step"}
+    bad = sweep_spec([parse_vary("launch_vehicles.starship.carries=x[2]")], "grid", 1, 0)
+    with pytest.raises(RoadmapError, match="cannot take a factor|not in the roadmap"):
+        overrides_for(path, bad, design(bad))
+
+
+def test_a_failing_scenario_is_recorded_with_its_reason(write_roadmap):
+    path = write_roadmap(TINY)
+    rows = run_task(Task("s1", str(path), {"funding.external_musd_per_year": -5.0, "funding.bogus": 1}))
+    assert rows[-1]["quantity"] == "status" and rows[-1]["name"] == "bad_input"
+    assert "bogus" in rows[-1]["note"]
+
+
+def test_the_log_drops_a_partial_tail_and_keeps_whole_scenarios(tmp_path):
+    log = ResultLog(tmp_path)
+    assert log.open() == set()
+    log.append([{"scenario": "s1", "quantity": "objective", "value": 1.0},
+                {"scenario": "s1", "quantity": "status", "name": "optimal", "value": 1.0}])
+    log.append([{"scenario": "s2", "quantity": "objective", "value": 2.0}])  # crashed before its status row
+    with log.path.open("a") as handle:
+        handle.write("s3,objec")  # crashed mid-line
+    assert log.open() == {"s1"}
+    assert list(log.read()["scenario"]) == ["s1", "s1"]
+
+
+def _solve_alone(path, overrides) -> tuple[float, dict[str, float]]:
+    plan = solve(load_roadmap(path, overrides=overrides))
+    years = dict(zip(plan.tables["milestones"]["milestone"], plan.tables["milestones"]["reached_year"], strict=True))
+    return plan.objective, years
+
+
+def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_path):
+    path = write_roadmap(TINY)
+    spec = sweep_spec([parse_vary(p) for p in GRID_16], "grid", 1, 0)
+    final = run_sweep(path, spec, tmp_path / "sweep", workers=2)
+    assert (final.done, final.failed) == (16, 0)
+    results = ResultLog(tmp_path / "sweep").read()
+    design_csv = pd.read_csv(tmp_path / "sweep" / "design.csv", dtype={"scenario": str}).set_index("scenario")
+    assert len(design_csv) == 16
+    for scenario, overrides in zip(design_csv.index, overrides_for(path, spec, design(spec)), strict=True):
+        objective, years = _solve_alone(path, overrides)
+        mine = results[results["scenario"] == scenario]
+        assert mine[mine["quantity"] == "status"]["value"].item() == pytest.approx(objective, rel=1e-9)
+        got = mine[mine["quantity"] == "milestone_year"].set_index("name")["value"]
+        for name, year in years.items():
+            assert (math.isnan(got[name]) and pd.isna(year)) or got[name] == year
+    files = write_sweep_report(tmp_path / "sweep")
+    assert all(f.stat().st_size > 0 for f in files)
+    fans = pd.read_csv(tmp_path / "sweep" / "summary_fans.csv")
+    assert set(fans["series"]) == {"compute_in_service_gw", "held settlers@leo"}
+    assert (fans["p10"] <= fans["p50"] + 1e-12).all() and (fans["p50"] <= fans["p90"] + 1e-12).all()
+    tornado = pd.read_csv(tmp_path / "sweep" / "summary_tornado.csv")
+    objective_swing = tornado[tornado["outcome"] == "objective"].set_index("key")["swing"]
+    assert objective_swing[FUNDING] > 0  # more money never lowers the optimum
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_an_interrupted_sweep_with_a_killed_worker_resumes_with_every_scenario_once(write_roadmap, tmp_path):
+    from distributed import get_client
+
+    path = write_roadmap(TINY)
+    spec = sweep_spec([parse_vary(p) for p in GRID_16], "grid", 1, 0)
+    out = tmp_path / "sweep"
+
+    def stop_after_five(progress):
+        if progress.done == 5:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        run_sweep(path, spec, out, workers=2, on_progress=stop_after_five)
+    log = ResultLog(out)
+    finished = log.open()
+    assert len(finished) == 5
+    pending = sorted({f"s{i:06d}" for i in range(16)} - finished)
+    log.append([{"scenario": pending[0], "quantity": "objective", "value": -1.0}])  # a crash mid-block
+    killed = []
+
+    def kill_a_worker(progress):
+        if progress.done == 2 and not killed:
+            pids = get_client().run(os.getpid)
+            killed.append(next(iter(pids.values())))
+            os.kill(killed[0], signal.SIGKILL)
+
+    final = run_sweep(path, spec, out, workers=2, on_progress=kill_a_worker)
+    assert killed and final.skipped == 5 and final.done == 11
+    results = log.read()
+    status = results[results["quantity"] == "status"]
+    assert sorted(status["scenario"]) == [f"s{i:06d}" for i in range(16)]
+    assert (results[results["quantity"] == "objective"].groupby("scenario").size() == 1).all()
+    assert (results[results["quantity"] == "objective"]["value"] > 0).all()
+
+
+def test_a_different_sweep_into_the_same_folder_is_refused(write_roadmap, tmp_path):
+    path = write_roadmap(TINY)
+    spec = sweep_spec([parse_vary(f"{FUNDING}=[1000]")], "grid", 1, 0)
+    prepare(path, spec, tmp_path / "sweep", SolveSettings())
+    other = sweep_spec([parse_vary(f"{FUNDING}=[2000]")], "grid", 1, 0)
+    with pytest.raises(RoadmapError, match="different sweep"):
+        run_sweep(path, other, tmp_path / "sweep", workers=1)
