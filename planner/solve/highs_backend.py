@@ -29,6 +29,8 @@ from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
+from planner.solve.watchdog import run_watched
+
 
 def _scipy_sparse() -> Any:
     """``scipy.sparse``, imported without Pyomo's callback on importing scipy, which also imports
@@ -155,7 +157,7 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     if export is not None:
         h.writeModel(str(export))
     start = time.perf_counter()
-    h.run()
+    stopped = run_watched(h, options.get("time_limit"))
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
     info = h.getInfo()
@@ -171,7 +173,8 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
         kind = "infeasible_or_unbounded"
     else:
         kind = "feasible" if has_plan else "no_plan"
-    answer = HighsAnswer(status=kind, message=h.modelStatusToString(status), seconds=seconds, timings=timings)
+    answer = HighsAnswer(status=kind, message=stopped or h.modelStatusToString(status), seconds=seconds,
+                         timings=timings)
     if kind not in ("optimal", "feasible"):
         return answer
     x = np.asarray(h.getSolution().col_value, dtype=float)

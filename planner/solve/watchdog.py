@@ -1,0 +1,68 @@
+"""A watchdog around one HiGHS solve: its time limit is enforced from outside, and Ctrl-C stops it cleanly.
+
+HiGHS runs in a worker thread (``highspy`` releases the GIL while it solves) while the calling thread
+waits in short steps. Past the time limit plus a grace of :math:`5\\,\\mathrm{s} + 10\\%` of the limit the
+watchdog asks HiGHS to stop (``Highs.cancelSolve``, honoured at HiGHS's next interrupt check); a Ctrl-C
+in the calling thread does the same, waits for HiGHS to stop and is then raised again. If HiGHS still
+runs a grace later, the solve is abandoned (the worker is a daemon thread) and reported as such.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import highspy
+
+from planner.errors import NoPlanError
+
+POLL_S = 0.05
+GRACE_S = 5.0
+GRACE_SHARE = 0.1
+
+
+def grace_s(time_limit_s: float) -> float:
+    """How long past its limit a solve may run before the watchdog stops it."""
+    return GRACE_S + GRACE_SHARE * time_limit_s
+
+
+def run_watched(h: highspy.Highs, time_limit_s: float | None, grace: float | None = None) -> str:
+    """Run ``h`` to completion; return "" or, when the watchdog stopped it, a sentence saying so.
+
+    ``grace`` overrides :func:`grace_s`. Raises :class:`NoPlanError` when HiGHS ignores the stop request
+    and ``KeyboardInterrupt`` (after HiGHS has stopped) on Ctrl-C."""
+    limited = time_limit_s is not None and math.isfinite(time_limit_s)
+    allowed = (time_limit_s + (grace_s(time_limit_s) if grace is None else grace)) if limited else math.inf
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            failure.append(exc)
+
+    h.HandleUserInterrupt = True
+    worker = threading.Thread(target=work, name="highs-solve", daemon=True)
+    start = time.monotonic()
+    worker.start()
+    stopped = ""
+    try:
+        while worker.is_alive():
+            worker.join(POLL_S)
+            if not stopped and time.monotonic() - start > allowed:
+                h.cancelSolve()
+                stopped = (f"stopped by the watchdog after {time.monotonic() - start:.1f} s (time limit "
+                           f"{time_limit_s:g} s plus grace): HiGHS ran past its time limit")
+            if stopped and worker.is_alive() and time.monotonic() - start > 2 * allowed:
+                raise NoPlanError(f"HiGHS ran past its time limit of {time_limit_s:g} s and did not stop when "
+                                  "asked; the solve was abandoned")
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        worker.join()
+        raise
+    finally:
+        h.HandleUserInterrupt = False
+    if failure:
+        raise failure[0]
+    return stopped
