@@ -20,6 +20,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from planner.model.compute import retention_per_year, retirement_period  # noqa: E402
 from planner.model.data import propellant_shares  # noqa: E402
@@ -27,6 +30,8 @@ from planner.reports import bottlenecks  # noqa: E402
 from planner.reports.run_folder import RunData  # noqa: E402
 
 WIDTH_IN, HEIGHT_IN = 7.2, 3.1
+SHORT_HORIZON_YEARS = 4
+REACHED, NOT_REACHED = "#2ca02c", "#d9d9d9"
 BODIES = (("Mars", ("mars",)), ("Moon", ("moon", "lunar", "llo", "nrho", "eml", "cislunar")))
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf"]
@@ -52,7 +57,29 @@ def new_figure(run: RunData, columns: int = 1, height: float = HEIGHT_IN) -> tup
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(start, end)
         ax.tick_params(labelsize=7)
+        ax.yaxis.set_major_formatter(FuncFormatter(compact))
+        if end - start < SHORT_HORIZON_YEARS:
+            ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
     return fig, list(axes)
+
+
+def compact(value: float, _position: int | None = None) -> str:
+    """Axis numbers without offsets: 1.2k, 3.4M, 5G."""
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:g}{suffix}"
+    return f"{value:g}"
+
+
+def tex_safe(text: str) -> str:
+    """Text for matplotlib: a dollar sign is not the start of mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _month_label(value: float, _position: int) -> str:
+    """A decimal year as ``YYYY-MM`` (ticks of mission-length horizons)."""
+    year = math.floor(value)
+    return f"{year}-{min(int((value - year) * 12) + 1, 12):02d}"
 
 
 def legend_below(ax, columns: int = 4) -> None:
@@ -73,7 +100,9 @@ def _stacked_bars(ax, wide: pd.DataFrame, widths: np.ndarray, sign: float = 1.0,
 
 
 def _widths(run: RunData) -> np.ndarray:
-    return 0.85 * run.data.length_years
+    """Bar widths: 85 % of each period, at least 1/150 of the horizon so that day-long periods show."""
+    span = run.data.years[-1] + run.data.length_years[-1] - run.data.years[0]
+    return np.maximum(0.85 * run.data.length_years, span / 150)
 
 
 def _drop_empty(wide: pd.DataFrame) -> pd.DataFrame:
@@ -93,19 +122,21 @@ def milestones_timeline(run: RunData) -> Figure | None:
         y = len(table) - 1 - i
         reached = not pd.isna(row.reached_year)
         stop = float(row.reached_year) if reached else end
-        ax.barh(y, stop - start, left=start, height=0.45, color="#2ca02c" if reached else "#d9d9d9")
-        ax.text(stop + 0.3, y, f"{int(row.reached_year)}" if reached else "not reached", va="center", fontsize=7)
+        ax.barh(y, stop - start, left=start, height=0.45, color=REACHED if reached else NOT_REACHED)
+        if reached:
+            ax.plot([stop], [y], marker="o", markersize=5, color=REACHED)
+        ax.text(stop + 0.012 * (end - start), y, row.reached_period, va="center", fontsize=7)
         if row.deadline:
             deadline = float(str(row.deadline)[:4])
             ax.plot([deadline], [y], marker="|", markersize=14, color="#d62728", mew=2)
-    ax.plot([], [], marker="|", color="#d62728", linestyle="none", markersize=10, mew=2, label="deadline")
-    ax.barh([], [], color="#2ca02c", label="reached")
-    ax.barh([], [], color="#d9d9d9", label="not reached")
+    handles = [Patch(color=REACHED, label="reached"), Patch(color=NOT_REACHED, label="not reached"),
+               Line2D([], [], marker="|", color="#d62728", linestyle="none", markersize=10, mew=2, label="deadline")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17 * 3.1 / fig.get_figheight()), ncol=3,
+              fontsize=7, frameon=False)
     ax.set_yticks(range(len(table)), list(table["milestone"])[::-1], fontsize=8)
     ax.set_xlim(start, end + 0.12 * (end - start))
     ax.set_xlabel("year", fontsize=8)
-    ax.set_title("Milestones: year reached", fontsize=10)
-    legend_below(ax)
+    ax.set_title("Milestones: period reached", fontsize=10)
     return fig
 
 
@@ -318,8 +349,8 @@ def industry_chart(run: RunData) -> Figure | None:
         held = stocks[stocks["location"] == proc.location]
         capacity = np.min([held[held["commodity"] == c].groupby("year")["value"].sum().reindex(years, fill_value=0.0)
                            .to_numpy() * pi for c, pi in proc.capital.items()], axis=0) * sum(proc.outputs.values())
-        ax.plot(d.years, rate, color=color, linewidth=1.5, label=f"{name}: output")
-        ax.plot(d.years, capacity, color=color, linewidth=1, linestyle="--", label=f"{name}: capacity")
+        ax.plot(d.years, capacity, color=color, linewidth=4, alpha=0.3, label=f"{name}: capacity")
+        ax.plot(d.years, rate, color=color, linewidth=1.3, label=f"{name}: output")
     ax.set_ylabel("t of output per year", fontsize=8)
     ax.set_title("Facilities (lunar and Mars industry): output and capacity", fontsize=10)
     legend_below(ax, 2)
@@ -344,7 +375,7 @@ def mars_chart(run: RunData) -> Figure | None:
             axis.plot(wide.index, wide[column], linewidth=1.4, label=label, color=PALETTE[i % len(PALETTE)])
         _shade_windows(run, axis)
         axis.set_ylabel("held on Mars" + (" (count)" if unit == "units" else ", t"), fontsize=8)
-        legend_below(axis, 3)
+        legend_below(axis, 2)
     ax.set_title("Mars: people", fontsize=10)
     ax2.set_title("Mars: habitat and cargo", fontsize=10)
     return fig
@@ -361,22 +392,26 @@ def _shade_windows(run: RunData, ax) -> None:
 
 
 def cash_chart(run: RunData) -> Figure | None:
-    """Funding and revenue (up), spending by category (down) per period, and the cash balance."""
+    """Funding and revenue (up) and spending by category (down) per period; the cash balance beside."""
     cash = run.tables.get("cash")
     if cash is None or cash.empty:
         return None
     income = pd.concat([run.series("external_funding")["external_funding"].rename("external funding"),
                         run.series("revenue")["revenue"]], axis=1)
     spending = run.series("spending", by="category")
-    fig, (ax,) = new_figure(run)
+    fig, (ax, ax2) = new_figure(run, 2)
     _stacked_bars(ax, _drop_empty(income), _widths(run), colors=["#2ca02c", "#98df8a"])
     _stacked_bars(ax, _drop_empty(spending), _widths(run), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
-    balance = run.series("cash")["cash"]
-    ax.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("M$ per period (balance: M$)", fontsize=8)
-    ax.set_title("Cash flow", fontsize=10)
-    legend_below(ax, 4)
+    ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
+    ax.set_title("Money in and out", fontsize=10)
+    legend_below(ax, 2)
+    balance = run.series("cash")["cash"]
+    ax2.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
+    ax2.axhline(0, color="black", linewidth=0.6)
+    ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
+    ax2.set_title("Cash balance", fontsize=10)
+    legend_below(ax2, 2)
     return fig
 
 
@@ -396,7 +431,7 @@ def network_chart(run: RunData) -> Figure | None:
             _add_flow(graph, rt.from_, rt.to, float(moved.get(route, 0.0)))
     if graph.number_of_edges() == 0:
         return None
-    fig = Figure(figsize=(WIDTH_IN, 4.2))
+    fig = Figure(figsize=(WIDTH_IN, 3.6))
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.9))
     ax.set_axis_off()
     positions = _layout(graph)
@@ -467,7 +502,7 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     ax.set_yticks(np.arange(len(wide)) + 0.5, list(wide.index), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("year", fontsize=8)
-    ax.set_title(f"Binding limits by year: shadow price ({objective_unit(run)} per unit)", fontsize=10)
+    ax.set_title(tex_safe(f"Binding limits by year: shadow price ({objective_unit(run)} per unit)"), fontsize=10)
     bar = fig.colorbar(mesh, ax=ax, pad=0.01)
     bar.ax.tick_params(labelsize=7)
     return fig

@@ -27,7 +27,7 @@ from planner.io.load import load_roadmap
 from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
 from planner.reports.narrative import headline_table
-from planner.reports.pdf import BODY, FRAME_WIDTH, STYLES, escape, grid_table, png_image
+from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, escape, grid_table, png_image
 from planner.reports.run_folder import RunData, read_run
 from planner.results.outputs import write_run
 from planner.solve.run import SolveOptions, solve
@@ -164,10 +164,10 @@ def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
     ends = [float(r.data.years[-1] + r.data.length_years[-1]) for r in comparison.runs]
     fig, (ax,) = charts.new_figure(comparison.runs[0])
     for i, (label, s) in enumerate(zip(comparison.labels, series, strict=True)):
-        ax.plot(s.index, s.to_numpy(), linewidth=1.6, label=label, color=charts.PALETTE[i % len(charts.PALETTE)],
-                linestyle=["-", "--", ":", "-."][i % 4])
+        ax.plot(s.index, s.to_numpy(), linewidth=1.6, label=charts.tex_safe(label),
+                color=charts.PALETTE[i % len(charts.PALETTE)], linestyle=["-", "--", ":", "-."][i % 4])
     ax.set_xlim(min(starts), max(ends))
-    ax.set_ylabel(unit, fontsize=8)
+    ax.set_ylabel(charts.tex_safe(unit), fontsize=8)
     ax.set_title(title, fontsize=10)
     charts.legend_below(ax, 3)
     return fig
@@ -200,7 +200,7 @@ def _pdf(comparison: Comparison, path: Path) -> None:
         body = [[table.columns[0]] + labels + ["differs"]]
         body += [[_cell(v) for v in row[:-1]] + ["yes" if row[-1] else ""] for row in table.itertuples(index=False)]
         story.append(grid_table(body, widths=[4.5 * cm] + [width] * len(labels) + [1.4 * cm]))
-    story += [CondPageBreak(8 * cm), Paragraph("Overlaid charts", STYLES["h1"])]
+    story += [CondPageBreak(8 * cm), Paragraph("Overlaid charts", H1)]
     for quantity, title, unit in OVERLAYS:
         figure = overlay_chart(comparison, quantity, title, unit)
         if figure is not None:

@@ -6,6 +6,8 @@ Every number comes from the run folder's CSVs (``milestones.csv``, ``compute.csv
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from planner.reports import bottlenecks
@@ -14,18 +16,24 @@ from planner.reports.run_folder import RunData
 from planner.results.headlines import headlines
 
 
+def figures(run: RunData) -> dict[str, Any]:
+    """The headline figures of :func:`planner.results.headlines.headlines`, read from the run's tables."""
+    r = run.roadmap
+    return headlines(run.tables, list(run.data.timeline.labels),
+                     {src.location for c in r.commodities.values() for src in c.sources},
+                     {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
+
+
 def headline_table(run: RunData) -> pd.DataFrame:
     """Rows ``figure, value, unit``: objective, gap, compute at end, flights, cash low, milestone years."""
     s = run.summary
     r = run.roadmap
-    labels = list(run.data.timeline.labels)
-    figures = headlines(run.tables, labels, {src.location for c in r.commodities.values() for src in c.sources},
-                        {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
+    figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
              "cash_low_musd": "M$"}
-    rows += [(key, figures[key], unit) for key, unit in units.items() if key in figures]
-    for key, value in figures.get("held_at_end", {}).items():
+    rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
+    for key, value in figures_.get("held_at_end", {}).items():
         commodity = key.split("@")[0]
         rows.append((f"held_at_end {key}", value, r.commodities[commodity].unit))
     for row in run.tables["milestones"].itertuples():
@@ -41,32 +49,36 @@ def sentences(run: RunData) -> list[str]:
         what = row.description or row.milestone.replace("_", " ")
         deadline = f" (deadline {row.deadline})" if row.deadline else ""
         if row.reached_period == "not reached":
-            out.append(f"'{what}' is not reached by {end}{deadline}; its metric ends at {row.metric_at_end:,.4g} "
-                       f"of {row.threshold:,.4g}.")
+            out.append(f"'{what}' is not reached by {end}{deadline}; its metric ends at {number(row.metric_at_end)} "
+                       f"of {number(row.threshold)}.")
         else:
             out.append(f"'{what}' is reached in {row.reached_period}{deadline}.")
-    compute = run.rows("compute_in_service", period=end)
-    if run.roadmap.compute is not None:
-        out.append(f"Compute in service at the end ({end}): {compute['value'].sum():,.4g} GW.")
-    flights = run.rows("flights")
-    if len(flights):
-        per = flights.groupby("period")["value"].sum()
-        out.append(f"Earth launches: {per.sum():,.0f} flights in all, at most {per.max():,.0f} in {per.idxmax()}.")
+    figures_ = figures(run)
+    if "compute_gw_at_end" in figures_:
+        out.append(f"Compute in service at the end ({end}): {number(figures_['compute_gw_at_end'])} GW.")
+    if "flights_total" in figures_:
+        out.append(f"Earth launches: {figures_['flights_total']:,.0f} flights in all, at most "
+                   f"{figures_['flights_peak_per_period']:,.0f} in {figures_['flights_peak_period']}.")
     table = run.tables.get("bottlenecks")
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if len(ranked):
         top = ranked.iloc[0]
         span = _span(top["first_year"], top["last_year"])
         out.append(f"The main bottleneck is the {top['limit']} ({top['families']}), binding {span}: one more unit "
-                   f"of it where it binds is worth up to {top['max_shadow_price']:,.4g} {objective_unit(run)}, "
-                   f"{top['total_shadow_price']:,.4g} summed over its {int(top['binding_rows'])} binding rows.")
+                   f"of it where it binds is worth up to {number(top['max_shadow_price'])} {objective_unit(run)}, "
+                   f"{number(top['total_shadow_price'])} summed over its {int(top['binding_rows'])} binding rows.")
     else:
         out.append("No limit a strategist can relax binds: the plan is shaped by costs and the objective alone.")
-    cash = run.rows("cash")
-    if len(cash):
-        low = cash.sort_values("value").iloc[0]
-        out.append(f"Cash is lowest in {low['period']}: {low['value']:,.4g} M$.")
+    if "cash_low_musd" in figures_:
+        out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
+
+
+def number(value: float) -> str:
+    """Four significant digits, with thousands separators instead of exponents up to 10^12."""
+    if value != 0 and abs(value) >= 1e4 and abs(value) < 1e12:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"
 
 
 def _span(first: float, last: float) -> str:

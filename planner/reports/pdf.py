@@ -44,6 +44,7 @@ BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7, leading=8.5, alignment=TA_LEFT)
 CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
 HEADER = ParagraphStyle("header", parent=SMALL, fontName="Helvetica-Bold")
+H1 = ParagraphStyle("section", parent=STYLES["h1"], spaceBefore=16)
 
 
 def write_pdf(run: RunData, path: Path, generated: datetime | None = None) -> Path:
@@ -92,7 +93,7 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
 
 
 def milestones_section(run: RunData) -> list[Any]:
-    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("Milestones", STYLES["h1"])]
+    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("Milestones", H1)]
     table = run.tables["milestones"]
     if table.empty:
         return out + [Paragraph("This roadmap sets no milestones.", BODY)]
@@ -107,7 +108,7 @@ def milestones_section(run: RunData) -> list[Any]:
 
 
 def charts_section(run: RunData) -> list[Any]:
-    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("The plan in charts", STYLES["h1"])]
+    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("The plan in charts", H1)]
     absent = []
     for title, draw in charts.CHARTS:
         figure = draw(run)
@@ -123,7 +124,7 @@ def charts_section(run: RunData) -> list[Any]:
 
 
 def bottlenecks_section(run: RunData) -> list[Any]:
-    out: list[Any] = [CondPageBreak(12 * cm), Paragraph("Bottlenecks", STYLES["h1"]), Paragraph(escape(
+    out: list[Any] = [CondPageBreak(12 * cm), Paragraph("Bottlenecks", H1), Paragraph(escape(
         "Which limits bind, when, and what one more unit of each is worth: the shadow price of a binding row is "
         f"the objective gained ({charts.objective_unit(run)}) by relaxing it by one unit (a flight per period for "
         "a launch cap, a GW for chip supply, an M$ for funding), read from the LP duals (for a MIP, of the LP "
@@ -146,7 +147,7 @@ def bottlenecks_section(run: RunData) -> list[Any]:
 
 def assumptions_section(run: RunData) -> list[Any]:
     table = run.tables.get("assumptions")
-    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Assumptions", STYLES["h1"])]
+    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Assumptions", H1)]
     if table is None or table.empty:
         return out + [Paragraph("No assumptions recorded for this run.", BODY)]
     sourced = int((table["source"] != "").sum())
@@ -154,14 +155,14 @@ def assumptions_section(run: RunData) -> list[Any]:
                          "after extends, scenario and overrides (assumptions.csv).", BODY))
     rows = [["key", "value", "unit", "source"]] + [list(r) for r in table[["key", "setting", "unit", "source"]]
                                                    .itertuples(index=False)]
-    out.append(grid_table(rows, widths=[5.6 * cm, 3.6 * cm, 1.6 * cm, FRAME_WIDTH - 10.8 * cm]))
+    out.append(grid_table(rows, widths=[5.6 * cm, 3.6 * cm, 2.1 * cm, FRAME_WIDTH - 11.3 * cm]))
     return out
 
 
 def appendix(run: RunData) -> list[Any]:
     s = run.summary
     size = s["model_size"]
-    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Appendix: model and solver", STYLES["h1"]), Paragraph(
+    out: list[Any] = [CondPageBreak(8 * cm), Paragraph("Appendix: model and solver", H1), Paragraph(
         f"{size['variables']:,} variables ({size.get('integer_variables', 0):,} integer), "
         f"{size['constraints']:,} constraints, {size['nonzeros']:,} nonzeros.", BODY)]
     rows = [["constraint family", "rows", "subsystem", "limit", "description"]]
