@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
 
 G0_M_S2 = 9.80665
+LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
 
 
 def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
@@ -36,7 +37,7 @@ def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: flo
 
 def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
     """Every semantic problem of ``loaded``."""
-    problems = list(_unknown_references(loaded))
+    problems = list(_unknown_references(loaded)) + list(_magnitudes(loaded))
     if not problems:
         problems += list(_time_tables(loaded))
         problems += list(_dates_in_horizon(loaded))
@@ -144,7 +145,7 @@ def _time_tables(loaded: LoadedRoadmap) -> Iterator[Problem]:
         lo, hi = table.first_year(), table.last_year()
         if lo is not None and (lo < first or hi > end):
             yield loaded.origin.problem(path, f"table years {lo:g} to {hi:g} reach outside the horizon",
-                                        allowed=f"years {first:g} to {end:g} (the horizon's end)")
+                                        allowed=f"years {first:g} to {end:g}, the horizon's end")
         negative = [v for v in table.points.values() if v < 0]
         if negative:
             yield loaded.origin.problem(path, f"negative value {negative[0]:g} in a table",
@@ -180,18 +181,34 @@ def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                                 "or energy_kwh_per_t: 0")
 
 
-def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TimeTable]]:
-    if isinstance(value, TimeTable):
-        yield path, value
-    elif isinstance(value, BaseModel):
+def _leaves(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every value of the roadmap that is not a mapping or a list (a time table is one value)."""
+    if isinstance(value, BaseModel) and not isinstance(value, TimeTable):
         for name, field in type(value).model_fields.items():
-            yield from _tables(getattr(value, name), path + (field.alias or name,))
+            yield from _leaves(getattr(value, name), path + (field.alias or name,))
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _tables(v, path + (str(k),))
+            yield from _leaves(v, path + (str(k),))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _tables(v, path + (str(i),))
+            yield from _leaves(v, path + (str(i),))
+    else:
+        yield path, value
+
+
+def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TimeTable]]:
+    return ((p, v) for p, v in _leaves(value, path) if isinstance(v, TimeTable))
+
+
+def _magnitudes(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude."""
+    for path, leaf in _leaves(loaded.roadmap, ()):
+        numbers = leaf.points.values() if isinstance(leaf, TimeTable) else [leaf]
+        bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool)
+               and not (math.isfinite(x) and abs(x) < LARGEST)]
+        if bad:
+            yield loaded.origin.problem(path, f"value {bad[0]:g} is too large for the solver",
+                                        allowed=f"finite numbers below {LARGEST:g} in magnitude (use a larger unit)")
 
 
 def transport_graph(loaded: LoadedRoadmap) -> nx.DiGraph:
