@@ -82,7 +82,7 @@ def _aggregates(golden: dict[str, Any], plan: Plan) -> list[Moved]:
     rows = []
     for name, entry in sorted(golden["aggregates"].items()):
         aggregate = Aggregate.from_spec(name, entry)
-        low, high = entry["low"], entry["high"]
+        low, high = (entry["value"], entry["value"]) if "value" in entry else (entry["low"], entry["high"])
         before = low if low == high else (low, high)
         if aggregate.first not in labels or aggregate.last not in labels:
             rows.append(Moved(name, before, "period not in the plan", unit=aggregate.unit))

@@ -15,21 +15,24 @@ plan must fall into. The tie-break :math:`\\epsilon \\cdot \\text{cost}` of the 
 pointless activity but lies below the solver's tolerance, so it does not make costs unique: the range
 says so instead of hiding it.
 
-For a MIP the range solves are MIPs too; when one stops with a gap, its proven bound (objective
-widened by the gap) is used, which can only widen the range.
+All range solves are LPs on one HiGHS instance whose objective alone changes, so each starts from the
+previous optimal basis. For a MIP the integer decisions (milestone flags, ships per window) are fixed at
+their optimal values: the ranges say what is unique *given* those decisions. Milestone periods are
+compared exactly anyway; an alternative integer optimum with the same objective could move an aggregate
+out of its range (solved ranges as MIPs cost minutes per roadmap, which is why they are not).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
 from planner.regression.aggregates import Aggregate, expression
-from planner.solve.highs_backend import Compiled, compile_model, run_highs
+from planner.solve.highs_backend import Compiled, _pass, compile_model, new_highs
 
 if TYPE_CHECKING:
     from planner.solve.run import Plan
@@ -69,23 +72,37 @@ def _cost_vector(expr: Any, compiled: Compiled, column_of: dict[int, int]) -> tu
     return cost, float(repn.constant)
 
 
-def _extreme(compiled: Compiled, cost: np.ndarray, constant: float, maximize: bool,
-             options: dict[str, Any]) -> float | None:
-    """max (or min) of ``cost @ x + constant`` over the face; a proven bound if the solve stops early."""
-    answer = run_highs(replace(compiled, cost=cost, offset=constant, maximize=maximize), options, duals=False)
-    if answer.status not in ("optimal", "feasible") or answer.objective is None:
+def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> highspy.Highs:
+    """One HiGHS LP of the face, integer columns fixed at their values in the plan ``x``.
+
+    Without the MIP options, and without ``threads``: the simplex is serial, and HiGHS refuses a thread
+    count other than the one its process-wide scheduler started with.
+    """
+    h = new_highs({k: v for k, v in options.items() if not k.startswith("mip") and k != "threads"})
+    fixed = np.round(x)
+    lower = np.where(compiled.integer, fixed, compiled.col_lower)
+    upper = np.where(compiled.integer, fixed, compiled.col_upper)
+    _pass(h, compiled, lower, upper, np.zeros(len(compiled.columns), dtype=bool))
+    return h
+
+
+def _extreme(h: highspy.Highs, cost: np.ndarray, constant: float, maximize: bool) -> float | None:
+    """max (or min) of ``cost @ x + constant`` over the face (None: unbounded, or no optimum found)."""
+    h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+    h.changeObjectiveOffset(constant)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    gap = answer.mip_gap or 0.0
-    if not np.isfinite(gap):
-        return None
-    widen = gap * abs(answer.objective)
-    return answer.objective + widen if maximize else answer.objective - widen
+    return float(h.getInfo().objective_function_value)
 
 
 def optimal_ranges(plan: Plan, found: list[Aggregate], slack: float,
                    options: dict[str, Any]) -> dict[str, tuple[float | None, float | None]]:
-    """``{name: (min, max)}`` of each aggregate over the near-optimal face (None when not proven)."""
+    """``{name: (min, max)}`` of each aggregate over the near-optimal face (None: an open end)."""
     compiled = _compile_face(plan, slack)
+    x = np.array([var.value or 0.0 for var in compiled.columns], dtype=float)
+    h = _face_solver(compiled, x, options)
     column_of = {id(var): i for i, var in enumerate(compiled.columns)}
     ranges: dict[str, tuple[float | None, float | None]] = {}
     for aggregate in found:
@@ -93,6 +110,5 @@ def optimal_ranges(plan: Plan, found: list[Aggregate], slack: float,
         if not cost.any():
             ranges[aggregate.name] = (constant, constant)
             continue
-        ranges[aggregate.name] = (_extreme(compiled, cost, constant, False, options),
-                                  _extreme(compiled, cost, constant, True, options))
+        ranges[aggregate.name] = (_extreme(h, cost, constant, False), _extreme(h, cost, constant, True))
     return ranges

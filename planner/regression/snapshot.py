@@ -4,9 +4,9 @@ The snapshot holds
 
 * ``objective``: the mode, and the value and tolerance (:mod:`.tolerance`) of every objective stage;
 * ``milestones``: the period each milestone is first reached (or ``not reached``), compared exactly;
-* ``aggregates``: each aggregate of :mod:`.aggregates` with its range ``[low, high]`` over the
-  near-optimal face (:mod:`.face`) and its tolerance; ``low == high`` marks one unique at the optimum,
-  ``null`` an end that no optimal plan bounds (say, supply at a free source);
+* ``aggregates``: each aggregate of :mod:`.aggregates` with its tolerance and either its ``value``, when
+  it is unique at the optimum, or its range ``low``, ``high`` over the optimal face (:mod:`.face`),
+  ``null`` for an end that optimal plans do not bound (say, supply at a free source);
 * ``model_size``: variables, constraints and rows per constraint family (reported, not failed on);
 * ``roadmap`` (name, scenario, input hash), ``solver`` (name, version, profile) and ``reason``.
 
@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 from planner.errors import NoPlanError
 from planner.regression.aggregates import aggregates, evaluate
 from planner.regression.face import optimal_ranges
-from planner.regression.tolerance import aggregate_tolerance, objective_tolerance, rounded, tolerance_rounded
+from planner.regression.tolerance import (
+    aggregate_tolerance,
+    face_slack,
+    objective_tolerance,
+    rounded,
+    tolerance_rounded,
+)
 
 if TYPE_CHECKING:
     from planner.solve.run import Plan, SolveOptions
@@ -46,19 +52,19 @@ def snapshot(plan: Plan, options: SolveOptions, reason: str) -> dict[str, Any]:
     stage_tolerances = {name: objective_tolerance(value, highs_options, is_mip)
                         for name, value in plan.stage_objectives.items()}
     found = aggregates(plan.built)
-    ranges = optimal_ranges(plan, found, stage_tolerances[plan.built.stages[-1].name], highs_options)
+    ranges = optimal_ranges(plan, found, face_slack(plan.objective, highs_options), highs_options)
     labels = list(plan.built.data.timeline.labels)
     entries: dict[str, Any] = {}
     for aggregate in found:
         low, high = ranges[aggregate.name]
-        value = evaluate(aggregate, plan.tables["plan"], labels)  # the plan itself is on the face
-        low, high = (None if low is None else min(low, value)), (None if high is None else max(high, value))
         finite = [v for v in (low, high) if v is not None]
-        entries[aggregate.name] = aggregate.spec() | {
-            "low": None if low is None else rounded(low),
-            "high": None if high is None else rounded(high),
-            "tolerance": tolerance_rounded(aggregate_tolerance(finite or [value], highs_options)),
-        }
+        tolerance = aggregate_tolerance(finite or [evaluate(aggregate, plan.tables["plan"], labels)], highs_options)
+        entry = aggregate.spec() | {"tolerance": tolerance_rounded(tolerance)}
+        if low is not None and high is not None and high - low <= tolerance:
+            entry["value"] = rounded((low + high) / 2)
+        else:
+            entry |= {"low": None if low is None else rounded(low), "high": None if high is None else rounded(high)}
+        entries[aggregate.name] = entry
     return {
         "format": FORMAT,
         "reason": reason,

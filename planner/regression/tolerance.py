@@ -6,8 +6,12 @@
   a relative amount of order :math:`\\kappa \\max(\\varepsilon_p, \\varepsilon_d)` (:math:`\\kappa = 10`
   covers the scaling HiGHS applies). Hence :math:`t_f = (\\kappa\\max(\\varepsilon_p, \\varepsilon_d)
   + g_{\\text{MIP}}) \\max(1, |f^*|)`, with :math:`g_{\\text{MIP}} = 0` for an LP.
+* The optimal face (:mod:`.face`) holds the last stage within the solver's accuracy,
+  :math:`s = \\max(\\varepsilon_p, \\varepsilon_d) \\max(1, |f^*|)`: wider would let the tie-break's
+  :math:`\\epsilon` cost wander; narrower than the solver's accuracy means nothing.
 * Aggregates: a plan's aggregate lies in its optimal-face range up to the feasibility of the plan,
-  :math:`t_A = \\kappa \\varepsilon_p \\max(1, |A_{\\min}|, |A_{\\max}|)`.
+  :math:`t_A = \\kappa \\varepsilon_p \\max(1, |A_{\\min}|, |A_{\\max}|)`; a range narrower than
+  :math:`t_A` is one value, unique at the optimum.
 
 Golden values are written with :data:`SIGNIFICANT` significant digits: a rounding error of
 :math:`5 \\cdot 10^{-8}` relative, below every tolerance, and coarse enough that solver noise does not
@@ -26,12 +30,20 @@ DEFAULT_FEASIBILITY = 1e-7  # HiGHS's default primal and dual feasibility tolera
 SIGNIFICANT = 7
 
 
+def _feasibility(highs_options: dict[str, Any]) -> float:
+    return max(float(highs_options.get("primal_feasibility_tolerance", DEFAULT_FEASIBILITY)),
+               float(highs_options.get("dual_feasibility_tolerance", DEFAULT_FEASIBILITY)))
+
+
 def objective_tolerance(objective: float, highs_options: dict[str, Any], is_mip: bool) -> float:
     """Absolute tolerance :math:`t_f` on the objective value."""
-    feasibility = max(float(highs_options.get("primal_feasibility_tolerance", DEFAULT_FEASIBILITY)),
-                      float(highs_options.get("dual_feasibility_tolerance", DEFAULT_FEASIBILITY)))
     gap = float(highs_options.get("mip_rel_gap", 1e-4)) if is_mip else 0.0
-    return (SAFETY * feasibility + gap) * max(1.0, abs(objective))
+    return (SAFETY * _feasibility(highs_options) + gap) * max(1.0, abs(objective))
+
+
+def face_slack(objective: float, highs_options: dict[str, Any]) -> float:
+    """How far below its optimum (above, when minimizing) the face lets the last stage go: :math:`s`."""
+    return _feasibility(highs_options) * max(1.0, abs(objective))
 
 
 def aggregate_tolerance(ends: list[float], highs_options: dict[str, Any]) -> float:
