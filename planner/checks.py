@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
 
 G0_M_S2 = 9.80665
+YEARS = (1900, 2500)
 LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
 
 
@@ -37,7 +38,7 @@ def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: flo
 
 def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
     """Every semantic problem of ``loaded``."""
-    problems = list(_unknown_references(loaded)) + list(_magnitudes(loaded))
+    problems = list(_unknown_references(loaded)) + list(_magnitudes(loaded)) + list(_years(loaded))
     if not problems:
         problems += list(_time_tables(loaded))
         problems += list(_dates_in_horizon(loaded))
@@ -152,6 +153,25 @@ def _time_tables(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                         allowed="values of 0 or more")
 
 
+def _years(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    """Years within :data:`YEARS` and a horizon with at least one period."""
+    r = loaded.roadmap
+    named: list[tuple[tuple[str, ...], Any]] = [(("time", "start"), r.time.start), (("time", "end"), r.time.end)]
+    named += [(("demands", n, key), when) for n, d in r.demands.items() for key, when in (("from", d.start),
+                                                                                           ("to", d.until))]
+    named += [(("milestones", n, "deadline"), m.deadline) for n, m in r.milestones.items()]
+    named += [(("time", "dates", str(i)), when) for i, when in enumerate(r.time.dates or [])]
+    wrong = False
+    for path, when in named:
+        year = when.year if isinstance(when, date) else when
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            wrong = True
+            yield loaded.origin.problem(path, f"year {year} is out of range", allowed=f"years {YEARS[0]} to {YEARS[1]}")
+    if not wrong and len(build_timeline(r.time)) == 0:
+        yield loaded.origin.problem(("time", "end"), "the horizon has no period: it ends before it starts",
+                                    allowed="an end on or after the start")
+
+
 def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
     timeline = build_timeline(r.time)
@@ -163,6 +183,16 @@ def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
         if dem.until is not None and as_date(dem.until, end_of_year=True) < as_date(dem.start):
             yield loaded.origin.problem(("demands", name, "to"), f"'to' {dem.until} is before 'from' {dem.start}",
                                         allowed="a date on or after 'from'")
+    length_days = (timeline.end - timeline.starts[0]).days
+    for name, route in r.routes.items():
+        windows = route.windows if isinstance(route.windows, list) else []
+        transits = [(("routes", name, "transit_days"), route.transit_days)]
+        transits += [(("routes", name, "windows", str(i), "transit_days"), w.transit_days)
+                     for i, w in enumerate(windows)]
+        for path, days in transits:
+            if days is not None and days > length_days:
+                yield loaded.origin.problem(path, f"a transit of {days:g} days is longer than the horizon",
+                                            allowed=f"at most {length_days} days")
     for name, ms in r.milestones.items():
         if ms.deadline is not None and as_date(ms.deadline, end_of_year=True) < timeline.starts[0]:
             yield loaded.origin.problem(("milestones", name, "deadline"),
