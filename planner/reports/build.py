@@ -9,6 +9,7 @@ second step on a saved folder, without solving.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict
@@ -50,7 +51,11 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     if pdf:
         from planner.reports.pdf import write_pdf
 
-        write_pdf(run, folder / "report.pdf")
+        gc.freeze()  # charts allocate many short-lived objects: keep the collector off the long-lived plan
+        try:
+            write_pdf(run, folder / "report.pdf")
+        finally:
+            gc.unfreeze()
     return run
 
 

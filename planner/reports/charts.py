@@ -22,7 +22,7 @@ from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from planner.model.compute import retention_per_year, retirement_period  # noqa: E402
 from planner.model.data import propellant_shares  # noqa: E402
@@ -58,6 +58,8 @@ def new_figure(run: RunData, columns: int = 1, height: float = HEIGHT_IN) -> tup
         ax.set_xlim(start, end)
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(compact))
+        ax.xaxis.set_major_locator(MaxNLocator(8))
+        ax.yaxis.set_major_locator(MaxNLocator(6))
         if end - start < SHORT_HORIZON_YEARS:
             ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
     return fig, list(axes)
@@ -136,7 +138,7 @@ def milestones_timeline(run: RunData) -> Figure | None:
     ax.set_yticks(range(len(table)), list(table["milestone"])[::-1], fontsize=8)
     ax.set_xlim(start, end + 0.12 * (end - start))
     ax.set_xlabel("year", fontsize=8)
-    ax.set_title("Milestones: period reached", fontsize=10)
+    ax.set_title("Milestones: period reached", fontsize=10, y=1.02)
     return fig
 
 
@@ -185,13 +187,13 @@ def compute_chart(run: RunData) -> Figure | None:
                  labels=[f"{c}-made" for c in by_origin.columns], colors=PALETTE, alpha=0.85)
     ax.plot(x, total.to_numpy(), color="black", linewidth=1, label="total")
     ax.set_ylabel("GW in service", fontsize=8)
-    ax.set_title("Compute in service by origin", fontsize=10)
+    ax.set_title("Compute in service by origin", fontsize=10, y=1.02)
     legend_below(ax, 3)
     ax2.bar(x, added, width=_widths(run), align="edge", color="#2ca02c", label="added")
     ax2.bar(x, -retired, width=_widths(run), align="edge", color="#d62728", label="retired and degraded")
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel("GW per period", fontsize=8)
-    ax2.set_title("Vintages: added and retired", fontsize=10)
+    ax2.set_title("Vintages: added and retired", fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig
 
@@ -244,11 +246,11 @@ def flights_chart(run: RunData) -> Figure | None:
         return None
     fig, (ax, ax2) = new_figure(run, 2)
     _stacked_bars(ax, _drop_empty(run.series("flights", by="vehicle")), _widths(run))
-    ax.set_title("Earth launches by vehicle class", fontsize=10)
+    ax.set_title("Earth launches by vehicle class", fontsize=10, y=1.02)
     ax.set_ylabel("flights per period", fontsize=8)
     legend_below(ax, 3)
     _stacked_bars(ax2, flight_purposes(run), _widths(run))
-    ax2.set_title("Earth launches by purpose", fontsize=10)
+    ax2.set_title("Earth launches by purpose", fontsize=10, y=1.02)
     ax2.set_ylabel("flights per period", fontsize=8)
     legend_below(ax2, 3)
     return fig
@@ -289,7 +291,7 @@ def delivered_chart(run: RunData) -> Figure | None:
                 label=location, color=PALETTE[i % len(PALETTE)])
     ax.set_yscale("log")
     ax.set_ylabel("t delivered per period", fontsize=8)
-    ax.set_title("Mass delivered per location", fontsize=10)
+    ax.set_title("Mass delivered per location", fontsize=10, y=1.02)
     legend_below(ax, 5)
     return fig
 
@@ -321,7 +323,7 @@ def propellant_chart(run: RunData) -> Figure | None:
     for i, column in enumerate(_drop_empty(flows).columns):
         ax.plot(flows.index, flows[column], linewidth=1.3, label=column, color=PALETTE[i])
     ax.set_ylabel("t per period", fontsize=8)
-    ax.set_title("Propellant flows", fontsize=10)
+    ax.set_title("Propellant flows", fontsize=10, y=1.02)
     legend_below(ax, 2)
     if levels.empty:
         ax2.text(0.5, 0.5, "no propellant held in depots", ha="center", va="center", transform=ax2.transAxes,
@@ -329,7 +331,7 @@ def propellant_chart(run: RunData) -> Figure | None:
     for i, column in enumerate(levels.columns):
         ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
     ax2.set_ylabel("t held at period end", fontsize=8)
-    ax2.set_title("Depot levels", fontsize=10)
+    ax2.set_title("Depot levels", fontsize=10, y=1.02)
     legend_below(ax2, 3)
     return fig
 
@@ -352,7 +354,7 @@ def industry_chart(run: RunData) -> Figure | None:
         ax.plot(d.years, capacity, color=color, linewidth=4, alpha=0.3, label=f"{name}: capacity")
         ax.plot(d.years, rate, color=color, linewidth=1.3, label=f"{name}: output")
     ax.set_ylabel("t of output per year", fontsize=8)
-    ax.set_title("Facilities (lunar and Mars industry): output and capacity", fontsize=10)
+    ax.set_title("Facilities (lunar and Mars industry): output and capacity", fontsize=10, y=1.02)
     legend_below(ax, 2)
     return fig
 
@@ -376,8 +378,8 @@ def mars_chart(run: RunData) -> Figure | None:
         _shade_windows(run, axis)
         axis.set_ylabel("held on Mars" + (" (count)" if unit == "units" else ", t"), fontsize=8)
         legend_below(axis, 2)
-    ax.set_title("Mars: people", fontsize=10)
-    ax2.set_title("Mars: habitat and cargo", fontsize=10)
+    ax.set_title("Mars: people", fontsize=10, y=1.02)
+    ax2.set_title("Mars: habitat and cargo", fontsize=10, y=1.02)
     return fig
 
 
@@ -404,13 +406,13 @@ def cash_chart(run: RunData) -> Figure | None:
     _stacked_bars(ax, _drop_empty(spending), _widths(run), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
-    ax.set_title("Money in and out", fontsize=10)
+    ax.set_title("Money in and out", fontsize=10, y=1.02)
     legend_below(ax, 2)
     balance = run.series("cash")["cash"]
     ax2.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
-    ax2.set_title("Cash balance", fontsize=10)
+    ax2.set_title("Cash balance", fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig
 
@@ -448,7 +450,7 @@ def network_chart(run: RunData) -> Figure | None:
     nx.draw_networkx_edge_labels(graph, positions, edge_labels=labels, ax=ax, font_size=6, label_pos=0.4,
                                  connectionstyle="arc3,rad=0.12", bbox={"boxstyle": "round,pad=0.1", "fc": "white",
                                                                          "ec": "none", "alpha": 0.8})
-    ax.set_title("Transport network: mass moved over the horizon (grey: unused)", fontsize=10)
+    ax.set_title("Transport network: mass moved over the horizon (grey: unused)", fontsize=10, y=1.02)
     xs, ys = zip(*positions.values(), strict=True)
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
@@ -502,7 +504,8 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     ax.set_yticks(np.arange(len(wide)) + 0.5, list(wide.index), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("year", fontsize=8)
-    ax.set_title(tex_safe(f"Binding limits by year: shadow price ({objective_unit(run)} per unit)"), fontsize=10)
+    title = f"Binding limits by year: shadow price ({objective_unit(run)} per unit)"
+    ax.set_title(tex_safe(title), fontsize=10, y=1.02)
     bar = fig.colorbar(mesh, ax=ax, pad=0.01)
     bar.ax.tick_params(labelsize=7)
     return fig

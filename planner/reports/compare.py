@@ -27,7 +27,7 @@ from planner.io.load import load_roadmap
 from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
 from planner.reports.narrative import headline_table
-from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, escape, grid_table, png_image
+from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, grid_table
 from planner.reports.run_folder import RunData, read_run
 from planner.results.outputs import write_run
 from planner.solve.run import SolveOptions, solve
@@ -168,7 +168,7 @@ def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
                 color=charts.PALETTE[i % len(charts.PALETTE)], linestyle=["-", "--", ":", "-."][i % 4])
     ax.set_xlim(min(starts), max(ends))
     ax.set_ylabel(charts.tex_safe(unit), fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, y=1.02)
     charts.legend_below(ax, 3)
     return fig
 
@@ -204,7 +204,7 @@ def _pdf(comparison: Comparison, path: Path) -> None:
     for quantity, title, unit in OVERLAYS:
         figure = overlay_chart(comparison, quantity, title, unit)
         if figure is not None:
-            story.append(png_image(figure))
+            story.append(Raster(figure))
     doc.build(story)
 
 

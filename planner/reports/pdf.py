@@ -8,7 +8,6 @@ timings, solver version and options).
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,15 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
-    Image,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -37,7 +40,8 @@ from planner.reports import bottlenecks, charts
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.run_folder import RunData
 
-DPI = 110
+DPI = 150
+rl_config.useA85 = 0  # binary image streams: reportlab's pure-Python ASCII85 encoder is the slowest step
 FRAME_WIDTH = A4[0] - 3.6 * cm
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=12)
@@ -99,7 +103,7 @@ def milestones_section(run: RunData) -> list[Any]:
         return out + [Paragraph("This roadmap sets no milestones.", BODY)]
     figure = charts.milestones_timeline(run)
     if figure is not None:
-        out.append(png_image(figure))
+        out.append(Raster(figure))
     rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
     rows += [[r.milestone, r.description, _fmt(r.threshold), r.deadline or "-", r.reached_period, _fmt(r.metric_at_end)]
              for r in table.itertuples()]
@@ -116,7 +120,7 @@ def charts_section(run: RunData) -> list[Any]:
             absent.append(title)
             continue
         caption = (draw.__doc__ or "").strip().splitlines()[0]
-        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), png_image(figure),
+        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), Raster(figure),
                                  Paragraph(escape(caption), CAPTION)]))
     if absent:
         out.append(Paragraph("Not in this plan (nothing to draw): " + ", ".join(absent) + ".", CAPTION))
@@ -135,7 +139,7 @@ def bottlenecks_section(run: RunData) -> list[Any]:
         return out + [Paragraph("No limit binds.", BODY)]
     figure = charts.bottleneck_heatmap(run)
     if figure is not None:
-        out.append(png_image(figure))
+        out.append(Raster(figure))
     rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
     for r in ranked.itertuples():
         years = "-" if pd.isna(r.first_year) else f"{r.first_year:.0f}–{r.last_year:.0f}"
@@ -180,12 +184,24 @@ def appendix(run: RunData) -> list[Any]:
     return out
 
 
-def png_image(figure: Figure) -> Image:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    width, height = figure.get_size_inches()
-    buffer.seek(0)
-    return Image(buffer, width=FRAME_WIDTH, height=FRAME_WIDTH * height / width)
+class Raster(Flowable):
+    """A matplotlib figure drawn on the Agg canvas, placed as raw RGB pixels (no PNG encode and decode)."""
+
+    def __init__(self, figure: Figure, width: float = FRAME_WIDTH) -> None:
+        super().__init__()
+        canvas = FigureCanvasAgg(figure)
+        figure.set_dpi(DPI)
+        canvas.draw()
+        self.pixels = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0,
+                                          1).convert("RGB")
+        inches_wide, inches_high = figure.get_size_inches()
+        self.width, self.height = width, width * inches_high / inches_wide
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.drawImage(ImageReader(self.pixels), 0, 0, self.width, self.height)
 
 
 def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Table:
