@@ -4,6 +4,7 @@ either solve or fail with a clear error, never a traceback."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -305,7 +306,8 @@ def _mutate(data: dict, path: tuple, how: str, factor: float, junk: object) -> N
         parent[f"{key}_x"] = parent.pop(key)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("PLANNER_MUTATIONS", "120")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(choice=st.integers(min_value=0, max_value=10_000), how=st.sampled_from(MUTATIONS),
        factor=st.sampled_from([-1.0, 0.0, 1e-9, 0.5, 3.0, 1e9]),
        junk=st.sampled_from([None, "text", -1, [1, 2], {"a": 1}, True, 1e300]))

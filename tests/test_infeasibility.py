@@ -1,0 +1,159 @@
+"""Infeasible and unbounded roadmaps built on purpose, each explained in the roadmap's terms with amounts
+checked by hand; ``solve`` and ``diagnose`` exit 3 with the same explanation and write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planner import load_roadmap
+from planner.cli import app
+from planner.diagnose import diagnose
+from planner.model import build_model
+
+# Launch cap 25 flights/yr in 2026 rising linearly to 145 in 2028 (85 in 2027), 100 t per flight.
+CAPPED = """\
+name: capped
+time: {start: 2026, end: 2028}
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  starship:
+    payload_t: 100
+    cost_per_flight_musd: 90
+    max_flights_per_year: {2026: 25, 2028: 145, interpolation: linear}
+demands:
+  cargo_in_orbit: {location: leo, commodity: cargo, at_least: 20000, from: 2027}
+"""
+# By the end of 2027 at most (25 + 85) flights x 100 t = 11,000 t can be in orbit: 9,000 t short, which
+# is 90 more flights; the cheapest relaxation relative to the cap is in 2027 (85) rather than 2026 (25).
+SHORT_T = 20000 - (25 + 85) * 100
+MORE_FLIGHTS = SHORT_T / 100
+
+
+def cli(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_demand_beyond_the_launch_cap_is_explained(tmp_path: Path, write_roadmap):
+    path = write_roadmap(CAPPED)
+    out_dir = tmp_path / "out"
+    code, out = cli("solve", path, "--out", out_dir)
+    assert code == 3, out
+    assert "Traceback" not in out
+    assert "has no feasible plan" in out
+    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:,.4g} more flights (the limit is 85)" in out
+    assert f"demand 'cargo_in_orbit' (20,000 t of cargo at leo) in 2027: short by {SHORT_T:,.4g} t" in out
+    assert not out_dir.exists()
+
+    code, diagnosed = cli("diagnose", path)
+    assert code == 3
+    explanation = out[out.index("These requirements"):]
+    assert explanation in diagnosed
+
+
+def test_raising_the_limit_by_the_reported_amount_makes_it_feasible(write_roadmap):
+    relaxed = CAPPED.replace("{2026: 25, 2028: 145, interpolation: linear}",
+                             f"{{2026: 25, 2027: {85 + MORE_FLIGHTS:g}, 2028: 145}}")
+    code, out = cli("solve", write_roadmap(relaxed), "--out", write_roadmap("", "x").parent / "ok")
+    assert code == 0, out
+
+
+def test_diagnose_python_api_gives_rows_in_the_roadmaps_terms(write_roadmap):
+    diagnosis = diagnose(build_model(load_roadmap(write_roadmap(CAPPED)).roadmap))
+    assert not diagnosis.feasible
+    [limit] = diagnosis.limits
+    assert (limit.limit, limit.family, limit.index, limit.unit) == ("launch cap", "launch_cap", ("starship", 1),
+                                                                   "flights")
+    assert limit.amount == pytest.approx(MORE_FLIGHTS, rel=1e-6)
+    [short] = diagnosis.requirements
+    assert short.amount == pytest.approx(SHORT_T, rel=1e-6)
+
+
+def test_budget_too_small_for_any_launch(write_roadmap):
+    # 10 M$ a year for two years buys 20/90 of a 90 M$ flight: 100 t wanted, 100 * 20 / 90 t possible;
+    # the funding must grow by 90 - 20 = 70 M$ over the two years.
+    path = write_roadmap("""\
+name: poor
+time: {start: 2026, end: 2027}
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  starship: {payload_t: 100, cost_per_flight_musd: 90}
+funding: {external_musd_per_year: 10}
+demands:
+  payload: {location: leo, commodity: cargo, at_least: 100, from: 2027}
+""")
+    diagnosis = diagnose(build_model(load_roadmap(path).roadmap))
+    assert {r.limit for r in diagnosis.limits} == {"funding"}
+    assert sum(r.amount for r in diagnosis.limits) == pytest.approx(70, rel=1e-6)
+    [short] = diagnosis.requirements
+    assert short.amount == pytest.approx(100 - 100 * 20 / 90, rel=1e-6)
+    code, out = cli("solve", path, "--out", path.parent / "out")
+    assert code == 3 and "funding in 20" in out and "more M$" in out
+
+
+def test_milestone_before_the_first_mars_window(write_roadmap):
+    # The first Earth-Mars window opens on 2026-10-15 with a 294-day transit: nothing lands before
+    # August 2027, so a milestone due in 2026 cannot be met whatever the limits.
+    path = write_roadmap("""\
+name: too_early
+time: {start: 2026, end: 2028}
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}, mars: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+  propellant: {sources: [{location: leo}]}
+routes:
+  leo_mars: {from: leo, to: mars, dv_km_s: 3.6, windows: {table: mars}}
+vehicles:
+  ship: {payload_t: 100, propellant_capacity_t: 1000, dry_mass_t: 100, isp_s: 380, propellant: propellant,
+         initial_units: {leo: 1}}
+launch_vehicles:
+  starship: {payload_t: 100, cost_per_flight_musd: 90}
+milestones:
+  first_cargo: {description: first cargo on Mars, metric: {stock: {location: mars, commodity: cargo}},
+                threshold: 1, deadline: 2026}
+""")
+    code, out = cli("solve", path, "--out", path.parent / "out")
+    assert code == 3, out
+    assert "milestone 'first_cargo' (threshold 1: first cargo on Mars) by 2026: cannot be reached by its deadline" \
+        in out
+    assert "limits are raised" not in out  # no limit helps: it is the window
+    later = path.read_text().replace("deadline: 2026", "deadline: 2027")
+    path.write_text(later)
+    assert cli("solve", path, "--out", path.parent / "out")[0] == 0
+
+
+def test_unbounded_roadmap_names_the_decisions(write_roadmap):
+    path = write_roadmap("""\
+name: endless
+time: {start: 2026, end: 2027}
+objective: {mode: max_delivered, delivered: {location: leo, commodities: [cargo]}}
+locations: {earth_surface: {}, leo: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  starship: {payload_t: 100, cost_per_flight_musd: 90}
+""")
+    code, out = cli("solve", path, "--out", path.parent / "out")
+    assert code == 3, out
+    assert "is unbounded" in out
+    assert "flights (starship) in 2027" in out and "launched (starship, cargo) in 2027" in out
+    capped = path.read_text().replace("cost_per_flight_musd: 90}", "cost_per_flight_musd: 90, "
+                                                                   "max_flights_per_year: 10}")
+    path.write_text(capped)
+    assert cli("solve", path, "--out", path.parent / "out")[0] == 0
+
+
+def test_diagnose_on_a_feasible_roadmap_says_so(write_roadmap):
+    code, out = cli("diagnose", write_roadmap(CAPPED.replace("at_least: 20000", "at_least: 2000")))
+    assert code == 0
+    assert "is feasible" in out
