@@ -442,13 +442,13 @@ def network_chart(run: RunData) -> Figure | None:
     widths = [0.6 + 5.0 * math.log10(1 + 9 * f / top) if f > 0 else 0.4 for f in flows]
     colors = ["#1f77b4" if f > 0 else "#cccccc" for f in flows]
     nx.draw_networkx_edges(graph, positions, ax=ax, width=widths, edge_color=colors, arrows=True, arrowsize=10,
-                           connectionstyle="arc3,rad=0.12", node_size=900)
+                           connectionstyle="arc3,rad=0.2", node_size=900)
     nx.draw_networkx_nodes(graph, positions, ax=ax, node_size=900, node_color=[
         {"Earth": "#aec7e8", "Moon": "#d9d9d9", "Mars": "#ff9896"}[body_of(n)] for n in graph.nodes])
     nx.draw_networkx_labels(graph, positions, ax=ax, font_size=7)
     labels = {e: _mass_label(graph.edges[e]["t"]) for e in graph.edges if graph.edges[e]["t"] > 0}
-    nx.draw_networkx_edge_labels(graph, positions, edge_labels=labels, ax=ax, font_size=6, label_pos=0.4,
-                                 connectionstyle="arc3,rad=0.12", bbox={"boxstyle": "round,pad=0.1", "fc": "white",
+    nx.draw_networkx_edge_labels(graph, positions, edge_labels=labels, ax=ax, font_size=6, label_pos=0.3,
+                                 connectionstyle="arc3,rad=0.2", bbox={"boxstyle": "round,pad=0.1", "fc": "white",
                                                                          "ec": "none", "alpha": 0.8})
     ax.set_title("Transport network: mass moved over the horizon (grey: unused)", fontsize=10, y=1.02)
     xs, ys = zip(*positions.values(), strict=True)
@@ -473,7 +473,8 @@ def _layout(graph: nx.DiGraph) -> dict[str, np.ndarray]:
     positions = {}
     for x, nodes in enumerate(used):
         for y, node in enumerate(nodes):
-            positions[node] = np.array([x, -y + (len(nodes) - 1) / 2 + (0.35 if y % 2 else 0) * (x % 2)])
+            zigzag = 0.3 * (1 if y % 2 else -1) if len(nodes) > 2 else 0.0  # keep edges off the nodes between
+            positions[node] = np.array([1.6 * x + zigzag, -y + (len(nodes) - 1) / 2])
     return positions
 
 
