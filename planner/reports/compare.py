@@ -65,7 +65,7 @@ def compare_runs(runs: list[RunData]) -> Comparison:
     labels = _labels(runs)
     milestones = _side_by_side([r.tables["milestones"].set_index("milestone")["reached_period"] for r in runs],
                                labels, "milestone")
-    heads = _side_by_side([headline_table(r).set_index("figure")["value"] for r in runs], labels, "figure")
+    heads = _side_by_side([_headlines(r) for r in runs], labels, "figure")
     ranked = [bottlenecks.ranking(r.tables["bottlenecks"]) if "bottlenecks" in r.tables else pd.DataFrame()
               for r in runs]
     binding = _side_by_side([_binding_years(t) for t in ranked], labels, "limit")
@@ -118,18 +118,28 @@ def _labels(runs: list[RunData]) -> list[str]:
     return labels
 
 
+def _headlines(run: RunData) -> pd.Series:
+    """Headline figures without the milestone rows (compared in their own table)."""
+    table = headline_table(run)
+    table = table[~table["figure"].str.startswith("milestone ")]
+    return table.set_index("figure")["value"]
+
+
 def _binding_years(ranked: pd.DataFrame) -> pd.Series:
+    """Two rows per limit: the years it binds and its largest shadow price."""
     if ranked.empty:
         return pd.Series(dtype=object)
-    text = [f"{_span(r.first_year, r.last_year)}; largest shadow price {r.max_shadow_price:.6g}"
-            for r in ranked.itertuples()]
-    return pd.Series(text, index=ranked["limit"])
+    values: dict[str, Any] = {}
+    for r in ranked.itertuples():
+        values[f"{r.limit}: years binding"] = _span(r.first_year, r.last_year)
+        values[f"{r.limit}: largest shadow price"] = r.max_shadow_price
+    return pd.Series(values)
 
 
 def _span(first: float, last: float) -> str:
     if pd.isna(first):
-        return "binds"
-    return f"binds {first:.0f}" if int(first) == int(last) else f"binds {first:.0f}–{last:.0f}"
+        return "whole horizon"
+    return f"{first:.0f}" if int(first) == int(last) else f"{first:.0f}–{last:.0f}"
 
 
 def _side_by_side(columns: list[pd.Series], labels: list[str], key: str) -> pd.DataFrame:
@@ -192,7 +202,7 @@ def _pdf(comparison: Comparison, path: Path) -> None:
                            "milestones, headline figures and bottlenecks.", STYLES["h2"]))
     for title, table in (("Milestones: period reached", comparison.milestones),
                          ("Headline figures", comparison.headlines),
-                         ("Bottlenecks: years binding", comparison.bottlenecks)):
+                         ("Bottlenecks: years binding and largest shadow price", comparison.bottlenecks)):
         story += [CondPageBreak(5 * cm), Paragraph(title, STYLES["h2"])]
         if table.empty:
             story.append(Paragraph("(none in any run)", BODY))
