@@ -97,6 +97,11 @@ def test_pdf_has_the_sections_and_the_csv_figures(run_dir: Path) -> None:
     assert f"{summary['objective']:,.6g} t delivered" in text
     assert summary["input_hash"] in text.replace("\n", "")
     assert "Not in this plan (nothing to draw): Compute in service" in text  # no compute: skipped, not failed
+    heads = pd.read_csv(run_dir / "headlines.csv", dtype={"value": str})
+    for figure, shown in zip(heads["figure"], heads["value"], strict=True):
+        if not figure.startswith("milestone "):
+            shown = f"{float(shown):,.6g}"
+        assert f"\n{figure}\n{shown}\n" in text, figure
 
 
 def test_launch_cap_is_named_with_its_shadow_price(run_dir: Path) -> None:
@@ -168,3 +173,49 @@ def test_compare_of_two_scenarios_lists_both_milestone_years(run_dir: Path, road
     text = _text(tmp_path / "compare.pdf")
     assert "difference(s) found" in text
     assert "capped / more_flights" in text
+
+
+# Two satellite kinds, both made on Earth in fixed amounts a year, labelled by origin. With compute as the
+# only value and nothing costing anything, every tonne is deployed the year it is made.
+COMPUTE = """
+name: vintages
+time: {start: 2026, end: 2031, step: year}
+objective: {mode: max_value}
+locations:
+  earth_surface: {}
+  leo: {}
+commodities:
+  sat_a:
+    sources: [{location: earth_surface, max_per_year: 100}]
+  sat_b:
+    sources: [{location: earth_surface, max_per_year: 50}]
+launch_vehicles:
+  rocket: {payload_t: 1000}
+compute:
+  deploy_at: [leo]
+  satellites:
+    sat_a: {origin: earth}
+    sat_b: {origin: moon, specific_power_w_per_kg: 300}
+  specific_power_w_per_kg: 100
+  life_years: 3
+  degradation_fraction_per_year: 0.1
+"""
+
+
+def test_compute_by_origin_follows_the_vintages(write_roadmap, tmp_path: Path) -> None:
+    from planner.reports.charts import compute_in_service
+
+    run = read_run(_write(tmp_path / "run", write_roadmap(COMPUTE)))
+    by_origin = compute_in_service(run)
+    # By hand: each year adds 100 t * 100 W/kg = 0.01 GW (earth) and 50 t * 300 W/kg = 0.015 GW (moon); a
+    # vintage keeps 0.9 per year of age and retires at age 3, so in service = added * (1 + 0.9 + 0.81) at most.
+    ages = [sum(0.9 ** a for a in range(min(p, 2) + 1)) for p in range(6)]
+    assert by_origin["earth"].to_numpy() == pytest.approx([0.01 * f for f in ages], rel=1e-6)
+    assert by_origin["moon"].to_numpy() == pytest.approx([0.015 * f for f in ages], rel=1e-6)
+    model = run.series("compute_in_service")["compute_in_service"].to_numpy()
+    assert by_origin.sum(axis=1).to_numpy() == pytest.approx(model, rel=1e-6)
+    heads = pd.read_csv(run.folder / "headlines.csv").set_index("figure")["value"]
+    assert float(heads["compute_gw_at_end"]) == pytest.approx((0.01 + 0.015) * ages[-1], abs=1e-3)
+    text = _text(run.folder / "report.pdf")
+    assert f"Compute in service at the end (2031): {float(heads['compute_gw_at_end']):,.4g} GW." in text
+    assert "Not in this plan (nothing to draw): Propellant" in text  # the compute chart is drawn, not skipped
