@@ -116,6 +116,7 @@ def solve_command(
         with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
             write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf))
         print_summary(plan, target)
+        console.print(f"  written in {time.perf_counter() - start:.2f} s" + ("" if no_pdf else " (with report.pdf)"))
     _guard(run)
 
 
