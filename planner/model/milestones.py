@@ -33,17 +33,34 @@ def metric_expression(m: pyo.ConcreteModel, d: ModelData, reg: Registry, metric:
     if metric.stock:
         return stock(metric.stock.location, metric.stock.commodity, p)
     if metric.delivered:
-        loc = metric.delivered.location
-        return sum(d.mass_t(k) * term for q in range(p + 1) for k in metric.delivered.commodities
-                   for term in reg.arrivals.get((loc, k, q), []))
+        return m.delivered_total[metric.delivered.location, "+".join(metric.delivered.commodities), p]
     proc = d.roadmap.processes[metric.production.process]
     return sum(proc.outputs.values()) * m.activity[metric.production.process, p] / d.length_years[p]
+
+
+def add_delivered_totals(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    r"""Cumulative mass delivered for each 'delivered' metric, kept by a sparse recursion
+    :math:`T_p = T_{p-1} + \sum_k \mu_k \text{arrivals}_{lkp}` instead of a dense sum per period."""
+    targets = sorted({(ms.metric.delivered.location, "+".join(ms.metric.delivered.commodities))
+                      for ms in d.roadmap.milestones.values() if ms.metric.delivered})
+    idx = [(loc, ks, p) for loc, ks in targets for p in d.periods]
+    add_var(m, None, "delivered_total", idx)
+
+    def running(mm, loc, ks, p):
+        before = mm.delivered_total[loc, ks, p - 1] if p > 0 else 0
+        arrived = sum(d.mass_t(k) * term for k in ks.split("+") for term in reg.arrivals.get((loc, k, p), []))
+        return mm.delivered_total[loc, ks, p] == before + arrived
+
+    add_constraint(m, reg, "delivered_running_total", idx, running, subsystem=SUBSYSTEM,
+                   description="Cumulative mass delivered to a location (for 'delivered' milestones).",
+                   math=r"T_{p} = T_{p-1} + \sum_k \mu_k \,\text{arrivals}_{lkp}")
 
 
 def add_milestones(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock, required: bool) -> None:
     """Milestone variables; with ``required`` every milestone must be reached within the horizon."""
     r = d.roadmap
     names = list(r.milestones)
+    add_delivered_totals(m, d, reg)
     idx = [(n, p) for n in names for p in d.periods]
     add_var(m, reg, "reached", idx, quantity="milestone_reached", unit="share", dims=("milestone", "period"),
             table="milestones", integer=d.integer(True), bounds=(0, 1))
