@@ -2,14 +2,17 @@
 
 HiGHS runs in a worker thread (``highspy`` releases the GIL while it solves) while the calling thread
 waits in short steps. Past the time limit plus a grace of :math:`5\\,\\mathrm{s} + 10\\%` of the limit the
-watchdog asks HiGHS to stop (``Highs.cancelSolve``, honoured at HiGHS's next interrupt check); a Ctrl-C
-in the calling thread does the same, waits for HiGHS to stop and is then raised again. If HiGHS still
+watchdog asks HiGHS to stop (``Highs.cancelSolve``, honoured at HiGHS's next interrupt check). A Ctrl-C
+does the same: while HiGHS runs, SIGINT only sets a flag (a KeyboardInterrupt raised at an arbitrary
+point while HiGHS's callbacks run leaves HiGHS's threads in a state that aborts the process at exit);
+once HiGHS has stopped, KeyboardInterrupt is raised in the calling thread. If HiGHS still
 runs a grace later, the solve is abandoned (the worker is a daemon thread) and reported as such.
 """
 
 from __future__ import annotations
 
 import math
+import signal
 import threading
 import time
 
@@ -44,25 +47,30 @@ def run_watched(h: highspy.Highs, time_limit_s: float | None, grace: float | Non
 
     h.HandleUserInterrupt = True
     worker = threading.Thread(target=work, name="highs-solve", daemon=True)
+    interrupted = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
     start = time.monotonic()
     worker.start()
     stopped = ""
     try:
         while worker.is_alive():
             worker.join(POLL_S)
-            if not stopped and time.monotonic() - start > allowed:
+            if interrupted.is_set() or (not stopped and time.monotonic() - start > allowed):
                 h.cancelSolve()
+            if not stopped and time.monotonic() - start > allowed:
                 stopped = (f"stopped by the watchdog after {time.monotonic() - start:.1f} s (time limit "
                            f"{time_limit_s:g} s plus grace): HiGHS ran past its time limit")
             if stopped and worker.is_alive() and time.monotonic() - start > 2 * allowed:
                 raise NoPlanError(f"HiGHS ran past its time limit of {time_limit_s:g} s and did not stop when "
                                   "asked; the solve was abandoned")
-    except KeyboardInterrupt:
-        h.cancelSolve()
-        worker.join()
-        raise
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         h.HandleUserInterrupt = False
+    if interrupted.is_set():
+        raise KeyboardInterrupt
     if failure:
         raise failure[0]
     return stopped
