@@ -69,7 +69,7 @@ class Power(Strict):
 class Location(Strict):
     """A node of the network."""
 
-    description: str = ""
+    description: str = Field("", description="What the location is.")
     storage: dict[str, Storage] = Field(default_factory=dict, description="Per commodity: capacity and losses; "
                                         "commodities not listed are stored without limit or loss.")
     requirements: dict[str, Requirement] = Field(default_factory=dict,
@@ -91,7 +91,7 @@ class Source(Strict):
 class Commodity(Strict):
     """Something that flows: mass in tonnes, or counted units with a mass per unit."""
 
-    description: str = ""
+    description: str = Field("", description="What the commodity is.")
     unit: str = Field("t", description="'t' for mass; any other word (person, satellite) makes it counted.")
     unit_mass_t: float = Field(1.0, gt=0, description="Mass of one unit in t (counted commodities).")
     sources: list[Source] = Field(default_factory=list, description="Where it enters the network.")
@@ -111,8 +111,8 @@ class Consumption(Strict):
 class Window(Strict):
     """One dated opening of a route."""
 
-    open: date
-    close: date
+    open: date = Field(description="First departure date.")
+    close: date = Field(description="Last departure date.")
     transit_days: float | None = Field(None, ge=0, description="Transit for departures in this window; "
                                                                 "the route's own when absent.")
 
@@ -148,8 +148,8 @@ class Route(Strict):
 class Bipropellant(Strict):
     """Oxidizer and fuel burned in a fixed mixture ratio."""
 
-    oxidizer: str
-    fuel: str
+    oxidizer: str = Field(description="Oxidizer commodity.")
+    fuel: str = Field(description="Fuel commodity.")
     mixture_ratio: float = Field(gt=0, description="Oxidizer mass per fuel mass.")
 
 

@@ -23,22 +23,22 @@ class Roadmap(Strict):
     """A roadmap file after ``extends:``, scenario and overrides are applied."""
 
     name: str = Field(description="Short name; names the output folder.")
-    description: str = ""
+    description: str = Field("", description="What the roadmap plans, in a sentence or two.")
     scenario: str | None = Field(None, description="Scenario applied (set by the loader).")
     scenario_names: list[str] = Field(default_factory=list, description="Scenarios the file declares.")
-    time: TimeSpec
+    time: TimeSpec = Field(description="The horizon and its periods.")
     integer: Literal["auto", "all", "none"] = Field(
         "auto", description="auto: integers where the roadmap asks (vehicles, milestones); all: also every "
         "launch flight; none: the LP relaxation.")
-    objective: Objective = Field(default_factory=Objective)
-    locations: dict[str, Location]
-    commodities: dict[str, Commodity]
-    consumption: dict[str, Consumption] = Field(default_factory=dict)
-    routes: dict[str, Route] = Field(default_factory=dict)
-    vehicles: dict[str, Vehicle] = Field(default_factory=dict)
-    launch_vehicles: dict[str, LaunchVehicle] = Field(default_factory=dict)
-    processes: dict[str, Process] = Field(default_factory=dict)
-    compute: Compute | None = None
-    funding: Funding | None = None
-    milestones: dict[str, Milestone] = Field(default_factory=dict)
-    demands: dict[str, Demand] = Field(default_factory=dict)
+    objective: Objective = Field(default_factory=Objective, description="What the plan optimizes.")
+    locations: dict[str, Location] = Field(description="Nodes of the network, by name.")
+    commodities: dict[str, Commodity] = Field(description="What flows, by name.")
+    consumption: dict[str, Consumption] = Field(default_factory=dict, description="Consumables used per unit per day.")
+    routes: dict[str, Route] = Field(default_factory=dict, description="Arcs between locations.")
+    vehicles: dict[str, Vehicle] = Field(default_factory=dict, description="In-space vehicle designs.")
+    launch_vehicles: dict[str, LaunchVehicle] = Field(default_factory=dict, description="Earth launch classes.")
+    processes: dict[str, Process] = Field(default_factory=dict, description="Facilities converting commodities.")
+    compute: Compute | None = Field(None, description="Orbital data centers.")
+    funding: Funding | None = Field(None, description="Cash limits; spending is unlimited when absent.")
+    milestones: dict[str, Milestone] = Field(default_factory=dict, description="Goals with rewards and deadlines.")
+    demands: dict[str, Demand] = Field(default_factory=dict, description="Hard requirements on what is held.")

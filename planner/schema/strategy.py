@@ -60,17 +60,23 @@ class Funding(Strict):
 
 
 class StockMetric(Strict):
-    location: str
-    commodity: str
+    """Amount of a commodity held at a location."""
+
+    location: str = Field(description="Location.")
+    commodity: str = Field(description="Commodity (people are a counted commodity).")
 
 
 class DeliveredMetric(Strict):
-    location: str
-    commodities: list[str]
+    """Cumulative mass of some commodities arriving at a location, t."""
+
+    location: str = Field(description="Location.")
+    commodities: list[str] = Field(description="Commodities counted.")
 
 
 class ProductionMetric(Strict):
-    process: str
+    """Output rate of a process, t per year."""
+
+    process: str = Field(description="Process name.")
 
 
 class Metric(Strict):
@@ -92,8 +98,8 @@ class Metric(Strict):
 class Milestone(Strict):
     """A threshold on a metric, with an optional hard deadline and a reward that decays with lateness."""
 
-    description: str = ""
-    metric: Metric
+    description: str = Field("", description="What reaching it means.")
+    metric: Metric = Field(description="What it measures.")
     threshold: float = Field(gt=0, description="Reached when the metric is at least this.")
     deadline: int | date | None = Field(None, description="Must be reached by this year or date.")
     reward: float = Field(0.0, ge=0, description="Objective value of reaching it (GW-year equivalents).")
@@ -104,16 +110,18 @@ class Milestone(Strict):
 class Demand(Strict):
     """A hard requirement: at least an amount held at a location during a span of dates."""
 
-    location: str
-    commodity: str
+    location: str = Field(description="Location.")
+    commodity: str = Field(description="Commodity.")
     at_least: float = Field(gt=0, description="Amount, in the commodity's unit.")
     start: int | date = Field(alias="from", description="First date (or year) it applies.")
     until: int | date | None = Field(None, alias="to", description="Last date it applies (default: from).")
 
 
 class DeliveredTarget(Strict):
-    location: str
-    commodities: list[str]
+    """Where and what ``max_delivered`` maximizes (mass held at the end)."""
+
+    location: str = Field(description="Location.")
+    commodities: list[str] = Field(description="Commodities counted.")
 
 
 class Objective(Strict):

@@ -1,0 +1,128 @@
+"""Documentation rendered from the code, so that it cannot drift from it.
+
+* the roadmap YAML reference, from the pydantic schema (every key: type, default, meaning);
+* the math documentation, from each model module's docstring and the constraint families it declares.
+
+``python -m planner.docs`` rewrites ``docs/roadmap-reference.md`` and ``docs/math.md``; a test fails
+when the committed files differ from what the code renders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from planner.schema.roadmap import Roadmap
+from planner.schema.time_table import TimeTable
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+MODEL_MODULES = ["data", "transport", "launch", "supply", "industry", "compute", "network", "funding",
+                 "milestones", "objective"]
+HIDDEN = {"scenario", "scenario_names"}
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is TimeTable:
+        return "number or year table"
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args if a is not type(None))
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"mapping of name to {_type_name(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _default(field: Any) -> str:
+    if field.is_required():
+        return "required"
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, TimeTable):
+        value = value.to_yaml()
+    if isinstance(value, BaseModel):
+        return "its defaults"
+    if value in ({}, [], None, ""):
+        return "—" if value is None else f"`{value!r}`".replace("''", "\"\"")
+    return f"`{value}`"
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation is not TimeTable:
+            if annotation in seen:
+                return
+            seen.append(annotation)
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+        for arg in typing.get_args(annotation):
+            visit(arg)
+
+    visit(root)
+    return seen
+
+
+def render_reference() -> str:
+    """The roadmap YAML reference as Markdown."""
+    lines = ["# Roadmap YAML reference", "",
+             "Rendered from `planner/schema/` by `python -m planner.docs`. Units are in the key names "
+             "(`_t` tonnes, `_musd` million US dollars, `_usd_per_kg`, `_km_s`, `_days`, `_per_year`).",
+             "Any value may be written as `{value: X, source: \"...\"}` and any mapping may carry a `source:` "
+             "note; year tables are `{2026: 90, 2035: 10, interpolation: linear}` (`step` by default: "
+             "each value holds until the next year given). A file may `extends:` another and declare "
+             "`scenarios: {name: {description: ..., set: {dotted.key: value}}}`.", ""]
+    for model in _models(Roadmap):
+        lines += [f"## {model.__name__}", "", inspect.cleandoc(model.__doc__ or ""), "",
+                  "| key | type | default | meaning |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            if name in HIDDEN:
+                continue
+            key = field.alias or name
+            lines.append(f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | "
+                         f"{(field.description or '').replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_math() -> str:
+    """The formulation: each model module's docstring, then its constraint families."""
+    from planner.io.load import load_roadmap
+    from planner.model import build_model
+
+    families = build_model(load_roadmap(DOCS.parent / "roadmaps" / "baseline.yaml").roadmap).registry.families
+    lines = ["# The optimization model", "",
+             "Rendered from the model modules by `python -m planner.docs`. Notation: periods :math:`p` of "
+             "length :math:`y_p` years and :math:`d_p` days starting :math:`t_p`; locations :math:`l`; "
+             "commodities :math:`k` of :math:`\\mu_k` t per unit.", ""]
+    for name in MODEL_MODULES:
+        module = importlib.import_module(f"planner.model.{name}")
+        lines += [f"## {name}", "", inspect.cleandoc(module.__doc__ or ""), ""]
+        mine = [f for f in families.values() if f.subsystem == getattr(module, "SUBSYSTEM", None)]
+        if mine:
+            lines += ["| constraint family | meaning | math | limit label |", "|---|---|---|---|"]
+            lines += [f"| `{f.name}` | {f.description} | ${f.math}$ | {f.limit or '—'} |" for f in mine]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_docs() -> None:
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "roadmap-reference.md").write_text(render_reference() + "\n", encoding="utf-8")
+    (DOCS / "math.md").write_text(render_math() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_docs()
