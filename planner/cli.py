@@ -16,6 +16,7 @@ from typing import Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planner.errors import PlannerError, Problem, RoadmapError
@@ -42,7 +43,7 @@ def _guard(action: Callable[[], Any]) -> Any:
     except PlannerError as exc:
         if STATE["debug"]:
             traceback.print_exc()
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         errors.print("[yellow]interrupted: earlier outputs are untouched[/]")
@@ -50,7 +51,7 @@ def _guard(action: Callable[[], Any]) -> Any:
     except Exception as exc:  # noqa: BLE001 - the last line of defence; a bug, reported as such
         if STATE["debug"]:
             traceback.print_exc()
-        errors.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug)",
+        errors.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} (rerun with --debug)",
                      highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
@@ -61,9 +62,13 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set",
+            raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set", file="command line",
                                         allowed="dotted.key=yaml_value")])
-        out[key.strip()] = yaml.safe_load(value)
+        try:
+            out[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise RoadmapError([Problem(f"override '{pair}': the value is not YAML ({exc.problem or exc})",
+                                        key="--set", file="command line", allowed="dotted.key=yaml_value")]) from None
     return out
 
 

@@ -327,3 +327,13 @@ def test_mutated_roadmaps_solve_or_fail_clearly(tmp_path: Path, choice: int, how
     except PlannerError as exc:
         assert exc.exit_code in (2, 3, 4)
         assert str(exc).strip()
+
+
+def test_bad_command_line_values(write_roadmap):
+    path = write_roadmap(BASE)
+    for args, fragment in ((["--time-limit", "-1"], "command line: --time-limit: time limit -1 s"),
+                           (["--mip-gap", "2"], "command line: --mip-gap: MIP gap 2"),
+                           (["--set", "name=[oops"], "--set: override 'name=[oops': the value is not YAML"),
+                           (["--set", "launch_vehicles.starshp.payload_t=5"], "did you mean 'starship'?")):
+        code, out = cli("solve", path, "--no-pdf", "--out", path.parent / "out", *args)
+        assert code == 2 and fragment in out and "Traceback" not in out, out

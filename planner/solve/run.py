@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.errors import InfeasibleError, NoPlanError
+from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
 from planner.model.launch import learning_costs
@@ -43,6 +43,12 @@ class SolveOptions:
     duals: bool = True
 
     def highs_options(self) -> dict[str, Any]:
+        if self.time_limit_s is not None and not self.time_limit_s > 0:
+            raise RoadmapError([Problem(f"time limit {self.time_limit_s:g} s", key="--time-limit",
+                                        file="command line", allowed="a number of seconds above 0")])
+        if self.mip_gap is not None and not 0 <= self.mip_gap < 1:
+            raise RoadmapError([Problem(f"MIP gap {self.mip_gap:g}", key="--mip-gap", file="command line",
+                                        allowed="0 to 1 (0.01 is 1 %)")])
         options = load_profile(self.profile)
         if self.time_limit_s is not None:
             options["time_limit"] = float(self.time_limit_s)
