@@ -16,8 +16,8 @@ requirements, limits held: its slacks are the shortfalls ("demand of cargo_in_or
 conflict lies in rows with no label (balances, windows) and the message says so.
 
 **Unboundedness: two boxed re-solves.** Every column is boxed at :math:`\\pm 10^{8}`, then at
-:math:`\\pm 10^{9}`; the columns that grow with the box are the decisions that improve the objective
-without limit (no cost, no cap).
+:math:`\\pm 10^{9}`; when the larger box improves the objective, the columns that grow with the box are
+the decisions that improve it without limit (no cost, no cap).
 """
 
 from __future__ import annotations
@@ -175,7 +175,8 @@ def relaxations(built: BuiltModel, compiled: Compiled | None = None,
 
 def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> list[str]:
     """Decisions that grow with the box in two boxed re-solves of the active objective (at
-    :data:`BOX` / 10 and :data:`BOX`), in the roadmap's terms ("flights (starship) in 2027")."""
+    :data:`BOX` / 10 and :data:`BOX`), in the roadmap's terms ("flights (starship) in 2027"); none when
+    the larger box does not improve the objective."""
     c = compiled or compile_model(built.model)
     if not c.cost.any():
         return []
@@ -184,6 +185,9 @@ def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> 
                            boxed=True) for box in (BOX / 10, BOX))
     if small is None or large is None:
         return []
+    gain = sign * c.cost @ (small - large)  # > 0 when the larger box improves the objective
+    if not gain > 1e-3 * (1.0 + abs(c.cost @ small)):
+        return []  # the same optimum in both boxes: bounded (large values are only degenerate)
     quantities = {q.component: q.quantity for q in built.registry.quantities}
     labels = built.data.timeline.labels
     out = []
