@@ -1,6 +1,7 @@
 """Measure one roadmap through every phase of the pipeline: time and peak memory per phase.
 
-``python benchmarks/measure.py ROADMAP.yaml RESULT.json [--profile P] [--floor-solvers a,b] [--no-floor]``
+``python benchmarks/measure.py ROADMAP.yaml RESULT.json [--profile P] [--floor-solvers a,b] [--no-floor]
+[--time-limit S]``
 runs in its own process (the driver :mod:`run` starts one per instance, so every peak is clean) and
 writes the figures as JSON.
 
@@ -10,10 +11,10 @@ its steps are timed by wrapping the functions it calls, so nothing here re-imple
 * ``load``: read, compose, validate and check the roadmap;
 * ``build``: :func:`planner.model.build_model`;
 * ``handoff``: the standard-form compile plus ``Highs.passModel`` (every stage of the objective);
-* ``solve``: ``Highs.run`` (every stage); ``check_and_duals``: the plan check and the duals after it;
+* ``solve``: HiGHS's run (every stage); ``check_and_duals``: the plan check and the duals after it;
 * ``extract``: values back onto the model and the tidy tables;
 * ``other``: what :func:`solve` spends outside the phases above (summary, dual table);
-* ``write_csv``: the run folder; ``write_pdf``: the board report when :mod:`planner.reports` has one.
+* ``write_csv``: the run folder with the report CSVs; ``write_pdf``: ``report.pdf`` (as ``planner solve``).
 
 Each phase has its wall time, its CPU time (``process_time``: steadier than wall time on a shared
 machine; for ``solve`` it includes the check and the duals) and its peak memory: the process's
@@ -44,10 +45,12 @@ import highspy
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's planner, installed or not
 
 from planner import load_roadmap  # noqa: E402
+from planner.errors import PlannerError  # noqa: E402
 from planner.results.outputs import write_run  # noqa: E402
 from planner.solve import highs_backend as backend  # noqa: E402
 from planner.solve import run as run_module  # noqa: E402
 from planner.solve.run import SolveOptions  # noqa: E402
+from planner.timeline import build_timeline  # noqa: E402
 
 STATUS = Path("/proc/self/status")
 CLEAR_REFS = Path("/proc/self/clear_refs")
@@ -114,20 +117,20 @@ def _instrument(rec: Recorder, last_compiled: list[Any]) -> None:
     run_module.compile_model = compile_and_keep
     backend._pass = rec.wrap("pass_model", backend._pass)
     run_module.run_highs = rec.wrap("run_highs", run_module.run_highs)
+    backend.run_watched = rec.wrap("highs_run", backend.run_watched)
     run_module.load_values = rec.wrap("load_values", run_module.load_values)
     run_module.plan_tables = rec.wrap("tables", run_module.plan_tables)
 
 
-def _pdf_writer() -> Callable[[Any, Path], None] | None:
-    """The board-report writer of :mod:`planner.reports`, when that module offers one."""
+def _report_writers() -> tuple[Callable[..., Any], Callable[[Path], None]] | None:
+    """(report CSVs writer, PDF writer) of :mod:`planner.reports`, as ``planner solve`` uses them."""
     try:
-        import planner.reports as reports
+        from planner.reports.build import report_writer
+        from planner.reports.pdf import write_pdf
+        from planner.reports.run_folder import read_run
     except ImportError:
         return None
-    for name in ("write_pdf", "write_report", "board_pdf"):
-        if hasattr(reports, name):
-            return getattr(reports, name)
-    return None
+    return report_writer, lambda folder: write_pdf(read_run(folder), folder / "report.pdf")
 
 
 def floor(mps: Path, options: dict[str, Any]) -> dict[str, Any]:
@@ -143,82 +146,97 @@ def floor(mps: Path, options: dict[str, Any]) -> dict[str, Any]:
             "simplex_iterations": int(info.simplex_iteration_count), "ipm_iterations": int(info.ipm_iteration_count)}
 
 
-def measure(path: Path, profile: str = "default", floor_solvers: list[str] | None = None) -> dict[str, Any]:
+def _phases(rec: Recorder) -> dict[str, tuple[float, float, float]]:
+    """name: (wall s, CPU s, peak MB) of each phase that ran."""
+    s, cpu, peak = rec.seconds, rec.cpu, rec.peak_mb
+
+    def get(*names: str) -> tuple[float, float, float]:
+        return (sum(s.get(n, 0.0) for n in names), sum(cpu.get(n, 0.0) for n in names),
+                max(peak.get(n, 0.0) for n in names))
+
+    inside = ("build", "compile", "run_highs", "load_values", "tables")
+    solve, run_highs, handoff = get("highs_run"), get("run_highs"), get("compile", "pass_model")
+    phases = {
+        "load": get("load"),
+        "build": get("build"),
+        "handoff": handoff,
+        "solve": solve,
+        "check_and_duals": (run_highs[0] - solve[0] - s.get("pass_model", 0.0),
+                            run_highs[1] - solve[1] - cpu.get("pass_model", 0.0), run_highs[2]),
+        "extract": get("load_values", "tables"),
+        "other": (s.get("solve_total", 0.0) - sum(s.get(k, 0.0) for k in inside),
+                  cpu.get("solve_total", 0.0) - sum(cpu.get(k, 0.0) for k in inside), peak.get("solve_total", 0.0)),
+        "write_csv": get("write_csv"),
+        "write_pdf": get("write_pdf"),
+    }
+    return {k: v for k, v in phases.items() if k in ("load", "build", "handoff", "solve") or v[0] > 0}
+
+
+def measure(path: Path, profile: str = "default", floor_solvers: list[str] | None = None,
+            time_limit_s: float | None = None) -> dict[str, Any]:
     """Every phase of one roadmap through the pipeline (see the module docstring); the floor with the
-    profile's options and each of ``floor_solvers`` (no floor when it is None)."""
+    profile's options and each of ``floor_solvers`` (no floor when it is None). A solve that ends
+    without a plan (time limit) is reported with the phases that ran."""
     baseline_mb = rss_mb()
     rec = Recorder()
     last_compiled: list[Any] = []
     _instrument(rec, last_compiled)
     with rec.span("load"):
         loaded = load_roadmap(path, allow_outside=True)
-    options = SolveOptions(profile=profile)
-    with rec.span("solve_total"):
-        plan = run_module.solve(loaded, options)
-    timings = plan.timings
+    options = SolveOptions(profile=profile, time_limit_s=time_limit_s)
+    plan, status = None, ""
+    try:
+        with rec.span("solve_total"):
+            plan = run_module.solve(loaded, options)
+        status = plan.status
+    except PlannerError as exc:
+        status = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    compiled = last_compiled[0]
+    floors: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
-        with rec.span("write_csv"):
-            write_run(plan, out)
-        writer = _pdf_writer()
-        if writer is not None:
-            with rec.span("write_pdf"):
-                writer(plan, out)
-        compiled = last_compiled[0]
-        mps = Path(tmp) / "model.mps"
+        reports = _report_writers()
+        if plan is not None:
+            with rec.span("write_csv"):
+                extra = reports[0](plan, options.highs_options(), pdf=False) if reports else None
+                write_run(plan, out, extra=extra)
+            if reports:
+                with rec.span("write_pdf"):
+                    reports[1](out)
         if floor_solvers is not None:
+            mps = Path(tmp) / "model.mps"
             h = backend.new_highs({})
             backend._pass(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
             h.writeModel(str(mps))
             del h
-        highs_options = options.highs_options()
-        floors = {"profile": floor(mps, highs_options)} if floor_solvers is not None else {}
-        for solver in floor_solvers or []:
-            floors[solver] = floor(mps, {**highs_options, "solver": solver})
-    s, cpu, peak = rec.seconds, rec.cpu, rec.peak_mb
-    pass_s, pass_cpu = s.get("pass_model", 0.0), cpu.get("pass_model", 0.0)
-    solve_s = timings.get("solve_s", 0.0)
-    duals_s = timings.get("duals_s", 0.0)
-    inside = ("build", "compile", "run_highs", "load_values", "tables")
-    phases = {  # name: (wall s, CPU s, peak MB)
-        "load": (s["load"], cpu["load"], peak["load"]),
-        "build": (s["build"], cpu["build"], peak["build"]),
-        "handoff": (s["compile"] + pass_s, cpu["compile"] + pass_cpu, max(peak["compile"], peak.get("pass_model", 0))),
-        "solve": (solve_s, cpu["run_highs"] - pass_cpu, peak["run_highs"]),
-        "check_and_duals": (s["run_highs"] - pass_s - solve_s, 0.0, peak["run_highs"]),
-        "extract": (s["load_values"] + s["tables"], cpu["load_values"] + cpu["tables"],
-                    max(peak["load_values"], peak["tables"])),
-        "other": (s["solve_total"] - sum(s[k] for k in inside), cpu["solve_total"] - sum(cpu[k] for k in inside),
-                  peak["solve_total"]),
-        "write_csv": (s["write_csv"], cpu["write_csv"], peak["write_csv"]),
-    }
-    if "write_pdf" in s:
-        phases["write_pdf"] = (s["write_pdf"], cpu["write_pdf"], peak["write_pdf"])
-    size = plan.summary["model_size"]
-    nonzeros = max(size["nonzeros"], 1)
+            highs_options = options.highs_options()
+            floors["profile"] = floor(mps, highs_options)
+            for solver in floor_solvers:
+                floors[solver] = floor(mps, {**highs_options, "solver": solver})
+    phases = _phases(rec)
+    nonzeros = max(int(compiled.matrix.nnz), 1)
     build_handoff = phases["build"][0] + phases["handoff"][0]
     build_handoff_cpu = phases["build"][1] + phases["handoff"][1]
     peak_mb = max(m for _, _, m in phases.values())
-    process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "roadmap": str(path),
-        "status": plan.status,
-        "objective": plan.objective,
-        "variables": size["variables"],
-        "integer_variables": size["integer_variables"],
-        "constraints": size["constraints"],
-        "nonzeros": size["nonzeros"],
-        "periods": len(plan.built.data.periods),
+        "status": status,
+        "objective": plan.objective if plan is not None else None,
+        "variables": len(compiled.columns),
+        "integer_variables": int(compiled.integer.sum()),
+        "constraints": len(compiled.rows),
+        "nonzeros": int(compiled.matrix.nnz),
+        "periods": len(build_timeline(loaded.roadmap.time)),
         "phases": {k: {"seconds": round(w, 4), "cpu_s": round(c, 4), "peak_mb": round(m, 1)}
                    for k, (w, c, m) in phases.items()},
-        "duals_s": round(duals_s, 4),
         "total_s": round(sum(w for w, _, _ in phases.values()), 4),
         "us_per_nonzero_build_handoff": round(1e6 * build_handoff / nonzeros, 3),
         "us_per_nonzero_build_handoff_cpu": round(1e6 * build_handoff_cpu / nonzeros, 3),
-        "build_handoff_over_solve": round(build_handoff / max(solve_s, 1e-9), 3),
+        "build_handoff_over_solve": round(build_handoff / max(phases["solve"][0], 1e-9), 3),
+        "build_handoff_over_solve_cpu": round(build_handoff_cpu / max(phases["solve"][1], 1e-9), 3),
         "baseline_mb": round(baseline_mb, 1),
         "peak_mb": round(peak_mb, 1),
-        "process_peak_mb": round(process_peak_mb, 1),
+        "process_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "kb_per_nonzero_peak": round(1024 * peak_mb / nonzeros, 3),
         "kb_per_nonzero_above_baseline": round(1024 * (peak_mb - baseline_mb) / nonzeros, 3),
         "floor": floors,
@@ -233,9 +251,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", default="default")
     parser.add_argument("--floor-solvers", default="", help="Comma-separated HiGHS solver settings to compare.")
     parser.add_argument("--no-floor", action="store_true", help="Skip the MPS floor solve.")
+    parser.add_argument("--time-limit", type=float, default=None, help="HiGHS time limit, s (planner and floor).")
     args = parser.parse_args(argv)
     solvers = None if args.no_floor else [s for s in args.floor_solvers.split(",") if s]
-    args.result.write_text(json.dumps(measure(args.roadmap, args.profile, solvers), indent=2), encoding="utf-8")
+    result = measure(args.roadmap, args.profile, solvers, args.time_limit)
+    args.result.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 * Instances (:data:`generate.INSTANCES`): each is generated into a temporary folder and measured in
   its own process by :mod:`measure` (clean peaks), with the floor (HiGHS alone on the exported MPS)
-  under the profile's options and under ``--floor-solvers`` (default ``simplex,ipm``) to choose an
+  under the profile's options and under ``--floor-solvers`` (default ``ipm``) to choose an
   algorithm per problem class from measurement.
 * End to end: ``planner solve`` on each shipped roadmap in ``--roadmaps`` (default
   ``roadmaps/baseline.yaml``), wall time of the whole command, and whether a PDF was written.
@@ -37,11 +37,13 @@ ROOT = HERE.parent
 PLANNER = Path(sys.executable).with_name("planner")
 
 
-def measure_instance(roadmap: Path, floor_solvers: list[str] | None, profile: str = "default") -> dict[str, Any]:
+def measure_instance(roadmap: Path, floor_solvers: list[str] | None, time_limit_s: float,
+                     profile: str = "default") -> dict[str, Any]:
     """:mod:`measure` on ``roadmap`` in a fresh process (no floor when ``floor_solvers`` is None)."""
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
-        command = [sys.executable, str(HERE / "measure.py"), str(roadmap), str(result), "--profile", profile]
+        command = [sys.executable, str(HERE / "measure.py"), str(roadmap), str(result), "--profile", profile,
+                   "--time-limit", str(time_limit_s)]
         command += ["--no-floor"] if floor_solvers is None else ["--floor-solvers", ",".join(floor_solvers)]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
@@ -70,7 +72,8 @@ def _row(name: str, r: dict[str, Any]) -> str:
             f"constraints, {r['nonzeros']:,} nonzeros, {r['periods']} periods, {r['status']}\n"
             f"  phases (wall/CPU/peak): {phases}\n"
             f"  build+hand-off: {r['us_per_nonzero_build_handoff']:.2f} µs/nonzero wall, "
-            f"{r['us_per_nonzero_build_handoff_cpu']:.2f} CPU; {r['build_handoff_over_solve']:.3f} x solve; "
+            f"{r['us_per_nonzero_build_handoff_cpu']:.2f} CPU; {r['build_handoff_over_solve']:.3f} x solve wall, "
+            f"{r['build_handoff_over_solve_cpu']:.3f} x solve CPU; "
             f"peak {r['peak_mb']:.0f} MB = {r['kb_per_nonzero_peak']:.3f} KB/nonzero "
             f"({r['kb_per_nonzero_above_baseline']:.3f} above the {r['baseline_mb']:.0f} MB after imports)\n"
             f"  floor (HiGHS on the MPS file): {floors}")
@@ -80,8 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Small instance and a short scaling study only.")
     parser.add_argument("--instances", default=None, help="Comma-separated instance names (default: all).")
-    parser.add_argument("--floor-solvers", default="simplex,ipm", help="HiGHS solver settings for the floor.")
+    parser.add_argument("--floor-solvers", default="ipm", help="HiGHS solvers for the floor, too.")
     parser.add_argument("--roadmaps", default="roadmaps/baseline.yaml", help="Comma-separated, for end to end.")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="HiGHS time limit per solve, s.")
     parser.add_argument("--no-scaling", action="store_true", help="Skip the scaling study.")
     parser.add_argument("--out", type=Path, default=None, help="Results JSON (default benchmarks/results*.json).")
     args = parser.parse_args(argv)
@@ -95,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             path = generate.write(generate.INSTANCES[name], Path(tmp) / f"{name}.yaml", name)
-            results["instances"][name] = r = measure_instance(path, solvers)
+            results["instances"][name] = r = measure_instance(path, solvers, args.time_limit)
             print(_row(name, r), flush=True)
     if not args.quick:
         for roadmap in [ROOT / p for p in args.roadmaps.split(",") if p]:
@@ -104,7 +108,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"planner solve {roadmap.relative_to(ROOT)}: {e2e['seconds']:.2f} s wall, "
                       f"exit {e2e['exit_code']}, PDF {e2e['pdf'] or 'none'}", flush=True)
     if not args.no_scaling:
-        results["scaling"] = scaling.study(quick=args.quick, measure=lambda path: measure_instance(path, None))
+        results["scaling"] = scaling.study(quick=args.quick,
+                                           measure=lambda path: measure_instance(path, None, args.time_limit))
         chart = scaling.chart(results["scaling"], HERE / ("scaling-quick.png" if args.quick else "scaling.png"))
         for axis, fit in results["scaling"]["slopes"].items():
             print(f"scaling vs {axis}: " + ", ".join(f"{k} slope {v:.2f}" for k, v in fit.items()))
