@@ -183,12 +183,13 @@ def sweep(
     time_limit: float | None = typer.Option(None, "--time-limit", help="Solver time limit per scenario, s."),
     mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+    cold: bool = typer.Option(False, "--cold", help="Solve every scenario from scratch (no in-place re-solves)."),
 ) -> None:
     """Solve a roadmap across many variations on Dask; resumable; summaries, fan and tornado charts."""
     from planner.sweep.commands import sweep_roadmap
     from planner.sweep.execute import SolveSettings
 
-    settings = SolveSettings(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap)
+    settings = SolveSettings(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, warm=not cold)
     _guard(lambda: sweep_roadmap(roadmap, vary, spec_file, method, samples, seed, workers, scheduler, out, settings,
                                  console))
 

@@ -140,7 +140,8 @@ def _solve_alone(path, overrides) -> tuple[float, dict[str, float]]:
 
 
 def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_path):
-    path = write_roadmap(TINY)
+    """As an LP, so that workers re-solve in place (warm); the solo solves are cold."""
+    path = write_roadmap(TINY + "integer: none\n")
     spec = sweep_spec([parse_vary(p) for p in GRID_16], "grid", 1, 0)
     final = run_sweep(path, spec, tmp_path / "sweep", workers=2)
     assert (final.done, final.failed) == (16, 0)
@@ -154,6 +155,8 @@ def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_pat
         got = mine[mine["quantity"] == "milestone_year"].set_index("name")["value"]
         for name, year in years.items():
             assert (math.isnan(got[name]) and pd.isna(year)) or got[name] == year
+    paths = results[results["quantity"] == "seconds"]["name"].value_counts()
+    assert paths.get("warm", 0) >= 10 and paths.get("reference", 0) <= 2  # one reference solve per worker
     files = write_sweep_report(tmp_path / "sweep")
     assert all(f.stat().st_size > 0 for f in files)
     fans = pd.read_csv(tmp_path / "sweep" / "summary_fans.csv")
@@ -169,7 +172,9 @@ class Interrupt(Exception):
 
 
 def test_an_interrupted_sweep_with_a_killed_worker_resumes_with_every_scenario_once(write_roadmap, tmp_path):
-    from distributed import get_client
+    """On an existing cluster (``--scheduler``): interrupted after 5 scenarios, a partial block written as by a
+    crash, then resumed while one worker is killed (its nanny restarts it, Dask reschedules its task)."""
+    from distributed import LocalCluster, get_client
 
     path = write_roadmap(TINY)
     spec = sweep_spec([parse_vary(p) for p in GRID_16], "grid", 1, 0)
@@ -179,22 +184,24 @@ def test_an_interrupted_sweep_with_a_killed_worker_resumes_with_every_scenario_o
         if progress.done == 5:
             raise Interrupt
 
-    with pytest.raises(Interrupt):
-        run_sweep(path, spec, out, workers=2, on_progress=stop_after_five)
-    log = ResultLog(out)
-    finished = log.open()
-    assert len(finished) == 5
-    pending = sorted({f"s{i:06d}" for i in range(16)} - finished)
-    log.append([{"scenario": pending[0], "quantity": "objective", "value": -1.0}])  # a crash mid-block
-    killed = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        with pytest.raises(Interrupt):
+            run_sweep(path, spec, out, scheduler=address, on_progress=stop_after_five)
+        log = ResultLog(out)
+        finished = log.open()
+        assert len(finished) == 5
+        pending = sorted({f"s{i:06d}" for i in range(16)} - finished)
+        log.append([{"scenario": pending[0], "quantity": "objective", "value": -1.0}])  # a crash mid-block
+        killed = []
 
-    def kill_a_worker(progress):
-        if progress.done == 2 and not killed:
-            pids = get_client().run(os.getpid)
-            killed.append(next(iter(pids.values())))
-            os.kill(killed[0], signal.SIGKILL)
+        def kill_a_worker(progress):
+            if progress.done == 2 and not killed:
+                pids = get_client().run(os.getpid)
+                killed.append(next(iter(pids.values())))
+                os.kill(killed[0], signal.SIGKILL)
 
-    final = run_sweep(path, spec, out, workers=2, on_progress=kill_a_worker)
+        final = run_sweep(path, spec, out, scheduler=address, on_progress=kill_a_worker)
     assert killed and final.skipped == 5 and final.done == 11
     results = log.read()
     status = results[results["quantity"] == "status"]

@@ -40,11 +40,13 @@ SOLVED = ("optimal", "feasible")
 
 @dataclass(frozen=True)
 class SolveSettings:
-    """How each scenario is solved (see :class:`planner.solve.run.SolveOptions`)."""
+    """How each scenario is solved (see :class:`planner.solve.run.SolveOptions`); ``warm``: re-solve in place
+    on each worker's HiGHS instance where possible (:mod:`planner.sweep.warm`)."""
 
     profile: str = "default"
     time_limit_s: float | None = None
     mip_gap: float | None = None
+    warm: bool = True
 
 
 def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
@@ -105,7 +107,7 @@ def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) 
         frame.to_csv(out / "design.csv", index=False)
         stamp.write_text(json.dumps(asked, indent=2) + "\n", encoding="utf-8")
     return [Task(scenario=i, roadmap=str(roadmap), overrides=o, profile=settings.profile,
-                 time_limit_s=settings.time_limit_s, mip_gap=settings.mip_gap)
+                 time_limit_s=settings.time_limit_s, mip_gap=settings.mip_gap, warm=settings.warm)
             for i, o in zip(ids, overrides, strict=True)]
 
 

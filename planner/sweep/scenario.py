@@ -1,12 +1,16 @@
 """One scenario of a sweep, solved on a worker: roadmap path and overrides in, result rows out.
 
+The scenario is re-solved in place on the worker's HiGHS instance when it can be
+(:mod:`planner.sweep.warm`), else solved cold with :func:`planner.solve`.
+
 What crosses between processes is plain data (a path, a mapping of overrides, a list of row dicts);
 the Pyomo model lives and dies on the worker. A scenario that cannot be solved is not an exception
 for the sweep: it comes back as rows with its status and the reason.
 
 Result rows form one long table, columns :data:`COLUMNS`:
 
-* ``objective`` and ``seconds`` (wall time on the worker);
+* ``objective`` and ``seconds`` (wall time on the worker; ``name``: reference, warm or cold, see
+  :mod:`planner.sweep.warm`);
 * ``milestone_year`` per milestone (``name``): the decimal year first reached, NaN when never;
 * ``headline`` figures (``name``: compute_gw_at_end, flights_total, cash_low_musd, ...);
 * ``compute_in_service`` (GW) and ``held`` (counted commodities held away from their sources,
@@ -28,7 +32,8 @@ import pandas as pd
 from planner.errors import InfeasibleError, NoPlanError, RoadmapError
 from planner.io.load import load_roadmap
 from planner.results.headlines import headlines
-from planner.solve.run import Plan, SolveOptions, solve
+from planner.solve.run import SolveOptions, solve
+from planner.sweep.warm import Solved, warm_solve
 
 COLUMNS = ["scenario", "quantity", "name", "period", "year", "value", "note"]
 FAILURES = {InfeasibleError: "infeasible", NoPlanError: "no_plan", RoadmapError: "bad_input"}
@@ -44,6 +49,7 @@ class Task:
     profile: str = "default"
     time_limit_s: float | None = None
     mip_gap: float | None = None
+    warm: bool = True
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -53,19 +59,23 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
         options = SolveOptions(profile=task.profile, time_limit_s=task.time_limit_s, mip_gap=task.mip_gap,
                                threads=1, duals=False)
-        plan = solve(loaded, options)
+        solved = warm_solve(loaded, options.highs_options()) if task.warm else None
+        if solved is None:
+            plan = solve(loaded, options)
+            solved = Solved(objective=plan.objective, status=plan.status, tables=plan.tables, loaded=loaded,
+                            labels=list(plan.built.data.timeline.labels), path="cold")
     except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason, the sweep goes on
         status = next((name for kind, name in FAILURES.items() if isinstance(exc, kind)), "error")
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return [row(task.scenario, "seconds", time.perf_counter() - start),
                 row(task.scenario, "status", math.nan, name=status, note=f"{type(exc).__name__}: {reason}")]
-    rows = plan_rows(task.scenario, plan)
-    rows.append(row(task.scenario, "seconds", time.perf_counter() - start))
-    rows.append(row(task.scenario, "status", plan.objective, name=plan.status))
+    rows = plan_rows(task.scenario, solved)
+    rows.append(row(task.scenario, "seconds", time.perf_counter() - start, name=solved.path))
+    rows.append(row(task.scenario, "status", solved.objective, name=solved.status))
     return rows
 
 
-def plan_rows(scenario: str, plan: Plan) -> list[dict[str, Any]]:
+def plan_rows(scenario: str, plan: Solved) -> list[dict[str, Any]]:
     """The rows a sweep keeps of one plan (everything but ``seconds`` and ``status``)."""
     rows = [row(scenario, "objective", plan.objective)]
     for ms in plan.tables["milestones"].itertuples():
@@ -74,7 +84,7 @@ def plan_rows(scenario: str, plan: Plan) -> list[dict[str, Any]]:
     r = plan.loaded.roadmap
     sources = {s.location for c in r.commodities.values() for s in c.sources}
     counted = {k: c.unit for k, c in r.commodities.items() if c.unit != "t"}
-    figures = headlines(plan.tables, list(plan.built.data.timeline.labels), sources, counted)
+    figures = headlines(plan.tables, plan.labels, sources, counted)
     for name, figure in figures.items():
         if isinstance(figure, (int, float)) and not isinstance(figure, bool):
             rows.append(row(scenario, "headline", float(figure), name=name))

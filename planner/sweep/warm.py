@@ -1,0 +1,152 @@
+"""In-place, warm-started re-solves on a worker: one HiGHS instance per roadmap, updated between scenarios.
+
+Each scenario's model is still built with Pyomo and compiled to matrices (the roadmap's numbers are
+baked into the model's expressions, so the matrices of a variation are only known by building it), but
+it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity pattern, integrality)
+equals the one the worker's instance already holds, the instance is changed in place: every cost,
+column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
+optimal basis of the worker's first (reference) scenario of that roadmap, which stays close to every
+variation of a sweep. HiGHS skips presolve when it has a basis.
+
+A warm start from a far-away basis can be slower than a cold solve with presolve, so the warm attempt
+gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that, or for
+anything but an optimal plan, the scenario falls back to the ordinary cold :func:`planner.solve` (which
+also raises the proper errors). Only single-stage LP objectives without learning curves take this path;
+the others always solve cold. Models never leave the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.io.load import LoadedRoadmap
+from planner.model import build_model
+from planner.results.tables import plan_tables
+from planner.solve.highs_backend import (
+    FEASIBILITY_TOLERANCE,
+    Compiled,
+    _pass,
+    compile_model,
+    load_values,
+    max_violation,
+    new_highs,
+)
+
+WARM_ITERATION_SHARE = 0.5
+MIN_WARM_ITERATIONS = 1000
+
+
+@dataclass
+class Solved:
+    """A scenario's answer as the sweep keeps it (from a warm re-solve or from :func:`planner.solve`)."""
+
+    objective: float
+    status: str
+    tables: dict[str, Any]
+    loaded: LoadedRoadmap
+    labels: list[str]
+    path: str  # how it was solved: reference (cold, on a new instance) | warm (in place) | cold
+
+
+@dataclass
+class _Instance:
+    highs: highspy.Highs
+    compiled: Compiled  # the matrices the instance holds now
+    names: tuple[list[str], list[str]]
+    basis: Any  # optimal basis of the reference scenario
+    iterations: int  # its simplex iterations (cold, with presolve)
+
+
+_INSTANCES: dict[str, _Instance] = {}  # per worker process, by roadmap file
+
+
+def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved | None:
+    """Solve ``loaded`` on the worker's HiGHS instance; None when the cold path must solve it."""
+    if any(lv.learning for lv in loaded.roadmap.launch_vehicles.values()):
+        return None
+    built = build_model(loaded.roadmap)
+    if len(built.stages) != 1:
+        return None
+    stage = built.stages[0]
+    m = built.model
+    m.sweep_objective = pyo.Objective(expr=stage.expression, sense=pyo.maximize if stage.sense == "max" else
+                                      pyo.minimize)
+    try:
+        compiled = compile_model(m)
+    except ValueError:
+        return None
+    if compiled.is_mip:
+        return None
+    key = str(loaded.path.resolve())
+    names = ([r.name for r in compiled.rows], [v.name for v in compiled.columns])
+    instance = _INSTANCES.get(key)
+    if instance is None or not _same_structure(instance, compiled, names):
+        path = "reference"
+        instance = _reference(compiled, names, highs_options)
+        if instance is None:
+            return None
+        _INSTANCES[key] = instance
+    else:
+        path = "warm"
+        _rerun(instance, compiled)
+    h = instance.highs
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    if max_violation(compiled, x) > FEASIBILITY_TOLERANCE:
+        return None
+    load_values(compiled, x, m)
+    return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
+                  tables=plan_tables(built, loaded), loaded=loaded, labels=list(built.data.timeline.labels),
+                  path=path)
+
+
+def _reference(compiled: Compiled, names: tuple[list[str], list[str]],
+               highs_options: dict[str, Any]) -> _Instance | None:
+    h = new_highs(highs_options)
+    _pass(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return _Instance(highs=h, compiled=compiled, names=names, basis=h.getBasis(),
+                     iterations=int(h.getInfo().simplex_iteration_count))
+
+
+def _rerun(instance: _Instance, compiled: Compiled) -> None:
+    """Update the instance to ``compiled`` and re-solve from the reference basis, iterations capped."""
+    _update(instance, compiled)
+    h = instance.highs
+    h.setBasis(instance.basis)
+    cap = max(MIN_WARM_ITERATIONS, int(WARM_ITERATION_SHARE * instance.iterations))
+    h.setOptionValue("simplex_iteration_limit", cap)
+    h.run()
+    h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+
+
+def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[str], list[str]]) -> bool:
+    held = instance.compiled
+    return (held.matrix.shape == compiled.matrix.shape and held.maximize == compiled.maximize
+            and np.array_equal(held.matrix.indptr, compiled.matrix.indptr)
+            and np.array_equal(held.matrix.indices, compiled.matrix.indices)
+            and np.array_equal(held.integer, compiled.integer) and instance.names == names)
+
+
+def _update(instance: _Instance, new: Compiled) -> None:
+    """Change the instance's costs, bounds and differing coefficients to those of ``new``."""
+    h, old = instance.highs, instance.compiled
+    n, m = len(new.columns), len(new.rows)
+    cols, rows = np.arange(n, dtype=np.int32), np.arange(m, dtype=np.int32)
+    h.changeColsCost(n, cols, new.cost)
+    h.changeColsBounds(n, cols, new.col_lower, new.col_upper)
+    h.changeRowsBounds(m, rows, new.row_lower, new.row_upper)
+    h.changeObjectiveOffset(new.offset)
+    changed = np.flatnonzero(new.matrix.data != old.matrix.data)
+    column_of = np.repeat(np.arange(n), np.diff(new.matrix.indptr))
+    for k in changed:
+        h.changeCoeff(int(new.matrix.indices[k]), int(column_of[k]), float(new.matrix.data[k]))
+    instance.compiled = new
