@@ -38,7 +38,7 @@ class Timeline:
     @cached_property
     def length_days(self) -> np.ndarray:
         bounds = list(self.starts) + [self.end]
-        return np.array([(b - a).days for a, b in zip(bounds[:-1], bounds[1:])], dtype=float)
+        return np.array([(b - a).days for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=float)
 
     @cached_property
     def length_years(self) -> np.ndarray:

@@ -165,7 +165,7 @@ def reached(plan) -> str:
 
 
 def test_milestone_reached_in_the_first_period_its_metric_crosses(solve_text):
-    text = MILESTONE.format(mode="max_value").replace("compute_weight_per_gw_year: 1000000", "compute_weight_per_gw_year: 0")
+    text = MILESTONE.format(mode="max_value").replace("gw_year: 1000000", "gw_year: 0")
     plan = solve_text(text)
     # one flight a year carries one person: the stock reaches 3 in 2032, and the reward decays after that
     assert reached(plan) == "2032"

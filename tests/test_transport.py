@@ -57,7 +57,8 @@ demands:
 def test_bipropellant_burns_in_the_mixture_ratio(solve_text):
     text = ("name: biprop\n" + SHIP).replace(
         "propellant: {sources: [{location: leo, cost_usd_per_kg: 1}]}",
-        "lox: {sources: [{location: leo, cost_usd_per_kg: 1}]}\n  ch4: {sources: [{location: leo, cost_usd_per_kg: 1}]}",
+        "lox: {sources: [{location: leo, cost_usd_per_kg: 1}]}\n"
+        "  ch4: {sources: [{location: leo, cost_usd_per_kg: 1}]}",
     ).replace("isp_s: 380,", "isp_s: 380, propellant: {oxidizer: lox, fuel: ch4, mixture_ratio: 3.6},")
     plan = solve_text(text + """
 demands:

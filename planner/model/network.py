@@ -6,7 +6,8 @@ requirements and power.
 :math:`\\rho_{lkp} = (1 - \\lambda_{lk})^{d_p / 30.44}` (boil-off :math:`\\lambda` per month) and uses up
 :math:`\\kappa_{uk} d_p S_{lup}` of :math:`k` per consumer :math:`u` (consumables per crew-day). So
 
-.. math:: S_{lkp} = \\rho_{lk,p-1} S_{lk,p-1} - \\sum_u \\kappa_{uk} d_{p-1} S_{lu,p-1} + \\sum(\\text{flows in}) - \\sum(\\text{flows out})
+.. math:: S_{lkp} = \\rho_{lk,p-1} S_{lk,p-1} - \\sum_u \\kappa_{uk} d_{p-1} S_{lu,p-1}
+          + \\sum(\\text{flows in}) - \\sum(\\text{flows out})
 
 and what is held through the last period must last it:
 :math:`\\rho_{lk,P} S_{lkP} - \\sum_u \\kappa_{uk} d_P S_{luP} \\ge 0`. Only pairs :math:`(l, k)` that some
@@ -80,7 +81,7 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
                 m.stock[loc, k, p].setub(store.capacity)
     held = set(pairs)
     consumers = {}
-    for name, cons in r.consumption.items():
+    for cons in r.consumption.values():
         if cons.in_storage:
             consumers.setdefault(cons.consumes, []).append(cons)
 
@@ -94,7 +95,8 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
 
     add_constraint(m, reg, "balance", idx, balance, subsystem=SUBSYSTEM,
                    description="Held = held last period after losses and consumption, plus inflows, minus outflows.",
-                   math=r"S_{lkp} = \rho_{lk,p-1} S_{lk,p-1} - \sum_u \kappa_{uk} d_{p-1} S_{lu,p-1} + \text{in} - \text{out}")
+                   math=r"S_{lkp} = \rho_{lk,p-1} S_{lk,p-1} - \sum_u \kappa_{uk} d_{p-1} S_{lu,p-1}"
+                        r" + \text{in} - \text{out}")
     last = d.periods[-1]
     ending = [(loc, k) for loc, k in pairs
               if any((loc, c.consumer) in held and loc not in c.not_at for c in consumers.get(k, []))]

@@ -39,7 +39,7 @@ def plan_tables(built: BuiltModel, loaded: LoadedRoadmap) -> dict[str, pd.DataFr
             key = index if isinstance(index, tuple) else (index,)
             row: dict[str, Any] = {"table": q.table, "quantity": q.quantity, "value": float(value) * q.scale,
                                    "unit": q.unit}
-            for dim, part in zip(q.dims, key):
+            for dim, part in zip(q.dims, key, strict=True):
                 if dim == "period":
                     row["period"], row["year"] = labels[part], round(float(years[part]), 4)
                 else:
