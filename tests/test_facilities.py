@@ -1,0 +1,124 @@
+"""Power, habitat per resident, vehicle spares and copies, milestones required by min_cost, and the
+integer setting: each on a tiny roadmap solved by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.conftest import value
+
+BASE = """
+name: base
+time: {start: 2030, end: 2030}
+objective: {mode: max_delivered, delivered: {location: moon, commodities: [oxygen]}}
+locations:
+  moon:
+    power: {generator: solar_plant, kw_per_unit: 20, demand_kw_per_unit: {crew: 10}}
+    requirements:
+      habitat_per_resident: {per: crew, needs: habitat, ratio: 10}
+commodities:
+  solar_plant: {sources: [{location: moon, max_total: 100}]}
+  isru_plant: {sources: [{location: moon, max_total: 1000}]}
+  habitat: {sources: [{location: moon, max_total: 50}]}
+  crew: {unit: person, sources: [{location: moon, max_total: 20}]}
+  oxygen: {}
+processes:
+  oxygen_plant:
+    location: moon
+    capital: {isru_plant: 5}
+    outputs: {oxygen: 1}
+    energy_kwh_per_t: 24000
+"""
+
+
+def test_power_limits_a_process(solve_text):
+    plan = solve_text(BASE)
+    # 100 t of solar plant give 2,000 kW; a year of 8,760 hours at 24,000 kWh/t makes 730 t of oxygen
+    # (the 1,000 t plant could make 5,000 t: power binds)
+    assert plan.objective == pytest.approx(2000 * 8760 / 24000, rel=1e-9)
+
+
+def test_residents_need_habitat_and_power(solve_text):
+    text = BASE.replace("delivered: {location: moon, commodities: [oxygen]}",
+                        "delivered: {location: moon, commodities: [crew]}").replace("energy_kwh_per_t: 24000",
+                                                                                  "energy_kwh_per_t: 0")
+    plan = solve_text(text)
+    # 50 t of habitat at 10 t per person house 5 people (power would allow 200)
+    assert value(plan, "stock", commodity="crew", location="moon") == pytest.approx(5, rel=1e-9)
+
+
+SHIP = """
+name: ship
+time: {start: 2030, end: 2030}
+objective: {mode: min_cost}
+locations: {a: {}, b: {}}
+commodities:
+  cargo: {sources: [{location: a}]}
+  propellant: {sources: [{location: a, cost_usd_per_kg: 1}]}
+  spares: {sources: [{location: a, cost_usd_per_kg: 1000}]}
+routes:
+  a_b: {from: a, to: b, dv_km_s: 1.0, transit_days: 1}
+vehicles:
+  ship:
+    payload_t: 100
+    propellant_capacity_t: 500
+    dry_mass_t: 100
+    isp_s: 350
+    maintenance_fraction_per_flight: 0.01
+    maintenance_commodity: spares
+    enters_at: a
+    copies: 2
+    build_cost_musd: 7
+    reusable: false
+    integer: true
+demands:
+  cargo_at_b: {location: b, commodity: cargo, at_least: 150, from: 2030}
+"""
+
+
+def test_spares_and_copies(solve_text):
+    plan = solve_text(SHIP)
+    # 150 t needs two expendable ships (copies: 2), each using 1 t of spares (1 % of 100 t dry)
+    assert value(plan, "vehicles_built") == pytest.approx(2)
+    assert value(plan, "supplied", commodity="spares") == pytest.approx(2.0, rel=1e-9)
+    f = math.expm1(1000 / (9.80665 * 350))
+    propellant = f * (2 * 100 + 150)
+    assert plan.objective == pytest.approx(2 * 7 + 2 * 1.0 + propellant * 1e-3, rel=1e-6)
+
+
+def test_more_than_the_copies_is_infeasible(solve_text):
+    from planner import InfeasibleError
+
+    with pytest.raises(InfeasibleError, match="vehicle copies"):
+        solve_text(SHIP.replace("at_least: 150", "at_least: 250"))
+
+
+MILESTONES = """
+name: min_cost
+time: {{start: 2030, end: 2032}}
+integer: {integer}
+objective: {{mode: min_cost}}
+locations: {{earth: {{}}, leo: {{}}}}
+commodities:
+  crew: {{unit: person, sources: [{{location: earth}}]}}
+launch_vehicles:
+  rocket: {{from: earth, to: leo, payload_t: 2.5, cost_per_flight_musd: 10}}
+milestones:
+  three_people: {{metric: {{stock: {{location: leo, commodity: crew}}}}, threshold: 3}}
+"""
+
+
+def test_min_cost_meets_every_milestone_with_whole_flights(solve_text):
+    plan = solve_text(MILESTONES.format(integer="all"))
+    # three people at 1 t each need 3 t: two whole flights of 2.5 t
+    assert value(plan, "flights") == pytest.approx(2)
+    assert plan.objective == pytest.approx(20)
+
+
+def test_integer_none_solves_the_relaxation(solve_text):
+    plan = solve_text(MILESTONES.format(integer="none"))
+    # a relaxed milestone required at the end still needs its whole threshold there: 3 t, 1.2 flights
+    assert value(plan, "flights") == pytest.approx(1.2)
+    assert plan.summary["model_size"]["integer_variables"] == 0
