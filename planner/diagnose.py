@@ -75,9 +75,9 @@ class Relaxation:
             return f"milestone {self.where}: cannot be reached by its deadline"
         unit = f" {self.unit}" if self.unit else ""
         if self.is_requirement:
-            return f"{self.limit} {self.where}: short by {self.amount:,.4g}{unit}"
-        now = f" (the limit is {self.bound:,.6g})" if self.bound is not None else ""
-        return f"{self.limit} {self.where}: needs {self.amount:,.4g} more{unit}{now}"
+            return f"{self.limit} {self.where}: short by {_number(self.amount)}{unit}"
+        now = f" (the limit is {_number(self.bound)})" if self.bound is not None else ""
+        return f"{self.limit} {self.where}: needs {_number(self.amount)} more{unit}{now}"
 
 
 @dataclass
@@ -119,19 +119,33 @@ class Diagnosis:
 
 
 def diagnose(built: BuiltModel) -> Diagnosis:
-    """Explain why ``built`` has no plan (or confirm that it has one)."""
+    """Explain why ``built`` has no plan (or confirm that it has one).
+
+    The elastic phases run on the LP relaxation first (fast, and fractional amounts read well: "12.5
+    more flights"); only when the relaxation is feasible and the model has integers are they repeated
+    with the integers kept."""
     name = built.data.roadmap.name
     with _objective(built):
         compiled = compile_model(built.model)
-        limits = relaxations(built, compiled, lambda label: label not in REQUIREMENTS)
-        requirements = relaxations(built, compiled, lambda label: label in REQUIREMENTS)
-        if limits == [] or requirements == []:
+        found = _phases(built, compiled, integer=False)
+        if found is None and compiled.is_mip:
+            found = _phases(built, compiled, integer=True)
+        if found is None:
             return Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled))
-        if limits is None and requirements is None:
-            both = relaxations(built, compiled, lambda label: True) or []
-            limits = [r for r in both if not r.is_requirement]
-            requirements = [r for r in both if r.is_requirement]
-        return Diagnosis(name, feasible=False, requirements=requirements or [], limits=limits or [])
+        limits, requirements = found
+        return Diagnosis(name, feasible=False, requirements=requirements, limits=limits)
+
+
+def _phases(built: BuiltModel, c: Compiled, integer: bool) -> tuple[list[Relaxation], list[Relaxation]] | None:
+    """(limits to raise, requirement shortfalls), or None when nothing needs relaxing."""
+    limits = relaxations(built, c, lambda label: label not in REQUIREMENTS, integer)
+    requirements = relaxations(built, c, lambda label: label in REQUIREMENTS, integer)
+    if limits == [] or requirements == []:
+        return None
+    if limits is None and requirements is None:
+        both = relaxations(built, c, lambda label: True, integer) or []
+        return [r for r in both if not r.is_requirement], [r for r in both if r.is_requirement]
+    return limits or [], requirements or []
 
 
 def explain_infeasibility(built: BuiltModel) -> str:
@@ -140,9 +154,10 @@ def explain_infeasibility(built: BuiltModel) -> str:
 
 
 def relaxations(built: BuiltModel, compiled: Compiled | None = None,
-                elastic: Callable[[str], bool] = lambda label: True) -> list[Relaxation] | None:
-    """Rows relaxed by the elastic re-solve over the labelled families ``elastic`` accepts, largest
-    first; an empty list when nothing needs relaxing, None when relaxing them is not enough."""
+                elastic: Callable[[str], bool] = lambda label: True, integer: bool = True) -> list[Relaxation] | None:
+    """Rows relaxed by the elastic re-solve over the labelled families ``elastic`` accepts (``integer``:
+    keep the integer decisions), largest first; an empty list when nothing needs relaxing, None when
+    relaxing them is not enough."""
     c = compiled or compile_model(built.model)
     reg = built.registry
     labels = [reg.families[row.parent_component().name].limit if row.parent_component().name in reg.families
@@ -163,7 +178,8 @@ def relaxations(built: BuiltModel, compiled: Compiled | None = None,
     slack = sp.csc_matrix((signs, (rows, range(n_slack))), shape=(len(c.rows), n_slack))
     bound = np.array([c.row_upper[i] if sign < 0 else c.row_lower[i] for i, sign in zip(rows, signs, strict=True)])
     cost = np.concatenate([np.zeros(n_cols), 1.0 / (1.0 + np.abs(bound))])
-    x = _solve(c, sp.hstack([c.matrix, slack]).tocsc(), cost, np.zeros(n_slack), np.full(n_slack, np.inf))
+    x = _solve(c, sp.hstack([c.matrix, slack]).tocsc(), cost, np.zeros(n_slack), np.full(n_slack, np.inf),
+               integer=integer)
     if x is None:
         return None
     out = []
@@ -199,20 +215,22 @@ def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> 
 
 
 def _solve(c: Compiled, a: Any, cost: np.ndarray, extra_lower: np.ndarray, extra_upper: np.ndarray,
-           boxed: bool = False) -> np.ndarray | None:
+           boxed: bool = False, integer: bool = False) -> np.ndarray | None:
     """Minimize ``cost`` over ``a`` (the model's columns then extra ones); the primal values, or None.
 
-    With ``boxed`` the extra bounds replace the model's column bounds instead of adding columns."""
+    With ``boxed`` the extra bounds replace the model's column bounds instead of adding columns; with
+    ``integer`` the model's integer decisions stay integer (else the LP relaxation)."""
     if boxed:
-        lower, upper, integer = extra_lower, extra_upper, c.integer
+        lower, upper, kinds = extra_lower, extra_upper, c.integer
     else:
         lower = np.concatenate([c.col_lower, extra_lower])
         upper = np.concatenate([c.col_upper, extra_upper])
-        integer = np.concatenate([c.integer, np.zeros(len(extra_lower), dtype=bool)])
+        kinds = np.concatenate([c.integer, np.zeros(len(extra_lower), dtype=bool)])
+    kinds = kinds & integer
     h = new_highs({"presolve": "on", "threads": 1, "random_seed": 0, "time_limit": TIME_LIMIT_S})
     h.passModel(len(lower), len(c.rows), int(a.nnz), 1, 1, 0.0, cost, lower, upper, c.row_lower, c.row_upper,
                 a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
-                integer.astype(np.int32))
+                kinds.astype(np.int32))
     h.run()
     if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         return None
@@ -259,6 +277,11 @@ def _where(index: object, labels: tuple[str, ...], brackets: bool = False) -> st
     if periods:
         text += f" in {periods[-1]}"
     return text.strip()
+
+
+def _number(x: float) -> str:
+    """``90``, ``12.5``, ``0.001234``, ``564,400``: four significant figures, never an exponent above 1."""
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.4g}"
 
 
 def _more(items: list[Any]) -> list[str]:

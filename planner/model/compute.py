@@ -50,8 +50,8 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     idx = [(k, loc, p) for k in c.satellites for loc in c.deploy_at for p in d.periods]
     add_var(m, reg, "deployed", idx, quantity="deployed", unit="t", dims=("commodity", "location", "period"),
             table="compute")
-    power = {k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years) for k, kind in
-             c.satellites.items()}
+    power = {k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years).tolist()
+             for k, kind in c.satellites.items()}
     for k, loc, p in idx:
         reg.balance[(loc, k, p)].append(-m.deployed[k, loc, p] / d.mass_t(k))
     add_expression(m, reg, "compute_added", d.periods,
@@ -66,8 +66,8 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         retiring.setdefault(p, []).append(v)
 
     def vintage_balance(mm, p):
-        carried = gamma ** (d.years[p] - d.years[p - 1]) * mm.compute[p - 1] if p > 0 else 0
-        retired = sum(gamma ** (d.years[p] - d.years[v]) * mm.compute_added[v] for v in retiring.get(p, []))
+        carried = gamma ** float(d.years[p] - d.years[p - 1]) * mm.compute[p - 1] if p > 0 else 0
+        retired = sum(gamma ** float(d.years[p] - d.years[v]) * mm.compute_added[v] for v in retiring.get(p, []))
         return mm.compute[p] == carried + mm.compute_added[p] - retired
 
     add_constraint(m, reg, "compute_vintages", d.periods, vintage_balance, subsystem=SUBSYSTEM,

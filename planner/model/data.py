@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from planner.checks import G0_M_S2
 from planner.schema.network import Bipropellant, Vehicle
 from planner.schema.roadmap import Roadmap
+from planner.schema.time_table import TimeTable
 from planner.timeline import Timeline, as_date, build_timeline
 from planner.windows import open_spans
 
@@ -44,6 +46,7 @@ class ModelData:
     timeline: Timeline
     arcs: list[Arc]
     periods: list[int] = field(default_factory=list)
+    _table_values: dict[int, tuple[TimeTable, list[float]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.periods = list(range(len(self.timeline)))
@@ -52,13 +55,21 @@ class ModelData:
     def years(self) -> np.ndarray:
         return self.timeline.start_years
 
-    @property
-    def length_years(self) -> np.ndarray:
-        return self.timeline.length_years
+    @cached_property
+    def length_years(self) -> list[float]:
+        """Period lengths in years as Python floats (a numpy scalar times a Pyomo variable is slow)."""
+        return [float(y) for y in self.timeline.length_years]
 
-    @property
-    def length_days(self) -> np.ndarray:
-        return self.timeline.length_days
+    @cached_property
+    def length_days(self) -> list[float]:
+        return [float(x) for x in self.timeline.length_days]
+
+    def at(self, table: TimeTable, p: int) -> float:
+        """A time table's value in period ``p`` (evaluated once per table for every period)."""
+        values = self._table_values.get(id(table))
+        if values is None:
+            values = self._table_values[id(table)] = (table, table.at(self.years).tolist())
+        return values[1][p]
 
     def mass_t(self, commodity: str) -> float:
         """Tonnes per unit of ``commodity`` (1 for mass commodities)."""

@@ -30,7 +30,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         if proc.energy_kwh_per_t:
             reg.power_use[(proc.location, p)].append(proc.energy_kwh_per_t / (24.0 * d.length_days[p])
                                                     * m.activity[q, p])
-        cost = 1e-3 * float(proc.cost_usd_per_kg.at(d.years[p])[0])
+        cost = 1e-3 * d.at(proc.cost_usd_per_kg, p)
         if cost:
             reg.spending["operations"][p].append(cost * m.activity[q, p])
 

@@ -87,7 +87,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m, reg, "launch_payload", flight_idx,
         lambda mm, lv, p: sum(d.mass_t(k) * mm.launched[lv, p, k] for k in d.carried(lvs[lv].carries))
         + sum(vehicle_launch_mass(v) * mm.built[v, p] for v in riders[lv])
-        <= float(lvs[lv].payload_t.at(d.years[p])[0]) * mm.flights[lv, p],
+        <= d.at(lvs[lv].payload_t, p) * mm.flights[lv, p],
         subsystem=SUBSYSTEM, description="Payload and new vehicles launched within payload per flight.",
         math=r"\sum_k \mu_k w_{lpk} + \sum_v m^L_v B_{vp} \le P_{lp} F_{lp}", limit="launch payload")
     rides = [(lv, p) for lv, p in flight_idx if any(r.vehicles[v].launch_flights_per_unit for v in riders[lv])]
@@ -100,14 +100,14 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     capped = [(lv, p) for lv, p in flight_idx if lvs[lv].max_flights_per_year is not None]
     add_constraint(
         m, reg, "launch_cap", capped,
-        lambda mm, lv, p: mm.flights[lv, p] <= float(lvs[lv].max_flights_per_year.at(d.years[p])[0])
+        lambda mm, lv, p: mm.flights[lv, p] <= d.at(lvs[lv].max_flights_per_year, p)
         * d.length_years[p],
         subsystem=SUBSYSTEM, description="Flights within the cap on flights per year.",
         math=r"F_{lp} \le \bar F_l(t_p)\, y_p", limit="launch cap")
     fleet = [(lv, p) for lv, p in flight_idx if lvs[lv].fleet is not None]
     add_constraint(
         m, reg, "launch_fleet", fleet,
-        lambda mm, lv, p: mm.flights[lv, p] <= float(lvs[lv].fleet.size.at(d.years[p])[0])
+        lambda mm, lv, p: mm.flights[lv, p] <= d.at(lvs[lv].fleet.size, p)
         * lvs[lv].fleet.flights_per_vehicle_per_year * d.length_years[p],
         subsystem=SUBSYSTEM, description="Flights within what the fleet can fly.",
         math=r"F_{lp} \le N_l(t_p)\,\kappa_l\, y_p", limit="launch fleet")
@@ -119,7 +119,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         if p == 0:
             initial = g.initial_flights_per_year if g.initial_flights_per_year is not None else g.seed_flights_per_year
             return rate <= initial
-        step = d.years[p] - d.years[p - 1]
+        step = float(d.years[p] - d.years[p - 1])
         return rate <= (1 + g.rate_per_year) ** step * mm.flights[lv, p - 1] / d.length_years[p - 1] \
             + g.seed_flights_per_year
 

@@ -24,15 +24,15 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for k, i, p in idx:
         src = r.commodities[k].sources[i]
         reg.balance[(src.location, k, p)].append(m.supplied[k, i, p])
-        cost = (1e-3 * float(src.cost_usd_per_kg.at(d.years[p])[0]) * d.mass_t(k)
-                + float(src.cost_musd_per_unit.at(d.years[p])[0]))
+        cost = (1e-3 * d.at(src.cost_usd_per_kg, p) * d.mass_t(k)
+                + d.at(src.cost_musd_per_unit, p))
         if cost:
             reg.spending["manufacturing"][p].append(cost * m.supplied[k, i, p])
     rated = [(k, i, p) for k, i, p in idx if r.commodities[k].sources[i].max_per_year is not None]
     add_constraint(
         m, reg, "supply_rate", rated,
         lambda mm, k, i, p: mm.supplied[k, i, p]
-        <= float(r.commodities[k].sources[i].max_per_year.at(d.years[p])[0]) * d.length_years[p],
+        <= d.at(r.commodities[k].sources[i].max_per_year, p) * d.length_years[p],
         subsystem=SUBSYSTEM, description="Supply within its rate per year.",
         math=r"q_{skp} \le \bar q_s(t_p)\, y_p", limit="supply rate")
     totals = [(k, i) for k, i in sources if r.commodities[k].sources[i].max_total is not None]

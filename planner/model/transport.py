@@ -179,10 +179,18 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
                                "minus departing.",
                    math=r"u_{vlp} = u_{vl,p-1} + B_{vp}[l = e_v] + \sum_{a \to l} n_a - \sum_{a \leftarrow l} n_a")
 
-    def fleet_size(v: str, p: int):
+    fleet_idx = [(v, p) for v in r.vehicles for p in d.periods]
+    add_var(m, reg, "fleet", fleet_idx, quantity="vehicles_in_fleet", unit="vehicles", dims=("vehicle", "period"),
+            table="fleet")
+
+    def fleet_growth(mm, v, p):
         veh = r.vehicles[v]
-        initial = sum(veh.initial_units.values())
-        return initial + (sum(m.built[v, q] for q in range(p + 1)) if veh.enters_at else 0)
+        before = mm.fleet[v, p - 1] if p > 0 else sum(veh.initial_units.values())
+        return mm.fleet[v, p] == before + (mm.built[v, p] if veh.enters_at else 0)
+
+    add_constraint(m, reg, "fleet_growth", fleet_idx, fleet_growth, subsystem=SUBSYSTEM,
+                   description="Units in the fleet: the initial ones plus every unit built so far.",
+                   math=r"U_{vp} = U_{v,p-1} + B_{vp}, \quad U_{v,-1} = U^0_v")
 
     routes_of: dict[tuple[str, int], list[str]] = {}
     for v, rt, p in m.vehicle_arcs:
@@ -191,9 +199,9 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
         m, reg, "vehicle_time", sorted(routes_of),
         lambda mm, v, p: sum((arc_of[(rt, p)].transit_days + r.vehicles[v].turnaround_days) * mm.trips[v, rt, p]
                              for rt in routes_of[(v, p)])
-        <= d.length_days[p] * fleet_size(v, p),
+        <= d.length_days[p] * mm.fleet[v, p],
         subsystem=SUBSYSTEM, description="Trip-days flown in a period within the fleet's days.",
-        math=r"\sum_r (t_r + t^{turn}_v) n_{vrp} \le d_p \,(U^0_v + \sum_{q \le p} B_{vq})", limit="fleet time")
+        math=r"\sum_r (t_r + t^{turn}_v) n_{vrp} \le d_p U_{vp}", limit="fleet time")
     copies = [v for v, veh in r.vehicles.items() if veh.enters_at and veh.copies is not None]
     add_constraint(m, reg, "vehicle_copies", copies,
                    lambda mm, v: sum(mm.built[v, p] for p in d.periods) <= r.vehicles[v].copies,
@@ -203,11 +211,11 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
     add_constraint(
         m, reg, "vehicle_life", lives,
         lambda mm, v: sum(mm.trips[v, rt, p] for (vv, p), rts in routes_of.items() if vv == v for rt in rts)
-        <= r.vehicles[v].max_flights_per_unit * fleet_size(v, d.periods[-1]),
+        <= r.vehicles[v].max_flights_per_unit * mm.fleet[v, d.periods[-1]],
         subsystem=SUBSYSTEM, description="Trips within the units' flight life.",
-        math=r"\sum_a n_a \le L_v (U^0_v + \sum_p B_{vp})", limit="vehicle life")
+        math=r"\sum_a n_a \le L_v U_{vP}", limit="vehicle life")
     for v, p in built_idx:
-        cost = float(r.vehicles[v].build_cost_musd.at(d.years[p])[0])
+        cost = d.at(r.vehicles[v].build_cost_musd, p)
         if cost:
             reg.spending["vehicles"][p].append(cost * m.built[v, p])
 

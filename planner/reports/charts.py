@@ -32,6 +32,7 @@ from planner.reports.run_folder import RunData  # noqa: E402
 WIDTH_IN, HEIGHT_IN = 7.2, 3.1
 SHORT_HORIZON_YEARS = 4
 REACHED, NOT_REACHED = "#2ca02c", "#d9d9d9"
+ZERO = 1e-9  # series whose absolute sum is below this are left out of a chart
 BODIES = (("Mars", ("mars",)), ("Moon", ("moon", "lunar", "llo", "nrho", "eml", "cislunar")))
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf"]
@@ -51,16 +52,17 @@ def new_figure(run: RunData, columns: int = 1, height: float = HEIGHT_IN) -> tup
     fig = Figure(figsize=(WIDTH_IN, height))
     axes = fig.subplots(1, columns, squeeze=False)[0]
     fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.27, wspace=0.32)
-    start, end = float(run.data.years[0]), float(run.data.years[-1] + run.data.length_years[-1])
+    start, end = float(run.years[0]), float(run.years[-1] + run.lengths[-1])
     for ax in axes:
         ax.grid(True, axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(start, end)
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(FuncFormatter(compact))
-        ax.xaxis.set_major_locator(MaxNLocator(8))
         ax.yaxis.set_major_locator(MaxNLocator(6))
-        if end - start < SHORT_HORIZON_YEARS:
+        short = end - start < SHORT_HORIZON_YEARS
+        ax.xaxis.set_major_locator(MaxNLocator((4 if short else 8) // columns + 1))
+        if short:
             ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
     return fig, list(axes)
 
@@ -103,12 +105,12 @@ def _stacked_bars(ax, wide: pd.DataFrame, widths: np.ndarray, sign: float = 1.0,
 
 def _widths(run: RunData) -> np.ndarray:
     """Bar widths: 85 % of each period, at least 1/150 of the horizon so that day-long periods show."""
-    span = run.data.years[-1] + run.data.length_years[-1] - run.data.years[0]
-    return np.maximum(0.85 * run.data.length_years, span / 150)
+    span = run.years[-1] + run.lengths[-1] - run.years[0]
+    return np.maximum(0.85 * run.lengths, span / 150)
 
 
 def _drop_empty(wide: pd.DataFrame) -> pd.DataFrame:
-    return wide.loc[:, wide.abs().sum() > 0]
+    return wide.loc[:, wide.abs().sum() > ZERO]
 
 
 def milestones_timeline(run: RunData) -> Figure | None:
@@ -116,7 +118,7 @@ def milestones_timeline(run: RunData) -> Figure | None:
     table = run.tables.get("milestones")
     if table is None or table.empty:
         return None
-    start, end = float(run.data.years[0]), float(run.data.years[-1] + run.data.length_years[-1])
+    start, end = float(run.years[0]), float(run.years[-1] + run.lengths[-1])
     fig, (ax,) = new_figure(run, height=max(1.6, 0.42 * len(table) + 1.0))
     fig.subplots_adjust(left=0.30, bottom=0.22 if len(table) > 2 else 0.32, top=0.9)
     ax.grid(True, axis="x", alpha=0.3)
@@ -153,7 +155,7 @@ def compute_in_service(run: RunData) -> pd.DataFrame:
     c, d = run.roadmap.compute, run.data
     deployed = run.series("deployed", by="commodity")
     added = run.series("compute_added")["compute_added"].to_numpy()
-    power = pd.DataFrame({k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years)
+    power = pd.DataFrame({k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(run.years)
                           for k, kind in c.satellites.items()}, index=deployed.index)
     weight = deployed.reindex(columns=list(c.satellites), fill_value=0.0) * power
     origin = {k: kind.origin for k, kind in c.satellites.items()}
@@ -165,7 +167,7 @@ def compute_in_service(run: RunData) -> pd.DataFrame:
     alive = np.zeros((n, n))  # alive[p, v]: share of vintage v's power in service in period p
     for v in range(n):
         for p in range(v, retire.get(v, n)):
-            alive[p, v] = gamma ** (d.years[p] - d.years[v])
+            alive[p, v] = gamma ** (run.years[p] - run.years[v])
     return pd.DataFrame(alive @ additions, index=deployed.index, columns=by_origin.columns)
 
 
@@ -178,7 +180,7 @@ def compute_chart(run: RunData) -> Figure | None:
     total = run.series("compute_in_service")["compute_in_service"]
     before = np.concatenate([[0.0], total.to_numpy()[:-1]])
     gamma = retention_per_year(d)
-    steps = np.concatenate([[0.0], np.diff(d.years)])
+    steps = np.concatenate([[0.0], np.diff(run.years)])
     added = run.series("compute_added")["compute_added"].to_numpy()
     retired = np.maximum(gamma ** steps * before + added - total.to_numpy(), 0.0)
     fig, (ax, ax2) = new_figure(run, 2)
@@ -202,25 +204,34 @@ def flight_purposes(run: RunData) -> pd.DataFrame:
     """Flights per period split by purpose in proportion to the mass each purpose launched.
 
     Purpose of a commodity: 'compute' for satellites, 'tankers' for propellant, else the farthest body
-    (Mars, then Moon) its cargo travels to in space, else 'Earth orbit'; new vehicles riding launches
-    count as 'vehicles'.
+    (Mars, then Moon) its cargo travels to in space, else 'Earth orbit'; new in-space vehicles riding
+    launches count as 'vehicles' (at their launch mass, or the whole flights they take).
     """
     r = run.roadmap
-    launched = run.rows("launched").copy()
     mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
-    launched["mass"] = launched["value"] * launched["commodity"].map(mass)
-    launched["purpose"] = launched["commodity"].map(_commodity_purposes(run))
+    launched = run.rows("launched")
+    built = run.rows("vehicles_built")
+    built = built[built["vehicle"].isin([v for v, veh in r.vehicles.items() if veh.launched_by and veh.enters_at])]
+    ride_mass = {v: veh.dry_mass_t if veh.launch_mass_t is None else veh.launch_mass_t for v, veh in r.vehicles.items()}
+    loads = pd.concat([
+        pd.DataFrame({"vehicle": launched["vehicle"], "year": launched["year"],
+                      "purpose": launched["commodity"].map(_commodity_purposes(run)),
+                      "t": launched["value"] * launched["commodity"].map(mass)}),
+        pd.DataFrame({"vehicle": built["vehicle"].map({v: veh.launched_by for v, veh in r.vehicles.items()}),
+                      "year": built["year"], "purpose": "vehicles",
+                      "t": built["value"] * built["vehicle"].map(ride_mass)}),
+    ], ignore_index=True)
     flights = run.rows("flights").groupby(["vehicle", "year"])["value"].sum()
-    shares = launched.groupby(["vehicle", "year", "purpose"])["mass"].sum()
-    share = shares / shares.groupby(level=["vehicle", "year"]).transform("sum")
-    allocated = share * flights.reindex(share.index.droplevel("purpose")).to_numpy()
-    out = allocated.groupby(level=["year", "purpose"]).sum()
-    unexplained = flights.groupby(level="year").sum() - out.groupby(level="year").sum().reindex(
-        flights.groupby(level="year").sum().index, fill_value=0.0)
-    wide = out.unstack("purpose", fill_value=0.0)
-    if (unexplained > 1e-6).any():
-        wide["vehicles"] = unexplained.reindex(wide.index, fill_value=0.0) if len(wide) else unexplained
-    return _drop_empty(wide.reindex(pd.Index(run.data.years, name="year"), fill_value=0.0).fillna(0.0))
+    by_purpose = loads.groupby(["vehicle", "year", "purpose"])["t"].sum()
+    share = by_purpose / by_purpose.groupby(level=["vehicle", "year"]).transform("sum")
+    allocated = share * flights.reindex(share.index.droplevel("purpose"), fill_value=0.0).to_numpy()
+    years = pd.Index(run.years, name="year")
+    wide = allocated.groupby(level=["year", "purpose"]).sum().unstack("purpose", fill_value=0.0)
+    wide = wide.reindex(years, fill_value=0.0)
+    # Flights that carry no mass of their own (vehicles that take whole flights) count as 'vehicles'.
+    rest = flights.groupby(level="year").sum().reindex(years, fill_value=0.0) - wide.sum(axis=1)
+    wide["vehicles"] = wide.get("vehicles", 0.0) + rest.clip(lower=0.0)
+    return _drop_empty(wide)
 
 
 def _commodity_purposes(run: RunData) -> dict[str, str]:
@@ -261,7 +272,7 @@ def arrivals(run: RunData) -> pd.DataFrame:
     and facility (mass driver) launches."""
     r, d = run.roadmap, run.data
     mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
-    arrive = {(a.route, d.timeline.labels[a.depart]): d.years[a.arrive] for a in d.arcs}
+    arrive = {(a.route, d.timeline.labels[a.depart]): run.years[a.arrive] for a in d.arcs}
     parts = []
     launched = run.rows("launched")
     parts.append(pd.DataFrame({"location": launched["vehicle"].map({k: lv.to for k, lv in r.launch_vehicles.items()}),
@@ -277,7 +288,7 @@ def arrivals(run: RunData) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame()
     wide = frame.pivot_table(index="year", columns="location", values="t", aggfunc="sum", fill_value=0.0)
-    return _drop_empty(wide.reindex(pd.Index(d.years, name="year"), fill_value=0.0))
+    return _drop_empty(wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0))
 
 
 def delivered_chart(run: RunData) -> Figure | None:
@@ -303,7 +314,7 @@ def propellant_chart(run: RunData) -> Figure | None:
     if not propellants or run.rows("propellant_burned").empty:
         return None
     launched = run.rows("launched")
-    flows = pd.DataFrame(index=pd.Index(run.data.years, name="year"))
+    flows = pd.DataFrame(index=pd.Index(run.years, name="year"))
     flows["launched from Earth"] = launched[launched["commodity"].isin(propellants)].groupby("year")["value"].sum()
     made = []
     for name, proc in r.processes.items():
@@ -338,21 +349,21 @@ def propellant_chart(run: RunData) -> Figure | None:
 
 def industry_chart(run: RunData) -> Figure | None:
     """Each facility process: output rate against its capacity (productivity times capital held)."""
-    r, d = run.roadmap, run.data
+    r = run.roadmap
     if not r.processes or run.rows("activity").empty:
         return None
     fig, (ax,) = new_figure(run)
-    years = pd.Index(d.years, name="year")
+    years = pd.Index(run.years, name="year")
     stocks = run.rows("stock")
     for i, (name, proc) in enumerate(r.processes.items()):
         color = PALETTE[i % len(PALETTE)]
         output = run.rows("activity", process=name).groupby("year")["value"].sum().reindex(years, fill_value=0.0)
-        rate = output.to_numpy() / d.length_years * sum(proc.outputs.values())
+        rate = output.to_numpy() / run.lengths * sum(proc.outputs.values())
         held = stocks[stocks["location"] == proc.location]
         capacity = np.min([held[held["commodity"] == c].groupby("year")["value"].sum().reindex(years, fill_value=0.0)
                            .to_numpy() * pi for c, pi in proc.capital.items()], axis=0) * sum(proc.outputs.values())
-        ax.plot(d.years, capacity, color=color, linewidth=4, alpha=0.3, label=f"{name}: capacity")
-        ax.plot(d.years, rate, color=color, linewidth=1.3, label=f"{name}: output")
+        ax.plot(run.years, capacity, color=color, linewidth=4, alpha=0.3, label=f"{name}: capacity")
+        ax.plot(run.years, rate, color=color, linewidth=1.3, label=f"{name}: output")
     ax.set_ylabel("t of output per year", fontsize=8)
     ax.set_title("Facilities (lunar and Mars industry): output and capacity", fontsize=10, y=1.02)
     legend_below(ax, 2)
@@ -361,7 +372,7 @@ def industry_chart(run: RunData) -> Figure | None:
 
 def mars_chart(run: RunData) -> Figure | None:
     """What is held on Mars: counted commodities (people) and mass (habitat, cargo), windows shaded."""
-    r, d = run.roadmap, run.data
+    r = run.roadmap
     stocks = run.rows("stock")
     stocks = stocks[stocks["location"].map(body_of) == "Mars"]
     if stocks.empty:
@@ -371,7 +382,7 @@ def mars_chart(run: RunData) -> Figure | None:
     for axis, rows, unit in ((ax, stocks[stocks["commodity"].isin(counted)], "units"),
                              (ax2, stocks[~stocks["commodity"].isin(counted)], "t")):
         wide = rows.pivot_table(index="year", columns="commodity", values="value", aggfunc="sum", fill_value=0.0)
-        wide = wide.reindex(pd.Index(d.years, name="year"), fill_value=0.0)
+        wide = wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0)
         for i, column in enumerate(wide.columns):
             label = f"{column} ({r.commodities[column].unit})" if unit == "units" else column
             axis.plot(wide.index, wide[column], linewidth=1.4, label=label, color=PALETTE[i % len(PALETTE)])
@@ -389,7 +400,7 @@ def _shade_windows(run: RunData, ax) -> None:
     windowed = {name for name, rt in r.routes.items() if rt.windows is not None and body_of(rt.to) == "Mars"}
     departs = sorted({a.depart for a in d.arcs if a.route in windowed})
     for n, p in enumerate(departs):
-        ax.axvspan(d.years[p], d.years[p] + d.length_years[p], color="#ffbb78", alpha=0.3, linewidth=0,
+        ax.axvspan(run.years[p], run.years[p] + run.lengths[p], color="#ffbb78", alpha=0.3, linewidth=0,
                    label="Mars window open" if n == 0 else None)
 
 
@@ -496,11 +507,11 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     fig, (ax,) = new_figure(run, height=max(1.8, 0.32 * len(wide) + 1.3))
     fig.subplots_adjust(left=0.22, right=0.99, bottom=0.2 if len(wide) > 3 else 0.32, top=0.88)
     ax.grid(False)
-    years = run.data.years
+    years = run.years
     grid = wide.reindex(columns=years).to_numpy(dtype=float)
     positive = grid[np.isfinite(grid) & (grid > 0)]
     norm = LogNorm(vmin=positive.min(), vmax=max(positive.max(), positive.min() * 10))
-    edges = np.append(years, years[-1] + run.data.length_years[-1])
+    edges = np.append(years, years[-1] + run.lengths[-1])
     mesh = ax.pcolormesh(edges, np.arange(len(wide) + 1), np.ma.masked_invalid(grid), cmap="viridis", norm=norm)
     ax.set_yticks(np.arange(len(wide)) + 0.5, list(wide.index), fontsize=8)
     ax.invert_yaxis()

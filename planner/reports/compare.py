@@ -171,7 +171,7 @@ def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
     if not any(s.abs().sum() > 0 for s in series):
         return None
     starts = [float(s.index.min()) for s in series]
-    ends = [float(r.data.years[-1] + r.data.length_years[-1]) for r in comparison.runs]
+    ends = [float(r.years[-1] + r.lengths[-1]) for r in comparison.runs]
     fig, (ax,) = charts.new_figure(comparison.runs[0])
     for i, (label, s) in enumerate(zip(comparison.labels, series, strict=True)):
         ax.plot(s.index, s.to_numpy(), linewidth=1.6, label=charts.tex_safe(label),

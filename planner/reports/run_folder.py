@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -58,6 +59,24 @@ class RunData:
         return build_data(self.roadmap)
 
     @property
+    def years(self) -> np.ndarray:
+        """Decimal year of each period's start."""
+        return self.data.timeline.start_years
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Length of each period in years."""
+        return self.data.timeline.length_years
+
+    def align_years(self) -> None:
+        """Set every table's ``year`` from its ``period`` label and the timeline, so that years match
+        :attr:`data` exactly (the CSVs round decimal years, which would break joins on dated periods)."""
+        year_of = dict(zip(self.data.timeline.labels, self.years, strict=True))
+        for frame in self.tables.values():
+            if {"period", "year"} <= set(frame.columns):
+                frame["year"] = frame["period"].map(year_of).astype(float)
+
+    @property
     def plan(self) -> pd.DataFrame:
         return self.tables["plan"]
 
@@ -77,7 +96,7 @@ class RunData:
     def series(self, quantity: str, by: str | None = None, **match: str) -> pd.DataFrame:
         """Values of ``quantity`` summed per period: a frame indexed by year, one column per ``by`` value."""
         rows = self.rows(quantity, **match)
-        years = pd.Index(self.data.years, name="year")
+        years = pd.Index(self.years, name="year")
         if by is None:
             return rows.groupby("year")["value"].sum().reindex(years, fill_value=0.0).to_frame(quantity)
         wide = rows.pivot_table(index="year", columns=by, values="value", aggfunc="sum", fill_value=0.0)
@@ -95,8 +114,10 @@ def read_run(folder: Path) -> RunData:
     resolved = yaml.safe_load((folder / "roadmap.resolved.yaml").read_text(encoding="utf-8"))
     families = _json(folder / FAMILIES_FILE, {})
     options = _json(folder / SOLVER_OPTIONS_FILE, {})
-    return RunData(folder=folder, tables=tables, summary=summary, resolved=resolved, families=families,
-                   solver_options=options)
+    run = RunData(folder=folder, tables=tables, summary=summary, resolved=resolved, families=families,
+                  solver_options=options)
+    run.align_years()
+    return run
 
 
 def _json(path: Path, default: Any) -> Any:
