@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
