@@ -71,7 +71,7 @@ def chart(result: dict[str, Any], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    axes_names = list(result["points"])
+    axes_names = [name for name, points in result["points"].items() if points]
     fig, axs = plt.subplots(1, len(axes_names), figsize=(6 * len(axes_names), 4.5), squeeze=False)
     labels = {"periods": "periods (monthly, base network)", "routes": "routes (60 monthly periods)"}
     for ax, name in zip(axs[0], axes_names, strict=True):
