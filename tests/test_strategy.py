@@ -182,3 +182,29 @@ def test_lexicographic_never_trades_a_milestone_for_compute(solve_text):
     assert plan.stage_objectives["milestones"] == pytest.approx(0.9**2, rel=1e-9)
     # the three remaining flights (2033-2035) carry satellites: 10 t x 100 W/kg = 0.001 GW each
     assert value(plan, "compute_added") == pytest.approx(0.003, rel=1e-9)
+
+
+def test_lunar_satellites_thrown_by_a_mass_driver_count_as_compute(solve_text):
+    plan = solve_text("""
+name: mass_driver
+time: {start: 2030, end: 2030}
+objective: {mode: max_value, tie_break_per_musd: 0}
+locations: {moon: {}, eml2: {}}
+commodities:
+  lunar_satellites: {sources: [{location: moon}]}
+  mass_driver: {sources: [{location: moon, max_total: 10}]}
+routes:
+  throw:
+    from: moon
+    to: eml2
+    transit_days: 3
+    facility: {commodity: mass_driver, throughput_t_per_year_per_unit: 200, carries: [lunar_satellites]}
+compute:
+  deploy_at: [eml2]
+  satellites: {lunar_satellites: {origin: moon}}
+  specific_power_w_per_kg: 100
+""")
+    # 10 t of mass driver throw 2,000 t a year: 2,000 t x 100 W/kg = 0.2 GW, no propellant burned
+    assert value(plan, "facility_launch") == pytest.approx(2000, rel=1e-9)
+    assert value(plan, "compute_in_service") == pytest.approx(0.2, rel=1e-9)
+    assert value(plan, "propellant_burned") == 0
