@@ -26,6 +26,7 @@ FILES = {
     "duals": "Row duals of the final LP (for a MIP, with integer decisions fixed), one row per matrix row.",
     "bottlenecks": "Rows of the limits a strategist can relax, with their shadow price and whether they bind.",
     "assumptions": "Every value the roadmap sets, with its unit and source note.",
+    "headlines": "The headline figures of the report's first page.",
     "data_dictionary": "This file: each file and column of the run with its meaning and unit.",
 }
 COLUMNS = {
@@ -59,7 +60,16 @@ COLUMNS = {
     "setting": ("Value the roadmap sets (time tables as year: value).", "see unit"),
     "source": ("The source: note beside the value.", ""),
     "file": ("CSV file name.", ""),
+    "figure": ("Name of the headline figure.", ""),
     "column": ("Column name (value columns also per quantity).", ""),
+}
+
+SPECIFIC = {  # (file stem, column) whose meaning differs from the common one
+    ("assumptions", "unit"): ("Unit of the setting, read from the key name.", ""),
+    ("headlines", "value"): ("The figure's value.", "see unit"),
+    ("headlines", "unit"): ("Unit of the figure.", ""),
+    ("data_dictionary", "description"): ("Meaning of the file or column.", ""),
+    ("data_dictionary", "unit"): ("Unit of the column's values.", ""),
 }
 
 
@@ -71,7 +81,7 @@ def data_dictionary(folder: Path) -> pd.DataFrame:
         frame = read_csv(path)
         rows.append({"file": path.name, "column": "", "description": FILES.get(path.stem, ""), "unit": ""})
         for column in frame.columns:
-            description, unit = COLUMNS.get(column, ("", ""))
+            description, unit = SPECIFIC.get((path.stem, column), COLUMNS.get(column, ("", "")))
             rows.append({"file": path.name, "column": column, "description": description, "unit": unit})
         if {"quantity", "unit", "value"} <= set(frame.columns) and path.stem != "plan":
             for (quantity, unit), _ in frame.groupby(["quantity", "unit"], sort=True):
@@ -79,6 +89,6 @@ def data_dictionary(folder: Path) -> pd.DataFrame:
                              "description": f"{quantity.replace('_', ' ')}", "unit": unit})
     rows.append({"file": "data_dictionary.csv", "column": "", "description": FILES["data_dictionary"], "unit": ""})
     for column in ("file", "column", "description", "unit"):
-        rows.append({"file": "data_dictionary.csv", "column": column,
-                     "description": COLUMNS.get(column, ("Meaning of the column.", ""))[0], "unit": ""})
+        description = SPECIFIC.get(("data_dictionary", column), COLUMNS[column])[0]
+        rows.append({"file": "data_dictionary.csv", "column": column, "description": description, "unit": ""})
     return pd.DataFrame(rows, columns=["file", "column", "description", "unit"])
