@@ -57,7 +57,7 @@ class Solved:
 class _Instance:
     highs: highspy.Highs
     compiled: Compiled  # the matrices the instance holds now
-    names: tuple[list[str], list[str]]
+    names: tuple[list[Any], list[Any]]  # (component, index) of every row and column
     basis: Any  # optimal basis of the reference scenario
     iterations: int  # its simplex iterations (cold, with presolve)
 
@@ -83,7 +83,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved |
     if compiled.is_mip:
         return None
     key = str(loaded.path.resolve())
-    names = ([r.name for r in compiled.rows], [v.name for v in compiled.columns])
+    names = (_identities(compiled.rows), _identities(compiled.columns))
     instance = _INSTANCES.get(key)
     if instance is None or not _same_structure(instance, compiled, names):
         path = "reference"
@@ -106,7 +106,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved |
                   path=path)
 
 
-def _reference(compiled: Compiled, names: tuple[list[str], list[str]],
+def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
                highs_options: dict[str, Any]) -> _Instance | None:
     h = new_highs(highs_options)
     _pass(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
@@ -128,12 +128,17 @@ def _rerun(instance: _Instance, compiled: Compiled) -> None:
     h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
 
 
-def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[str], list[str]]) -> bool:
+def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[Any], list[Any]]) -> bool:
     held = instance.compiled
     return (held.matrix.shape == compiled.matrix.shape and held.maximize == compiled.maximize
             and np.array_equal(held.matrix.indptr, compiled.matrix.indptr)
             and np.array_equal(held.matrix.indices, compiled.matrix.indices)
             and np.array_equal(held.integer, compiled.integer) and instance.names == names)
+
+
+def _identities(items: list[Any]) -> list[Any]:
+    """(component name, index) of rows or columns: cheaper than Pyomo's full names, as unique."""
+    return [(item.parent_component().local_name, item.index()) for item in items]
 
 
 def _update(instance: _Instance, new: Compiled) -> None:
