@@ -64,7 +64,7 @@ def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True) -> Path:
     source = Path(run_dir)
     read_run(source)  # fail early, before touching anything, when it is not a run folder
     target = Path(out) if out is not None else source
-    rebuilt = DERIVED if pdf else DERIVED[:-1]  # without --pdf the existing report.pdf is kept as it is
+    rebuilt = DERIVED if pdf else DERIVED[:-1]  # with --no-pdf the existing report.pdf is kept
     with atomic_folder(target) as staging:
         for path in source.iterdir():
             if path.is_file() and path.name not in rebuilt:

@@ -22,7 +22,7 @@ from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from planner.model.compute import retention_per_year, retirement_period  # noqa: E402
 from planner.model.data import propellant_shares  # noqa: E402
@@ -93,20 +93,23 @@ def legend_below(ax, columns: int = 4) -> None:
                   fontsize=7, frameon=False)
 
 
-def _stacked_bars(ax, wide: pd.DataFrame, widths: np.ndarray, sign: float = 1.0, colors: list[str] | None = None,
+def _stacked_bars(ax, run: RunData, wide: pd.DataFrame, sign: float = 1.0, colors: list[str] | None = None,
                   prefix: str = "") -> None:
+    """One filled step per column of ``wide`` (indexed by the run's periods), stacked; each covers its periods
+    exactly (a step patch per series draws far faster than a rectangle per bar)."""
+    edges = _edges(run)
     bottom = np.zeros(len(wide))
+    palette = colors or PALETTE
     for i, column in enumerate(wide.columns):
-        values = sign * wide[column].to_numpy(dtype=float)
-        ax.bar(wide.index.to_numpy(dtype=float), values, width=widths, bottom=bottom, align="edge",
-               label=f"{prefix}{column}", color=(colors or PALETTE)[i % len(colors or PALETTE)], linewidth=0)
-        bottom += values
+        top = bottom + sign * wide[column].to_numpy(dtype=float)
+        ax.stairs(top, edges, baseline=bottom.copy(), fill=True, label=f"{prefix}{column}",
+                  color=palette[i % len(palette)], linewidth=0)
+        bottom = top
 
 
-def _widths(run: RunData) -> np.ndarray:
-    """Bar widths: 85 % of each period, at least 1/150 of the horizon so that day-long periods show."""
-    span = run.years[-1] + run.lengths[-1] - run.years[0]
-    return np.maximum(0.85 * run.lengths, span / 150)
+def _edges(run: RunData) -> np.ndarray:
+    """Period boundaries in decimal years."""
+    return np.append(run.years, run.years[-1] + run.lengths[-1])
 
 
 def _drop_empty(wide: pd.DataFrame) -> pd.DataFrame:
@@ -191,8 +194,9 @@ def compute_chart(run: RunData) -> Figure | None:
     ax.set_ylabel("GW in service", fontsize=8)
     ax.set_title("Compute in service by origin", fontsize=10, y=1.02)
     legend_below(ax, 3)
-    ax2.bar(x, added, width=_widths(run), align="edge", color="#2ca02c", label="added")
-    ax2.bar(x, -retired, width=_widths(run), align="edge", color="#d62728", label="retired and degraded")
+    _stacked_bars(ax2, run, pd.DataFrame({"added": added}, index=total.index), colors=["#2ca02c"])
+    _stacked_bars(ax2, run, pd.DataFrame({"retired and degraded": retired}, index=total.index), sign=-1.0,
+                  colors=["#d62728"])
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel("GW per period", fontsize=8)
     ax2.set_title("Vintages: added and retired", fontsize=10, y=1.02)
@@ -256,11 +260,11 @@ def flights_chart(run: RunData) -> Figure | None:
     if run.rows("flights").empty:
         return None
     fig, (ax, ax2) = new_figure(run, 2)
-    _stacked_bars(ax, _drop_empty(run.series("flights", by="vehicle")), _widths(run))
+    _stacked_bars(ax, run, _drop_empty(run.series("flights", by="vehicle")))
     ax.set_title("Earth launches by vehicle class", fontsize=10, y=1.02)
     ax.set_ylabel("flights per period", fontsize=8)
     legend_below(ax, 3)
-    _stacked_bars(ax2, flight_purposes(run), _widths(run))
+    _stacked_bars(ax2, run, flight_purposes(run))
     ax2.set_title("Earth launches by purpose", fontsize=10, y=1.02)
     ax2.set_ylabel("flights per period", fontsize=8)
     legend_below(ax2, 3)
@@ -301,6 +305,8 @@ def delivered_chart(run: RunData) -> Figure | None:
         ax.plot(wide.index, wide[location].replace(0.0, np.nan), marker="o", markersize=2.5, linewidth=1.2,
                 label=location, color=PALETTE[i % len(PALETTE)])
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(compact))  # plain labels: mathtext powers of ten render slowly
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.set_ylabel("t delivered per period", fontsize=8)
     ax.set_title("Mass delivered per location", fontsize=10, y=1.02)
     legend_below(ax, 5)
@@ -398,10 +404,11 @@ def _shade_windows(run: RunData, ax) -> None:
     """Shade the periods in which a windowed route to Mars can be departed."""
     r, d = run.roadmap, run.data
     windowed = {name for name, rt in r.routes.items() if rt.windows is not None and body_of(rt.to) == "Mars"}
-    departs = sorted({a.depart for a in d.arcs if a.route in windowed})
-    for n, p in enumerate(departs):
-        ax.axvspan(run.years[p], run.years[p] + run.lengths[p], color="#ffbb78", alpha=0.3, linewidth=0,
-                   label="Mars window open" if n == 0 else None)
+    is_open = np.zeros(len(run.years) + 1, dtype=bool)
+    is_open[sorted({a.depart for a in d.arcs if a.route in windowed})] = True
+    if is_open.any():
+        ax.fill_between(_edges(run), 0, 1, where=is_open, step="post", transform=ax.get_xaxis_transform(),
+                        color="#ffbb78", alpha=0.3, linewidth=0, label="Mars window open")
 
 
 def cash_chart(run: RunData) -> Figure | None:
@@ -413,8 +420,8 @@ def cash_chart(run: RunData) -> Figure | None:
                         run.series("revenue")["revenue"]], axis=1)
     spending = run.series("spending", by="category")
     fig, (ax, ax2) = new_figure(run, 2)
-    _stacked_bars(ax, _drop_empty(income), _widths(run), colors=["#2ca02c", "#98df8a"])
-    _stacked_bars(ax, _drop_empty(spending), _widths(run), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
+    _stacked_bars(ax, run, _drop_empty(income), colors=["#2ca02c", "#98df8a"])
+    _stacked_bars(ax, run, _drop_empty(spending), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
     ax.set_title("Money in and out", fontsize=10, y=1.02)
@@ -511,7 +518,7 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     grid = wide.reindex(columns=years).to_numpy(dtype=float)
     positive = grid[np.isfinite(grid) & (grid > 0)]
     norm = LogNorm(vmin=positive.min(), vmax=max(positive.max(), positive.min() * 10))
-    edges = np.append(years, years[-1] + run.lengths[-1])
+    edges = _edges(run)
     mesh = ax.pcolormesh(edges, np.arange(len(wide) + 1), np.ma.masked_invalid(grid), cmap="viridis", norm=norm)
     ax.set_yticks(np.arange(len(wide)) + 0.5, list(wide.index), fontsize=8)
     ax.invert_yaxis()
@@ -520,6 +527,7 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     ax.set_title(tex_safe(title), fontsize=10, y=1.02)
     bar = fig.colorbar(mesh, ax=ax, pad=0.01)
     bar.ax.tick_params(labelsize=7)
+    bar.ax.minorticks_off()
     return fig
 
 
