@@ -404,10 +404,12 @@ def _shade_windows(run: RunData, ax) -> None:
     """Shade the periods in which a windowed route to Mars can be departed."""
     r, d = run.roadmap, run.data
     windowed = {name for name, rt in r.routes.items() if rt.windows is not None and body_of(rt.to) == "Mars"}
-    is_open = np.zeros(len(run.years) + 1, dtype=bool)
+    is_open = np.zeros(len(run.years), dtype=bool)
     is_open[sorted({a.depart for a in d.arcs if a.route in windowed})] = True
     if is_open.any():
-        ax.fill_between(_edges(run), 0, 1, where=is_open, step="post", transform=ax.get_xaxis_transform(),
+        edges = _edges(run)
+        x = np.column_stack([edges[:-1], edges[1:]]).ravel()  # each period as a (start, end) pair of points
+        ax.fill_between(x, 0, 1, where=np.repeat(is_open, 2), transform=ax.get_xaxis_transform(),
                         color="#ffbb78", alpha=0.3, linewidth=0, label="Mars window open")
 
 
