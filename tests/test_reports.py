@@ -219,3 +219,14 @@ def test_compute_by_origin_follows_the_vintages(write_roadmap, tmp_path: Path) -
     text = _text(run.folder / "report.pdf")
     assert f"Compute in service at the end (2031): {float(heads['compute_gw_at_end']):,.4g} GW." in text
     assert "Not in this plan (nothing to draw): Propellant" in text  # the compute chart is drawn, not skipped
+
+
+def test_solve_writes_the_report_unless_no_pdf(roadmap_path: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["solve", str(roadmap_path), "--out", str(tmp_path / "a"), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "a" / "report.pdf").exists()
+    assert all((tmp_path / "a" / name).is_file() for name in DERIVED[:-1])
+    result = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "0 difference(s)" in result.output
