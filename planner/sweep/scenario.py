@@ -9,7 +9,7 @@ for the sweep: it comes back as rows with its status and the reason.
 
 Result rows form one long table, columns :data:`COLUMNS`:
 
-* ``objective`` and ``seconds`` (wall time on the worker; ``name``: reference, warm or cold, see
+* ``objective`` and ``seconds`` (wall time on the worker; ``name``: reference, warm, restart or cold, see
   :mod:`planner.sweep.warm`);
 * ``milestone_year`` per milestone (``name``): the decimal year first reached, NaN when never;
 * ``headline`` figures (``name``: compute_gw_at_end, flights_total, cash_low_musd, ...);

@@ -9,9 +9,10 @@ optimal basis of the worker's first (reference) scenario of that roadmap, which 
 variation of a sweep. HiGHS skips presolve when it has a basis.
 
 A warm start from a far-away basis can be slower than a cold solve with presolve, so the warm attempt
-gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that, or for
-anything but an optimal plan, the scenario falls back to the ordinary cold :func:`planner.solve` (which
-also raises the proper errors). Only single-stage LP objectives without learning curves take this path;
+gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that it is
+solved again from scratch on the same instance (``restart``: no Pyomo rebuild). For anything but an
+optimal plan the scenario falls back to the ordinary cold :func:`planner.solve` (which also raises the
+proper errors). Only single-stage LP objectives without learning curves take this path;
 the others always solve cold. Models never leave the worker.
 """
 
@@ -50,7 +51,7 @@ class Solved:
     tables: dict[str, Any]
     loaded: LoadedRoadmap
     labels: list[str]
-    path: str  # how it was solved: reference (cold, on a new instance) | warm (in place) | cold
+    path: str  # reference (cold, on a new instance) | warm (in place) | restart (in place, from scratch) | cold
 
 
 @dataclass
@@ -92,8 +93,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved |
             return None
         _INSTANCES[key] = instance
     else:
-        path = "warm"
-        _rerun(instance, compiled)
+        path = _rerun(instance, compiled)
     h = instance.highs
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -117,8 +117,9 @@ def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
                      iterations=int(h.getInfo().simplex_iteration_count))
 
 
-def _rerun(instance: _Instance, compiled: Compiled) -> None:
-    """Update the instance to ``compiled`` and re-solve from the reference basis, iterations capped."""
+def _rerun(instance: _Instance, compiled: Compiled) -> str:
+    """Update the instance to ``compiled`` and re-solve from the reference basis with capped iterations;
+    past the cap, solve it again from scratch (presolve on) on the same instance. Say which happened."""
     _update(instance, compiled)
     h = instance.highs
     h.setBasis(instance.basis)
@@ -126,6 +127,11 @@ def _rerun(instance: _Instance, compiled: Compiled) -> None:
     h.setOptionValue("simplex_iteration_limit", cap)
     h.run()
     h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+    if h.getModelStatus() != highspy.HighsModelStatus.kIterationLimit:
+        return "warm"
+    h.clearSolver()
+    h.run()
+    return "restart"
 
 
 def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[Any], list[Any]]) -> bool:
