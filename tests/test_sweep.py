@@ -19,7 +19,7 @@ from planner.sweep.execute import SolveSettings, prepare, run_sweep
 from planner.sweep.report import write_sweep_report
 from planner.sweep.sampling import design, overrides_for, scaled
 from planner.sweep.scenario import Task, run_task
-from planner.sweep.spec import parse_vary, sweep_spec
+from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
 from planner.sweep.store import ResultLog
 
 TINY = """
@@ -82,6 +82,17 @@ def test_lists_ranges_and_distributions_parse_to_their_values():
 def test_bad_specs_name_the_allowed_syntax(pair):
     with pytest.raises(RoadmapError, match="allowed"):
         parse_vary(pair)
+
+
+def test_a_sweep_file_declares_the_same_specs(tmp_path):
+    path = tmp_path / "sweep.yaml"
+    path.write_text("method: lhs\nsamples: 12\nvary:\n  a.b: [0.03, 0.05]\n  c.d: x0.5..1.5\n", encoding="utf-8")
+    declared = read_sweep_file(path)
+    assert declared["method"] == "lhs" and declared["samples"] == 12
+    assert [v.grid() for v in declared["vary"]] == [(0.03, 0.05), (0.5, 1.0, 1.5)]
+    path.write_text("vary: [a.b]\n", encoding="utf-8")
+    with pytest.raises(RoadmapError, match="mapping with 'vary'"):
+        read_sweep_file(path)
 
 
 def test_lhs_puts_one_sample_in_each_stratum_and_is_seeded():

@@ -143,10 +143,15 @@ def read_sweep_file(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RoadmapError([Problem(f"cannot read the sweep file: {exc}", file=str(path))]) from None
+    return sweep_from_mapping(data, str(path))
+
+
+def sweep_from_mapping(data: Any, where: str) -> dict[str, Any]:
+    """``{vary: {KEY: SPEC}, method, samples, seed}`` (a sweep file, or a roadmap's ``sweep:`` block)."""
     allowed = {"method", "samples", "seed", "vary"}
     if not isinstance(data, dict) or set(data) - allowed or not isinstance(data.get("vary"), dict):
-        raise RoadmapError([Problem("a sweep file is a mapping with 'vary' (KEY: SPEC) and optionally 'method', "
-                                    "'samples', 'seed'", file=str(path), allowed=", ".join(sorted(allowed)))])
+        raise RoadmapError([Problem("a sweep is a mapping with 'vary' (KEY: SPEC) and optionally 'method', "
+                                    "'samples', 'seed'", file=where, allowed=", ".join(sorted(allowed)))])
     out = {k: data[k] for k in ("method", "samples", "seed") if k in data}
     out["vary"] = [variation(str(k), v) for k, v in data["vary"].items()]
     return out
