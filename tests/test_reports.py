@@ -100,7 +100,8 @@ def test_pdf_has_the_sections_and_the_csv_figures(run_dir: Path) -> None:
     heads = pd.read_csv(run_dir / "headlines.csv", dtype={"value": str})
     for figure, shown in zip(heads["figure"], heads["value"], strict=True):
         if not figure.startswith("milestone "):
-            shown = f"{float(shown):,.6g}"
+            number = float(shown)
+            shown = f"{number:,.0f}" if number.is_integer() else f"{number:,.6g}"
         assert f"\n{figure}\n{shown}\n" in text, figure
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -217,9 +218,12 @@ def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: b
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return "-" if pd.isna(value) else f"{value:,.6g}"
-    return str(value)
+    """Numbers for tables: whole numbers in full with separators, others to six significant digits."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    if pd.isna(value):
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,.6g}"
 
 
 def escape(text: str) -> str:
