@@ -166,17 +166,19 @@ def _number(value: Any) -> float | None:
 
 
 def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
-    """One line per run of ``quantity`` summed per period; ``None`` when every run has none of it."""
-    series = [run.series(quantity)[quantity] for run in comparison.runs]
-    if not any(s.abs().sum() > 0 for s in series):
+    """One line per run that has ``quantity`` (summed per period); ``None`` when no run has it."""
+    drawn = [(i, label, run, run.series(quantity)[quantity])
+             for i, (label, run) in enumerate(zip(comparison.labels, comparison.runs, strict=True))]
+    drawn = [(i, label, run, s) for i, label, run, s in drawn if s.abs().sum() > 0]
+    if not drawn:
         return None
-    starts = [float(s.index.min()) for s in series]
-    ends = [float(r.years[-1] + r.lengths[-1]) for r in comparison.runs]
-    fig, (ax,) = charts.new_figure(comparison.runs[0])
-    for i, (label, s) in enumerate(zip(comparison.labels, series, strict=True)):
+    widest = max((run for _, _, run, _ in drawn), key=lambda r: r.years[-1] + r.lengths[-1] - r.years[0])
+    fig, (ax,) = charts.new_figure(widest)
+    for i, label, _run, s in drawn:
         ax.plot(s.index, s.to_numpy(), linewidth=1.6, label=charts.tex_safe(label),
                 color=charts.PALETTE[i % len(charts.PALETTE)], linestyle=["-", "--", ":", "-."][i % 4])
-    ax.set_xlim(min(starts), max(ends))
+    ax.set_xlim(min(float(run.years[0]) for _, _, run, _ in drawn),
+                max(float(run.years[-1] + run.lengths[-1]) for _, _, run, _ in drawn))
     ax.set_ylabel(charts.tex_safe(unit), fontsize=8)
     ax.set_title(title, fontsize=10, y=1.02)
     charts.legend_below(ax, 3)
