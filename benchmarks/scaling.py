@@ -8,7 +8,8 @@ so that the solve times compare like with like; the MIP's branch and bound would
 
 Each point is measured in its own process by :mod:`measure` (CPU seconds per phase, so that a busy
 machine does not bend the curves). The slope of a least-squares line through
-:math:`(\\log x, \\log t)` is the growth exponent: 1 is linear, 2 quadratic.
+:math:`(\\log x, \\log t)` is the growth exponent: 1 is linear, 2 quadratic. Solves that stop at the
+time limit keep their build and hand-off points but are left out of the solve's fit.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import generate
 import numpy as np
 
 PHASES = ("build", "handoff", "solve")
-HORIZON_ENDS = {"quick": [2026, 2027, 2029], "full": [2026, 2027, 2029, 2033, 2041]}
+HORIZON_ENDS = {"quick": [2026, 2027, 2029], "full": [2026, 2027, 2029, 2033, 2041, 2057, 2100]}
 DEPOTS = {"quick": [0, 2, 4], "full": [0, 2, 4, 8, 16]}
 BASE = generate.Axes(step="month", depots=0, ships=1, launchers=1, parts=1, integer="none")
 
@@ -58,9 +59,10 @@ def study(quick: bool, measure: Callable[[Path], dict[str, Any]]) -> dict[str, A
     for name, axes_list in axes.items():
         points = [p for p in _points(axes_list, x_of[name], measure) if "error" not in p]
         out["points"][name] = points
-        if len(points) >= 2:
-            xs = [p["x"] for p in points]
-            out["slopes"][name] = {k: round(slope(xs, [p[k] for p in points]), 3) for k in (*PHASES, "nonzeros")}
+        solved = [p for p in points if p["status"] == "optimal"]
+        fits = {k: points for k in ("build", "handoff", "nonzeros")} | {"solve": solved}
+        out["slopes"][name] = {k: round(slope([p["x"] for p in pts], [p[k] for p in pts]), 3)
+                               for k, pts in fits.items() if len(pts) >= 2}
     return out
 
 
@@ -76,9 +78,10 @@ def chart(result: dict[str, Any], path: Path) -> Path:
     labels = {"periods": "periods (monthly, base network)", "routes": "routes (60 monthly periods)"}
     for ax, name in zip(axs[0], axes_names, strict=True):
         points = result["points"][name]
-        xs = np.array([p["x"] for p in points], dtype=float)
         for phase, marker in zip(PHASES, "osd", strict=True):
-            ys = np.array([p[phase] for p in points], dtype=float)
+            shown = [p for p in points if phase != "solve" or p["status"] == "optimal"]
+            xs = np.array([p["x"] for p in shown], dtype=float)
+            ys = np.array([p[phase] for p in shown], dtype=float)
             fit = result["slopes"].get(name, {}).get(phase)
             ax.loglog(xs, np.maximum(ys, 1e-3), marker=marker, label=f"{phase} (slope {fit:.2f})" if fit else phase)
         ax.set_xlabel(labels.get(name, name))
