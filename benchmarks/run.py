@@ -82,7 +82,7 @@ def _row(name: str, r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Small instance and a short scaling study only.")
-    parser.add_argument("--instances", default=None, help="Comma-separated instance names (default: all).")
+    parser.add_argument("--instances", default=None, help="Comma-separated instance names (default: all; '' none).")
     parser.add_argument("--floor-solvers", default="ipm", help="HiGHS solvers for the floor, too.")
     parser.add_argument("--roadmaps", default="roadmaps/baseline.yaml", help="Comma-separated, for end to end.")
     parser.add_argument("--time-limit", type=float, default=300.0, help="HiGHS time limit per solve, s.")
@@ -90,24 +90,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-scaling", action="store_true", help="Skip the scaling study.")
     parser.add_argument("--out", type=Path, default=None, help="Results JSON (default benchmarks/results*.json).")
     args = parser.parse_args(argv)
-    names = args.instances.split(",") if args.instances else (["small"] if args.quick else list(generate.INSTANCES))
+    names = [n for n in args.instances.split(",") if n] if args.instances is not None \
+        else (["small"] if args.quick else list(generate.INSTANCES))
     solvers = [s for s in args.floor_solvers.split(",") if s]
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()},
         "instances": {}, "end_to_end": [], "scaling": None,
     }
+    out = args.out or HERE / ("results-quick.json" if args.quick else "results.json")
+
+    def save() -> None:  # after every step, so that an interrupted run keeps what it measured
+        results["machine"]["load_average_after"] = os.getloadavg()
+        out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             path = generate.write(generate.INSTANCES[name], Path(tmp) / f"{name}.yaml", name)
             results["instances"][name] = r = measure_instance(path, solvers, args.time_limit)
             print(_row(name, r), flush=True)
+            save()
     if not args.quick:
         for roadmap in [ROOT / p for p in args.roadmaps.split(",") if p]:
             if roadmap.is_file():
                 results["end_to_end"].append(e2e := end_to_end(roadmap))
                 print(f"planner solve {roadmap.relative_to(ROOT)}: {e2e['seconds']:.2f} s wall, "
                       f"exit {e2e['exit_code']}, PDF {e2e['pdf'] or 'none'}", flush=True)
+                save()
     if not args.no_scaling:
         results["scaling"] = scaling.study(quick=args.quick,
                                            measure=lambda path: measure_instance(path, None, args.scaling_time_limit))
@@ -115,9 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         for axis, fit in results["scaling"]["slopes"].items():
             print(f"scaling vs {axis}: " + ", ".join(f"{k} slope {v:.2f}" for k, v in fit.items()))
         print(f"chart: {chart}")
-    results["machine"]["load_average_after"] = os.getloadavg()
-    out = args.out or HERE / ("results-quick.json" if args.quick else "results.json")
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    save()
     print(f"results: {out}")
 
 
