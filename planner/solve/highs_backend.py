@@ -8,7 +8,7 @@ LP with its integer decisions fixed at their optimal values).
 
 Speed (``python benchmarks/run.py`` measures it): the compiler is given ``scipy.sparse`` directly
 through its class hooks, imported so that Pyomo's scipy callback does not also import ``scipy.stats``
-(about 1.4 s, once per process, for nothing). The per-variable loops here (bounds, integrality,
+(0.6 s of CPU, once per process, for nothing). The per-variable loops here (bounds, integrality,
 values back) cost about 0.3 µs per variable; the expression walk of the compiler is the real cost.
 """
 
@@ -34,7 +34,7 @@ from planner.solve.watchdog import run_watched
 
 def _scipy_sparse() -> Any:
     """``scipy.sparse``, imported without Pyomo's callback on importing scipy, which also imports
-    ``scipy.stats`` (about 1.4 s). Pyomo's own lazy ``scipy`` handle still resolves, callback included,
+    ``scipy.stats`` (0.6 s of CPU). Pyomo's own lazy ``scipy`` handle still resolves, callback included,
     if Pyomo code ever uses it; the compiler does not once its hooks are set."""
     if "scipy" not in sys.modules:
         DeferredImportCallbackFinder._callbacks.pop("scipy", None)
