@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 import shutil
+import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +27,7 @@ from planner.results.outputs import FLOAT_FORMAT
 from planner.results.write import atomic_folder, write_json
 
 DERIVED = ("bottlenecks.csv", "headlines.csv", "data_dictionary.csv", "report.pdf")
+ERROR_FILE = "report_error.txt"
 
 
 def report_writer(plan: Any, solver_options: dict[str, Any], pdf: bool = True) -> Callable[[Path], None]:
@@ -34,7 +37,12 @@ def report_writer(plan: Any, solver_options: dict[str, Any], pdf: bool = True) -
         write_json(folder / FAMILIES_FILE, families)
         write_json(folder / SOLVER_OPTIONS_FILE, solver_options)
         assumption_table(plan.loaded).to_csv(folder / ASSUMPTIONS_FILE, index=False)
-        write_report(folder, pdf=pdf)
+        try:
+            write_report(folder, pdf=pdf)
+        except Exception:  # noqa: BLE001 - a report bug must not lose a solved plan, whose tables are written
+            (folder / ERROR_FILE).write_text(traceback.format_exc(), encoding="utf-8")
+            warnings.warn(f"the report could not be built (see {ERROR_FILE}); the plan's tables are written. "
+                          "Rebuild it with 'planner --debug report RUN_DIR'.", stacklevel=2)
     return write
 
 
@@ -67,7 +75,7 @@ def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True) -> Path:
     rebuilt = DERIVED if pdf else DERIVED[:-1]  # with --no-pdf the existing report.pdf is kept
     with atomic_folder(target) as staging:
         for path in source.iterdir():
-            if path.is_file() and path.name not in rebuilt:
+            if path.is_file() and path.name not in rebuilt and path.name != ERROR_FILE:
                 shutil.copy2(path, staging / path.name)
         write_report(staging, pdf=pdf)
     return target
