@@ -231,3 +231,17 @@ def test_solve_writes_the_report_unless_no_pdf(roadmap_path: Path, tmp_path: Pat
     result = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert "0 difference(s)" in result.output
+
+
+def test_a_failing_report_keeps_the_solved_tables(roadmap_path: Path, tmp_path: Path, monkeypatch) -> None:
+    import planner.reports.pdf as pdf
+
+    def broken(run, path):
+        raise RuntimeError("a chart bug")
+
+    monkeypatch.setattr(pdf, "write_pdf", broken)
+    with pytest.warns(UserWarning, match="report could not be built"):
+        folder = _write(tmp_path / "run", roadmap_path)
+    assert (folder / "plan.csv").is_file() and (folder / "bottlenecks.csv").is_file()
+    assert "a chart bug" in (folder / "report_error.txt").read_text()
+    assert not (folder / "report.pdf").exists()
