@@ -337,3 +337,17 @@ def test_bad_command_line_values(write_roadmap):
                            (["--set", "launch_vehicles.starshp.payload_t=5"], "did you mean 'starship'?")):
         code, out = cli("solve", path, "--no-pdf", "--out", path.parent / "out", *args)
         assert code == 2 and fragment in out and "Traceback" not in out, out
+
+
+def test_missing_and_unreadable_roadmap_files(tmp_path: Path):
+    check_error(tmp_path / "nowhere.yaml", "file not found")
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"name: \xff\xfe\n")
+    check_error(binary, "not UTF-8 text")
+
+
+def test_problems_are_listed_in_file_order(write_roadmap):
+    text = (BASE.replace("{location: moon, commodity: cargo", "{location: mon, commodity: cargo")
+            .replace("    propellant: propellant", "    propellant: propelant"))
+    out = check_error(write_roadmap(text), "unknown location 'mon'")
+    assert out.index("propelant") < out.index("'mon'")  # vehicles come before demands in the file

@@ -60,12 +60,16 @@ def load_roadmap(
     try:
         roadmap = Roadmap.model_validate(origin.data)
     except ValidationError as exc:
-        raise RoadmapError(_problems_from(exc, origin)) from None
+        raise RoadmapError(_in_file_order(_problems_from(exc, origin))) from None
     loaded = LoadedRoadmap(roadmap=roadmap, origin=origin, path=Path(path))
     problems = check_roadmap(loaded)
     if problems:
-        raise RoadmapError(problems)
+        raise RoadmapError(_in_file_order(problems))
     return loaded
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
 
 def _problems_from(exc: ValidationError, origin: SourcedData) -> list[Problem]:

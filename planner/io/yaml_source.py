@@ -74,7 +74,13 @@ def read_yaml(path: Path) -> SourcedData:
         raise RoadmapError(
             [Problem(f"file is {size:,} bytes", file=name, allowed=f"at most {MAX_FILE_BYTES:,} bytes")]
         )
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoadmapError([Problem(f"not UTF-8 text (byte {exc.start})", file=name, allowed="a UTF-8 YAML file")]) \
+            from None
+    except OSError as exc:
+        raise RoadmapError([Problem(f"cannot be read: {exc.strerror}", file=name)]) from None
     try:
         loader = yaml.SafeLoader(text)
         try:
