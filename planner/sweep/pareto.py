@@ -48,12 +48,13 @@ class Frontier:
 
 def settlement_expression(built: BuiltModel, metric: str | None) -> tuple[str, Any]:
     """The settlement metric in the last period: ``commodity@location``, a milestone name, or by default
-    the first milestone that measures a stock (people on Mars)."""
+    the stock the first stock milestone measures (people on Mars)."""
     m, d = built.model, built.data
     last = d.periods[-1]
     milestones = d.roadmap.milestones
     if metric is None:
-        metric = next((n for n, ms in milestones.items() if ms.metric.stock is not None), None)
+        stock = next((ms.metric.stock for ms in milestones.values() if ms.metric.stock is not None), None)
+        metric = f"{stock.commodity}@{stock.location}" if stock is not None else None
         if metric is None:
             raise RoadmapError([Problem("no milestone measures people held at a location; name the settlement "
                                         "metric", key="--metric", allowed="commodity@location or a milestone")])
