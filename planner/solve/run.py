@@ -154,17 +154,21 @@ def _solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Sol
 
 
 def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
+    """Explain a solve without a plan: out of time (exit 4), or infeasible or unbounded by the elastic and
+    boxed re-solves of :mod:`planner.diagnose` (exit 3), which also run when HiGHS fails numerically."""
     if answer.status in ("optimal", "feasible"):
         return
-    if answer.status in ("infeasible", "infeasible_or_unbounded", "unbounded"):
-        from planner.diagnose import diagnose
+    stopped = "limit" in answer.message.lower() or "watchdog" in answer.message
+    if stopped:
+        raise NoPlanError(f"no plan found within the time limit (HiGHS: {answer.message}); raise --time-limit "
+                          "or use a looser --mip-gap")
+    from planner.diagnose import diagnose
 
-        diagnosis = diagnose(built)
-        if not diagnosis.feasible or diagnosis.unbounded:
-            raise diagnosis.error()
-        raise NoPlanError(f"HiGHS says '{answer.message}' but the elastic re-solve finds a plan: numerical "
-                          "trouble (check for very large or very small figures)")
-    raise NoPlanError(f"no plan found (HiGHS: {answer.message}); raise --time-limit or use a looser --mip-gap")
+    diagnosis = diagnose(built)
+    if not diagnosis.feasible or diagnosis.unbounded:
+        raise diagnosis.error()
+    raise NoPlanError(f"HiGHS says '{answer.message}' but the elastic re-solve finds a plan: numerical trouble "
+                      "(check for very large or very small figures, or try another --profile)")
 
 
 def _dual_table(compiled: Compiled, answer: HighsAnswer) -> Any:
