@@ -108,7 +108,8 @@ class Diagnosis:
             lines.append("These requirements cannot be met within the roadmap's limits:")
             lines += [f"  - {r.sentence()}" for r in self.requirements[:SHOWN]] + _more(self.requirements)
         if self.limits:
-            lines.append("The plan becomes feasible if these limits are raised:")
+            lines.append("To meet them, raise these limits (the smallest increases relative to each limit):"
+                         if self.requirements else "The plan becomes feasible if these limits are raised:")
             lines += [f"  - {r.sentence()}" for r in self.limits[:SHOWN]] + _more(self.limits)
         return "\n".join(lines)
 
