@@ -29,7 +29,7 @@ import pandas as pd
 from planner.errors import Problem, RoadmapError
 from planner.io.load import load_roadmap
 from planner.sweep.progress import SweepProgress
-from planner.sweep.sampling import design, overrides_for, scenario_id
+from planner.sweep.sampling import design, design_points, overrides_for, scenario_id
 from planner.sweep.scenario import Task, row, run_task
 from planner.sweep.spec import SweepSpec
 from planner.sweep.store import ResultLog
@@ -88,6 +88,7 @@ def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) 
     loaded = load_roadmap(roadmap)
     draws = design(spec)
     overrides = overrides_for(roadmap, spec, draws)
+    points = design_points(spec, draws)
     ids = [scenario_id(i) for i in range(len(draws))]
     asked = {"roadmap": str(roadmap), "input_hash": loaded.input_hash(), "sweep": spec.describe(),
              "solve": {"profile": settings.profile, "time_limit_s": settings.time_limit_s,
@@ -107,8 +108,8 @@ def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) 
         frame.to_csv(out / "design.csv", index=False)
         stamp.write_text(json.dumps(asked, indent=2) + "\n", encoding="utf-8")
     return [Task(scenario=i, roadmap=str(roadmap), overrides=o, profile=settings.profile,
-                 time_limit_s=settings.time_limit_s, mip_gap=settings.mip_gap, warm=settings.warm)
-            for i, o in zip(ids, overrides, strict=True)]
+                 time_limit_s=settings.time_limit_s, mip_gap=settings.mip_gap, warm=settings.warm, point=x)
+            for i, o, x in zip(ids, overrides, points, strict=True)]
 
 
 @contextmanager

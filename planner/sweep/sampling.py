@@ -41,6 +41,20 @@ def design(spec: SweepSpec) -> list[dict[str, Any]]:
     return [{v.key: _plain(v.at(float(u))) for v, u in zip(spec.variations, row, strict=True)} for row in unit]
 
 
+def design_points(spec: SweepSpec, draws: list[dict[str, Any]]) -> list[tuple[float, ...]]:
+    """Each scenario's position in the design, every coordinate scaled to [0, 1] over the design: a number
+    by its range, any other value by its place in the variation's list (for nearest-neighbour warm starts)."""
+    columns = []
+    for v in spec.variations:
+        column = [d[v.key] for d in draws]
+        if v.values is not None and not v.numeric:
+            places = [next(i for i, x in enumerate(v.values) if x == value) for value in column]
+            column = [p / max(len(v.values) - 1, 1) for p in places]
+        lo, hi = min(column), max(column)
+        columns.append([(x - lo) / (hi - lo) if hi > lo else 0.0 for x in column])
+    return [tuple(float(c[i]) for c in columns) for i in range(len(draws))]
+
+
 def scenario_id(index: int) -> str:
     return f"s{index:06d}"
 

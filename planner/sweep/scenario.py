@@ -50,6 +50,7 @@ class Task:
     time_limit_s: float | None = None
     mip_gap: float | None = None
     warm: bool = True
+    point: tuple[float, ...] = ()  # the design point scaled to [0, 1] (picks the nearest warm-start basis)
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -59,7 +60,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
         options = SolveOptions(profile=task.profile, time_limit_s=task.time_limit_s, mip_gap=task.mip_gap,
                                threads=1, duals=False)
-        solved = warm_solve(loaded, options.highs_options()) if task.warm else None
+        solved = warm_solve(loaded, options.highs_options(), task.point) if task.warm else None
         if solved is None:
             plan = solve(loaded, options)
             solved = Solved(objective=plan.objective, status=plan.status, tables=plan.tables, loaded=loaded,

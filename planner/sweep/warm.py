@@ -5,8 +5,9 @@ baked into the model's expressions, so the matrices of a variation are only know
 it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity pattern, integrality)
 equals the one the worker's instance already holds, the instance is changed in place: every cost,
 column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
-optimal basis of the worker's first (reference) scenario of that roadmap, which stays close to every
-variation of a sweep. HiGHS skips presolve when it has a basis.
+optimal basis of the nearest scenario the worker has solved (by the scenario's design point, the varied
+values scaled to [0, 1]; the last :data:`KEPT_BASES` optimal bases are kept). HiGHS skips presolve when it
+has a basis. The first scenario of a roadmap on a worker is the *reference*: solved from scratch.
 
 A warm start from a far-away basis can be slower than a cold solve with presolve, so the warm attempt
 gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that it is
@@ -40,6 +41,7 @@ from planner.solve.highs_backend import (
 
 WARM_ITERATION_SHARE = 0.5
 MIN_WARM_ITERATIONS = 1000
+KEPT_BASES = 256
 
 
 @dataclass
@@ -59,15 +61,15 @@ class _Instance:
     highs: highspy.Highs
     compiled: Compiled  # the matrices the instance holds now
     names: tuple[list[Any], list[Any]]  # (component, index) of every row and column
-    basis: Any  # optimal basis of the reference scenario
-    iterations: int  # its simplex iterations (cold, with presolve)
+    iterations: int  # simplex iterations of the reference solve (cold, with presolve)
+    bases: list[tuple[np.ndarray, Any]]  # (design point, optimal basis) of scenarios solved here
 
 
 _INSTANCES: dict[str, _Instance] = {}  # per worker process, by roadmap file
 
 
-def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved | None:
-    """Solve ``loaded`` on the worker's HiGHS instance; None when the cold path must solve it."""
+def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tuple[float, ...] = ()) -> Solved | None:
+    """Solve ``loaded`` (at design ``point``) on the worker's HiGHS instance; None when the cold path must."""
     if any(lv.learning for lv in loaded.roadmap.launch_vehicles.values()):
         return None
     built = build_model(loaded.roadmap)
@@ -93,10 +95,11 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any]) -> Solved |
             return None
         _INSTANCES[key] = instance
     else:
-        path = _rerun(instance, compiled)
+        path = _rerun(instance, compiled, np.asarray(point, dtype=float))
     h = instance.highs
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
+    instance.bases = (instance.bases + [(np.asarray(point, dtype=float), h.getBasis())])[-KEPT_BASES:]
     x = np.asarray(h.getSolution().col_value, dtype=float)
     if max_violation(compiled, x) > FEASIBILITY_TOLERANCE:
         return None
@@ -113,16 +116,16 @@ def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return _Instance(highs=h, compiled=compiled, names=names, basis=h.getBasis(),
-                     iterations=int(h.getInfo().simplex_iteration_count))
+    return _Instance(highs=h, compiled=compiled, names=names, iterations=int(h.getInfo().simplex_iteration_count),
+                     bases=[])
 
 
-def _rerun(instance: _Instance, compiled: Compiled) -> str:
-    """Update the instance to ``compiled`` and re-solve from the reference basis with capped iterations;
+def _rerun(instance: _Instance, compiled: Compiled, point: np.ndarray) -> str:
+    """Update the instance to ``compiled`` and re-solve from the nearest basis with capped iterations;
     past the cap, solve it again from scratch (presolve on) on the same instance. Say which happened."""
     _update(instance, compiled)
     h = instance.highs
-    h.setBasis(instance.basis)
+    h.setBasis(_nearest(instance.bases, point))
     cap = max(MIN_WARM_ITERATIONS, int(WARM_ITERATION_SHARE * instance.iterations))
     h.setOptionValue("simplex_iteration_limit", cap)
     h.run()
@@ -132,6 +135,15 @@ def _rerun(instance: _Instance, compiled: Compiled) -> str:
     h.clearSolver()
     h.run()
     return "restart"
+
+
+def _nearest(bases: list[tuple[np.ndarray, Any]], point: np.ndarray) -> Any:
+    """The basis solved at the design point nearest to ``point`` (the latest one when points are absent)."""
+    usable = [(where, basis) for where, basis in bases if where.shape == point.shape]
+    if not usable or point.size == 0:
+        return bases[-1][1]
+    distances = [float(np.sum((where - point) ** 2)) for where, _basis in usable]
+    return usable[int(np.argmin(distances))][1]
 
 
 def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[Any], list[Any]]) -> bool:
