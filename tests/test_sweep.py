@@ -17,7 +17,7 @@ from planner import load_roadmap, solve
 from planner.errors import RoadmapError
 from planner.sweep.execute import SolveSettings, prepare, run_sweep
 from planner.sweep.report import write_sweep_report
-from planner.sweep.sampling import design, overrides_for, scaled
+from planner.sweep.sampling import design, design_points, overrides_for, scaled
 from planner.sweep.scenario import Task, run_task
 from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
 from planner.sweep.store import ResultLog
@@ -104,6 +104,12 @@ def test_lhs_puts_one_sample_in_each_stratum_and_is_seeded():
         assert strata == list(range(8))
     other = design(sweep_spec(list(spec.variations), "lhs", 8, seed=4))
     assert other != draws
+
+
+def test_design_points_scale_every_variation_to_the_unit_interval():
+    spec = sweep_spec([parse_vary("a=[10, 30, 20]"), parse_vary("b=['low', 'mid', 'high']")], "grid", 1, 0)
+    points = design_points(spec, design(spec))
+    assert points[0] == (0.0, 0.0) and points[4] == (1.0, 0.5) and points[8] == (0.5, 1.0)
 
 
 def test_random_draws_follow_the_distribution():
