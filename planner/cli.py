@@ -170,7 +170,7 @@ def regress(goldens: list[Path] = typer.Argument(None, help="Golden files (defau
 @app.command()
 def sweep(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
-    vary: list[str] = typer.Option([], "--vary", help="KEY=SPEC: [a,b], lo..hi[:n], uniform(lo,hi), "
+    vary: list[str] = typer.Option([], "--vary", help="KEY=SPEC: \\[a,b], lo..hi\\[:n], uniform(lo,hi), "
                                    "triangular(lo,mode,hi), lognormal(median,sigma); x prefix scales (repeatable)."),
     spec_file: Path | None = typer.Option(None, "--spec", help="Sweep YAML file (vary, method, samples, seed)."),
     samples: int | None = typer.Option(None, "--samples", "-n", help="Scenarios for lhs/random (default 100)."),
