@@ -13,12 +13,14 @@ A warm start from a far-away basis can be slower than a cold solve with presolve
 gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that it is
 solved again from scratch on the same instance (``restart``: no Pyomo rebuild). For anything but an
 optimal plan the scenario falls back to the ordinary cold :func:`planner.solve` (which also raises the
-proper errors). Only single-stage LP objectives without learning curves take this path;
-the others always solve cold. Models never leave the worker.
+proper errors). Only single-stage LP objectives without learning curves take this path; the others
+always solve cold. Instances are kept per worker thread, so threads never share one; models never leave
+the worker.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +67,12 @@ class _Instance:
     bases: list[tuple[np.ndarray, Any]]  # (design point, optimal basis) of scenarios solved here
 
 
-_INSTANCES: dict[str, _Instance] = {}  # per worker process, by roadmap file
+_LOCAL = threading.local()  # per worker thread (an existing cluster may run several threads per worker)
+
+
+def _instances() -> dict[str, _Instance]:
+    """This thread's HiGHS instances, by roadmap file."""
+    return _LOCAL.__dict__.setdefault("instances", {})
 
 
 def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tuple[float, ...] = ()) -> Solved | None:
@@ -87,13 +94,13 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
         return None
     key = str(loaded.path.resolve())
     names = (_identities(compiled.rows), _identities(compiled.columns))
-    instance = _INSTANCES.get(key)
+    instance = _instances().get(key)
     if instance is None or not _same_structure(instance, compiled, names):
         path = "reference"
         instance = _reference(compiled, names, highs_options)
         if instance is None:
             return None
-        _INSTANCES[key] = instance
+        _instances()[key] = instance
     else:
         path = _rerun(instance, compiled, np.asarray(point, dtype=float))
     h = instance.highs
