@@ -87,3 +87,69 @@ def test_solving_does_not_import_scipy_stats() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=BENCHMARKS.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def _compiled_both_ways(m, monkeypatch):
+    """``m`` compiled by the hand-off's fast visitor, then by Pyomo's own."""
+    from pyomo.repn.linear import LinearRepnVisitor
+    from pyomo.repn.plugins.standard_form import _LinearStandardFormCompiler_impl
+
+    from planner.solve import highs_backend
+
+    assert _LinearStandardFormCompiler_impl._get_visitor is highs_backend.FastLinearVisitor
+    fast = highs_backend.compile_model(m)
+    monkeypatch.setattr(_LinearStandardFormCompiler_impl, "_get_visitor", LinearRepnVisitor)
+    return fast, highs_backend.compile_model(m)
+
+
+def _assert_same(fast, pyomo) -> None:
+    import numpy as np
+
+    assert [id(v) for v in fast.columns] == [id(v) for v in pyomo.columns]
+    assert [id(r) for r in fast.rows] == [id(r) for r in pyomo.rows]
+    assert abs(fast.matrix - pyomo.matrix).max() <= 1e-12 * max(1.0, abs(pyomo.matrix).max())
+    for name in ("cost", "row_lower", "row_upper", "col_lower", "col_upper", "integer"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(pyomo, name), rtol=1e-12)
+    assert fast.offset == pytest.approx(pyomo.offset)
+
+
+def test_fast_visitor_matches_pyomo_on_every_node_kind(monkeypatch) -> None:
+    import pyomo.environ as pyo
+
+    m = pyo.ConcreteModel()
+    m.x, m.y, m.z = pyo.Var(), pyo.Var(bounds=(0, 4)), pyo.Var(domain=pyo.NonNegativeIntegers)
+    m.z.fix(5)
+    m.p = pyo.Param(initialize=2.0, mutable=True)
+    m.e = pyo.Expression(expr=3 * m.x + 1)
+    m.c1 = pyo.Constraint(expr=-m.x + m.p * m.y / 4 + m.e * 2 <= 10)  # negation, param, quotient, named
+    m.c2 = pyo.Constraint(expr=m.x + m.z >= 1)  # a fixed variable moves to the bound
+    m.c3 = pyo.Constraint(expr=(m.x + m.y) * 3 == 2 * m.p)  # product of a sum by a constant
+    m.c4 = pyo.Constraint(expr=pyo.inequality(-1, m.x / m.p + m.e - m.e, 7))  # ranged; terms that cancel
+    m.o = pyo.Objective(expr=m.e + m.y - 4, sense=pyo.maximize)
+    _assert_same(*_compiled_both_ways(m, monkeypatch))
+
+
+def test_fast_visitor_leaves_nonlinear_rows_to_pyomo(monkeypatch) -> None:
+    import pyomo.environ as pyo
+    from pyomo.common.errors import InvalidConstraintError
+
+    from planner.solve import highs_backend
+
+    m = pyo.ConcreteModel()
+    m.x, m.y = pyo.Var(), pyo.Var()
+    m.c = pyo.Constraint(expr=m.x * m.y + m.x <= 1)
+    m.o = pyo.Objective(expr=m.x)
+    with pytest.raises(InvalidConstraintError):
+        highs_backend.compile_model(m)
+
+
+@pytest.mark.parametrize("roadmap", ["roadmaps/examples/crewed-sorties.yaml", "roadmaps/examples/cislunar-depot.yaml"])
+def test_fast_visitor_matches_pyomo_on_roadmaps(roadmap: str, monkeypatch) -> None:
+    import pyomo.environ as pyo
+
+    from planner.model import build_model
+
+    built = build_model(load_roadmap(BENCHMARKS.parent / roadmap).roadmap)
+    stage = built.stages[0]
+    built.model.obj = pyo.Objective(expr=stage.expression, sense=pyo.maximize if stage.sense == "max" else pyo.minimize)
+    _assert_same(*_compiled_both_ways(built.model, monkeypatch))
