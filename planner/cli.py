@@ -129,13 +129,14 @@ def solve_command(
 def diagnose(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
     scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
 ) -> None:
     """Explain why a roadmap has no plan (exit 3): the requirements and limits that conflict, by how much."""
     from planner.diagnose import diagnose as diagnose_model
     from planner.model import build_model
 
     def run() -> None:
-        loaded = load_roadmap(roadmap, scenario=scenario)
+        loaded = load_roadmap(roadmap, scenario=scenario, overrides=parse_overrides(overrides))
         diagnosis = diagnose_model(build_model(loaded.roadmap))
         if not diagnosis.feasible or diagnosis.unbounded:
             raise diagnosis.error()

@@ -157,3 +157,12 @@ def test_diagnose_on_a_feasible_roadmap_says_so(write_roadmap):
     code, out = cli("diagnose", write_roadmap(CAPPED.replace("at_least: 20000", "at_least: 2000")))
     assert code == 0
     assert "is feasible" in out
+
+
+def test_diagnose_a_shipped_roadmap_with_overrides():
+    # minimal.yaml: the same cap (25 -> 145 linear from 2026 to 2028) and 100 t per flight until 2029
+    minimal = Path(__file__).resolve().parents[1] / "roadmaps" / "examples" / "minimal.yaml"
+    code, out = cli("diagnose", minimal, "--set", "demands.cargo_in_orbit.at_least=20000",
+                    "--set", "demands.cargo_in_orbit.from=2027")
+    assert code == 3
+    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:g} more flights (the limit is 85)" in out
