@@ -17,6 +17,8 @@ from planner.cli import app
 from planner.errors import PlannerError
 from planner.io import yaml_source
 
+ROOT = Path(__file__).resolve().parents[1]
+
 BASE = """\
 name: base
 time: {start: 2026, end: 2030}
@@ -308,13 +310,14 @@ def _mutate(data: dict, path: tuple, how: str, factor: float, junk: object) -> N
 
 @settings(max_examples=int(os.environ.get("PLANNER_MUTATIONS", "120")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(choice=st.integers(min_value=0, max_value=10_000), how=st.sampled_from(MUTATIONS),
+@given(base=st.sampled_from([BASE, (ROOT / "roadmaps" / "examples" / "cislunar-depot.yaml").read_text()]),
+       choice=st.integers(min_value=0, max_value=10_000), how=st.sampled_from(MUTATIONS),
        factor=st.sampled_from([-1.0, 0.0, 1e-9, 0.5, 3.0, 1e9]),
        junk=st.sampled_from([None, "text", -1, [1, 2], {"a": 1}, True, 1e300]))
-def test_mutated_roadmaps_solve_or_fail_clearly(tmp_path: Path, choice: int, how: str, factor: float,
+def test_mutated_roadmaps_solve_or_fail_clearly(tmp_path: Path, base: str, choice: int, how: str, factor: float,
                                                junk: object):
     """Delete a key, change a value's type, scale a number or break a name; then load and solve."""
-    data = yaml.safe_load(BASE)
+    data = yaml.safe_load(base)
     paths = _paths(data)
     path = paths[choice % len(paths)]
     if isinstance(path[-1], int) and how in ("delete", "rename"):
