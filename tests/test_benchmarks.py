@@ -1,5 +1,7 @@
-"""Benchmark generator and scaling helpers: the small instance validates and solves; the axes scale the
-roadmap as they say. No timing assertions (timings are measured by ``benchmarks/run.py``)."""
+"""Benchmark generator and scaling helpers (the small instance validates and solves; the axes scale the
+roadmap as they say) and the hand-off's speed-ups keeping results identical (the fast linear walk gives
+Pyomo's matrix; a solve does not import scipy.stats). No timing assertions: ``benchmarks/run.py``
+measures timings."""
 
 from __future__ import annotations
 
