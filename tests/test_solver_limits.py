@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import _thread
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -86,6 +89,7 @@ def test_a_plan_not_proven_optimal_is_marked_everywhere(tmp_path: Path):
     assert summary["mip_gap"] > 1e-4
     assert "feasible — NOT proven optimal" in out
     assert f"MIP gap {summary['mip_gap']:.2%}" in out
+    assert (tmp_path / "out" / "report.pdf").exists()  # its cover marks the status (planner/reports/pdf.py)
 
 
 def test_no_plan_within_the_time_limit_exits_4(tmp_path: Path):
@@ -162,7 +166,8 @@ def test_a_plan_that_violates_the_model_is_refused(tmp_path: Path, monkeypatch: 
     loaded = load_roadmap(ROOT / "roadmaps" / "examples" / "minimal.yaml")
     with pytest.raises(NoPlanError, match="violates the model"):
         solve(loaded)
-    code, out = cli("solve", ROOT / "roadmaps" / "examples" / "minimal.yaml", "--out", tmp_path / "out")
+    code, out = cli("solve", ROOT / "roadmaps" / "examples" / "minimal.yaml", "--no-pdf", "--out",
+                    tmp_path / "out")
     assert code == 4 and "refusing it" in out
     assert not (tmp_path / "out").exists()
 
@@ -178,3 +183,16 @@ def test_same_input_gives_the_same_plan(tmp_path: Path, roadmap: str):
     assert first.objective == second.objective
     assert first.summary["input_hash"] == second.summary["input_hash"]
     assert first.tables["plan"].equals(second.tables["plan"])
+
+
+def test_same_plan_across_processes_with_different_hash_seeds(tmp_path: Path):
+    """Set and dict orders that depend on Python's hash seed must not reach the model or the plan."""
+    roadmap = ROOT / "roadmaps" / "examples" / "cislunar-depot.yaml"
+    plans = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "planner.cli", "solve", str(roadmap), "--no-pdf", "--out", str(out)],
+                       env=env, cwd=ROOT, check=True, capture_output=True)
+        plans.append((out / "plan.csv").read_bytes())
+    assert plans[0] == plans[1]
