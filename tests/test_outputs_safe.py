@@ -35,7 +35,7 @@ def cli(*args: object) -> int:
 def earlier(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """An earlier run's outputs in ``tmp_path/out`` and their fingerprint."""
     out = tmp_path / "out"
-    assert cli("solve", MINIMAL, "--out", out) == 0
+    assert cli("solve", MINIMAL, "--no-pdf", "--out", out) == 0
     prints = fingerprint(out)
     assert "summary.json" in prints
     return out, prints
@@ -48,14 +48,14 @@ def leftovers(out: Path) -> list[str]:
 def test_bad_input_leaves_earlier_outputs(earlier, write_roadmap):
     out, prints = earlier
     bad = write_roadmap(MINIMAL.read_text().replace("payload_t:", "paylod_t:"))
-    assert cli("solve", bad, "--out", out) == 2
+    assert cli("solve", bad, "--no-pdf", "--out", out) == 2
     assert fingerprint(out) == prints
 
 
 def test_infeasible_roadmap_leaves_earlier_outputs(earlier, write_roadmap):
     out, prints = earlier
     infeasible = write_roadmap(MINIMAL.read_text().replace("at_least: 2000", "at_least: 2000000"))
-    assert cli("solve", infeasible, "--out", out) == 3
+    assert cli("solve", infeasible, "--no-pdf", "--out", out) == 3
     assert fingerprint(out) == prints
 
 
@@ -107,7 +107,7 @@ def test_a_run_killed_mid_write_leaves_earlier_outputs(earlier, tmp_path: Path):
     assert fingerprint(out) == prints
     assert [name.split("-")[0] for name in leftovers(out)] == [f".{out.name}.partial"]
     # the next run into the same folder removes what the killed one left
-    assert cli("solve", MINIMAL, "--out", out) == 0
+    assert cli("solve", MINIMAL, "--no-pdf", "--out", out) == 0
     assert leftovers(out) == []
     assert fingerprint(out)["summary.json"]
 
@@ -130,3 +130,11 @@ def test_a_live_runs_staging_folder_is_left_alone(tmp_path: Path):
         assert staging.exists()
         (staging / "a.csv").write_text("x\n")
     assert (out / "a.csv").exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused_and_kept(tmp_path: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+    result = CliRunner().invoke(app, ["solve", str(MINIMAL), "--no-pdf", "--out", str(notes)])
+    assert result.exit_code == 2 and "the output path is a file" in result.output
+    assert notes.read_text() == "mine\n"

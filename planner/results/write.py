@@ -20,14 +20,23 @@ from pathlib import Path
 
 import yaml
 
+from planner.errors import Problem, RoadmapError
+
 
 @contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
     """Yield a fresh temporary folder; on success it replaces ``target``, on failure it is removed."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=target.parent))
+    if target.exists() and not target.is_dir():
+        raise RoadmapError([Problem("the output path is a file, not a folder", key="--out", file=str(target),
+                                    allowed="a folder (it is replaced as a whole) or a new name")])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        recover(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise RoadmapError([Problem(f"cannot write outputs here: {exc.strerror}", key="--out",
+                                    file=str(target.parent))]) from None
     try:
         yield staging
     except BaseException:
