@@ -1,10 +1,12 @@
 """Semantic checks of a schema-valid roadmap, run before any model is built.
 
-Each check returns problems located at the offending key: references to unknown names, time tables
-outside the horizon or with negative values (every table is a nonnegative quantity: payload, cost, cap,
-fleet, funding), dates that fall outside the horizon, processes that need power where no power is
-declared, locations that need deliveries but cannot be reached from where commodities enter the
-network, and vehicles that cannot fly a route they are allowed on. A vehicle with dry mass
+Each check returns problems located at the offending key: references to unknown names, numbers the
+solver cannot use (infinite, or :data:`LARGEST` and above), years outside :data:`YEARS` or a horizon
+without periods, time tables outside the horizon or with negative values (every table is a nonnegative
+quantity: payload, cost, cap, fleet, funding), dates and transits that fall outside the horizon,
+processes that need power where no power is declared, locations that need deliveries but cannot be
+reached from where commodities enter the network, and vehicles that cannot fly a route they are
+allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
 :math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank).
 """
