@@ -16,10 +16,11 @@ pointless activity but lies below the solver's tolerance, so it does not make co
 says so instead of hiding it.
 
 All range solves are LPs on one HiGHS instance whose objective alone changes, so each starts from the
-previous optimal basis. For a MIP the integer decisions (milestone flags, ships per window) are fixed at
-their optimal values: the ranges say what is unique *given* those decisions. Milestone periods are
-compared exactly anyway; an alternative integer optimum with the same objective could move an aggregate
-out of its range (solved ranges as MIPs cost minutes per roadmap, which is why they are not).
+previous optimal basis (a few primal simplex iterations each). For a MIP the integer decisions
+(milestone flags, ships per window) are fixed at their optimal values: the ranges say what is unique
+*given* those decisions. Milestone periods are compared exactly anyway; an alternative integer optimum
+with the same objective could move an aggregate out of its range (ranges solved as MIPs cost minutes per
+roadmap, which is why they are not).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 FACE = "regression_face"
 FACE_OBJECTIVE = "regression_face_objective"
+PRIMAL_SIMPLEX = 4  # HiGHS simplex_strategy
 
 
 def _compile_face(plan: Plan, slack: float) -> Compiled:
@@ -73,16 +75,21 @@ def _cost_vector(expr: Any, compiled: Compiled, column_of: dict[int, int]) -> tu
 
 
 def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> highspy.Highs:
-    """One HiGHS LP of the face, integer columns fixed at their values in the plan ``x``.
+    """One HiGHS LP of the face, integer columns fixed at their values in the plan ``x``, solved once.
 
     Without the MIP options, and without ``threads``: the simplex is serial, and HiGHS refuses a thread
-    count other than the one its process-wide scheduler started with.
+    count other than the one its process-wide scheduler started with. After the first solve (with the
+    profile's presolve) only costs change, so the optimal basis stays primal feasible: the range solves
+    run the primal simplex from it without presolve, a few iterations each.
     """
     h = new_highs({k: v for k, v in options.items() if not k.startswith("mip") and k != "threads"})
     fixed = np.round(x)
     lower = np.where(compiled.integer, fixed, compiled.col_lower)
     upper = np.where(compiled.integer, fixed, compiled.col_upper)
     _pass(h, compiled, lower, upper, np.zeros(len(compiled.columns), dtype=bool))
+    h.run()
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
     return h
 
 
