@@ -16,7 +16,7 @@ from planner.schema.network import (
     TimeSpec,
     Vehicle,
 )
-from planner.schema.strategy import Compute, Demand, Funding, Milestone, Objective, Process
+from planner.schema.strategy import Compute, Demand, Funding, Milestone, Objective, Process, Sweep
 
 
 class Roadmap(Strict):
@@ -42,3 +42,4 @@ class Roadmap(Strict):
     funding: Funding | None = Field(None, description="Cash limits; spending is unlimited when absent.")
     milestones: dict[str, Milestone] = Field(default_factory=dict, description="Goals with rewards and deadlines.")
     demands: dict[str, Demand] = Field(default_factory=dict, description="Hard requirements on what is held.")
+    sweep: Sweep | None = Field(None, description="Variations to run with 'planner sweep' (not part of a solve).")

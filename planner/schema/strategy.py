@@ -4,7 +4,7 @@ demands, milestones and the objective."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -122,6 +122,16 @@ class DeliveredTarget(Strict):
 
     location: str = Field(description="Location.")
     commodities: list[str] = Field(description="Commodities counted.")
+
+
+class Sweep(Strict):
+    """A sweep declared with the roadmap; ``planner sweep ROADMAP`` runs it when no --vary is given."""
+
+    vary: dict[str, Any] = Field(description="Dotted key -> SPEC: a list, a range lo..hi[:n], or "
+                                             "uniform/triangular/lognormal(...); an x prefix scales the value.")
+    method: Literal["grid", "lhs", "random"] = Field("grid", description="Design of the sweep.")
+    samples: int = Field(100, ge=1, description="Scenarios drawn by lhs and random.")
+    seed: int = Field(0, ge=0, description="Random seed of lhs and random.")
 
 
 class Objective(Strict):

@@ -12,14 +12,18 @@ from planner.sweep.execute import SolveSettings, run_sweep
 from planner.sweep.pareto import frontier, write_frontier
 from planner.sweep.progress import progress_bar
 from planner.sweep.report import write_sweep_report
-from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
+from planner.sweep.spec import parse_vary, read_sweep_file, sweep_from_mapping, sweep_spec
 
 
 def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method: str | None, samples: int | None,
                   seed: int | None, workers: int | None, scheduler: str | None, out: Path | None,
                   settings: SolveSettings, console: Console) -> Path:
     """Run (or resume) a sweep, then write its summaries and PDF; command-line values win over the file's."""
-    declared = read_sweep_file(spec_file) if spec_file is not None else {}
+    if spec_file is not None:
+        declared = read_sweep_file(spec_file)
+    else:
+        block = load_roadmap(roadmap).roadmap.sweep if not vary else None
+        declared = sweep_from_mapping(block.model_dump(), str(roadmap)) if block is not None else {}
     variations = declared.get("vary", []) + [parse_vary(pair) for pair in vary]
     spec = sweep_spec(variations, method or declared.get("method", "grid"),
                       samples if samples is not None else int(declared.get("samples", 100)),
