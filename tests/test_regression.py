@@ -154,7 +154,7 @@ def test_regress_fails_with_the_rows_that_moved_when_a_launch_cap_changes(tmp_pa
     assert cost.difference == pytest.approx(cost.after - cost.before)
     assert set(moved) == {"objective cost", "flights starship 2020s", "cumulative flights starship to 2030",
                           "spending launch 2020s"}
-    assert any("inputs changed" in note for note in comparison.notes)
+    assert any("resolved roadmap changed" in note for note in comparison.notes)
 
 
 def test_a_cap_that_only_reshuffles_alternative_optima_does_not_fail(tmp_path):
@@ -164,6 +164,19 @@ def test_a_cap_that_only_reshuffles_alternative_optima_does_not_fail(tmp_path):
     comparison = compare(read_golden(path), solve(capped))
     assert comparison.passed
     assert any("only the inputs changed" in note for note in comparison.notes)
+
+
+def test_a_new_solver_version_alone_is_a_note_and_a_milestone_moved_is_a_row(tmp_path):
+    path = _golden(tmp_path, MILESTONE)
+    plan = solve(load_roadmap(tmp_path / "a" / "roadmap.yaml"))
+    golden = read_golden(path)
+    golden["solver"]["version"] = "0.9.0"
+    comparison = compare(golden, plan)
+    assert comparison.passed
+    assert any("only the solver version changed" in note for note in comparison.notes)
+    golden["milestones"]["five_kt"] = "2027"
+    moved = compare(golden, plan).moved
+    assert [(row.what, row.before, row.after) for row in moved] == [("milestone five_kt reached in", "2027", "2028")]
 
 
 def test_cli_regress_exit_codes_and_table(tmp_path):

@@ -99,7 +99,8 @@ def _notes(golden: dict[str, Any], plan: Plan, moved: bool) -> list[str]:
     old_hash, new_hash = golden["roadmap"]["input_hash"], plan.summary["input_hash"]
     old_solver, new_solver = golden["solver"]["version"], plan.summary["solver"]["version"]
     if old_hash != new_hash:
-        notes.append(f"the roadmap's inputs changed (input hash {old_hash[:12]} -> {new_hash[:12]})")
+        notes.append(f"the resolved roadmap changed: its file, or defaults the code fills in "
+                     f"(input hash {old_hash[:12]} -> {new_hash[:12]})")
     if old_solver != new_solver:
         notes.append(f"the solver changed: {golden['solver']['name']} {old_solver} -> {new_solver}")
     changed = [what for what, differs in (("inputs", old_hash != new_hash),
