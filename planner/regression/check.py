@@ -41,16 +41,17 @@ def snapshot_file(loaded: LoadedRoadmap, folder: Path, reason: str | None = None
     return path, path.read_bytes() != before
 
 
-def plan_for(golden: dict, path: Path, options: SolveOptions | None = None) -> Plan:
-    """Solve the roadmap and scenario a golden at ``path`` was made from, with its solver profile."""
-    loaded = load_roadmap(roadmap_file(golden, path), scenario=golden["roadmap"]["scenario"])
+def _solve_like(golden: dict, roadmap: str | Path | LoadedRoadmap, options: SolveOptions | None) -> Plan:
+    """Solve ``roadmap`` with the golden's scenario and solver profile (unless ``options`` say otherwise)."""
+    loaded = roadmap if isinstance(roadmap, LoadedRoadmap) \
+        else load_roadmap(roadmap, scenario=golden["roadmap"]["scenario"])
     return solve(loaded, options or SolveOptions(profile=golden["solver"]["profile"]))
 
 
 def regress(path: Path, options: SolveOptions | None = None) -> Comparison:
     """Solve a golden's roadmap again and compare the new plan with the golden."""
     golden = read_golden(path)
-    return compare(golden, plan_for(golden, path, options))
+    return compare(golden, _solve_like(golden, roadmap_file(golden, path), options))
 
 
 def assert_plan_matches(roadmap: str | Path | LoadedRoadmap | Plan, golden: str | Path,
@@ -64,12 +65,6 @@ def assert_plan_matches(roadmap: str | Path | LoadedRoadmap | Plan, golden: str 
         assert_plan_matches("roadmaps/baseline.yaml", "tests/golden/baseline.json")
     """
     data = read_golden(Path(golden))
-    if isinstance(roadmap, Plan):
-        plan = roadmap
-    else:
-        loaded = roadmap if isinstance(roadmap, LoadedRoadmap) \
-            else load_roadmap(roadmap, scenario=data["roadmap"]["scenario"])
-        plan = solve(loaded, options or SolveOptions(profile=data["solver"]["profile"]))
-    comparison = compare(data, plan)
+    comparison = compare(data, roadmap if isinstance(roadmap, Plan) else _solve_like(data, roadmap, options))
     if not comparison.passed:
         raise AssertionError("\n" + diff_text(comparison))

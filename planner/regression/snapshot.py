@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from planner.solve.run import Plan, SolveOptions
 
 FORMAT = "planner-golden/1"
-NOT_REACHED = "not reached"
 
 
 def milestone_periods(plan: Plan) -> dict[str, str]:
