@@ -94,12 +94,22 @@ def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> 
 
 
 def _extreme(h: highspy.Highs, cost: np.ndarray, constant: float, maximize: bool) -> float | None:
-    """max (or min) of ``cost @ x + constant`` over the face (None: unbounded, or no optimum found)."""
+    """max (or min) of ``cost @ x + constant`` over the face (None: unbounded, or no optimum found).
+
+    A warm start that ends in numerical trouble is retried once from scratch, with presolve.
+    """
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     h.changeObjectiveOffset(constant)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
     h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    status = h.getModelStatus()
+    if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
+        h.clearSolver()
+        h.setOptionValue("presolve", "on")
+        h.run()
+        h.setOptionValue("presolve", "off")
+        status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
         return None
     return float(h.getInfo().objective_function_value)
 
