@@ -198,6 +198,14 @@ def test_cli_regress_exit_codes_and_table(tmp_path):
         assert_plan_matches(roadmap, path)
 
 
+def test_a_roadmap_left_without_a_plan_is_a_failed_status_row(tmp_path):
+    path = _golden(tmp_path, LATE)
+    (tmp_path / "a" / "roadmap.yaml").write_text(LATE.replace("max_flights_per_year: 20", "max_flights_per_year: 1"))
+    comparison = regress(path)
+    assert not comparison.passed
+    assert comparison.moved[0].what == "status" and "no plan" in comparison.moved[0].after
+
+
 def test_updating_a_golden_needs_a_reason_which_the_file_keeps(tmp_path):
     path = _golden(tmp_path, LATE)
     roadmap = tmp_path / "a" / "roadmap.yaml"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.errors import Problem, RoadmapError
+from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
-from planner.regression.compare import Comparison, compare
+from planner.regression.compare import Comparison, compare, without_plan
 from planner.regression.golden import golden_name, golden_text, read_golden, roadmap_file, write_golden
 from planner.regression.report import diff_text
 from planner.regression.snapshot import snapshot
@@ -49,9 +49,13 @@ def _solve_like(golden: dict, roadmap: str | Path | LoadedRoadmap, options: Solv
 
 
 def regress(path: Path, options: SolveOptions | None = None) -> Comparison:
-    """Solve a golden's roadmap again and compare the new plan with the golden."""
+    """Solve a golden's roadmap again and compare the new plan with the golden (no plan: a failed status)."""
     golden = read_golden(path)
-    return compare(golden, _solve_like(golden, roadmap_file(golden, path), options))
+    try:
+        plan = _solve_like(golden, roadmap_file(golden, path), options)
+    except (InfeasibleError, NoPlanError) as exc:
+        return without_plan(golden, str(exc).splitlines()[0])
+    return compare(golden, plan)
 
 
 def assert_plan_matches(roadmap: str | Path | LoadedRoadmap | Plan, golden: str | Path,

@@ -125,10 +125,19 @@ def _notes(golden: dict[str, Any], plan: Plan, moved: bool) -> list[str]:
     return notes
 
 
+def _title(golden: dict[str, Any]) -> str:
+    roadmap = golden["roadmap"]
+    return roadmap["name"] + (f" / {roadmap['scenario']}" if roadmap["scenario"] else "")
+
+
+def without_plan(golden: dict[str, Any], why: str) -> Comparison:
+    """The verdict when the roadmap no longer has a plan (infeasible, or the solver found none)."""
+    return Comparison(_title(golden), [Moved("status", "optimal", f"no plan: {why}")])
+
+
 def compare(golden: dict[str, Any], plan: Plan) -> Comparison:
     """What moved between ``golden`` and the new ``plan``, with notes on inputs, solver and model size."""
-    roadmap = golden["roadmap"]
-    title = roadmap["name"] + (f" / {roadmap['scenario']}" if roadmap["scenario"] else "")
+    title = _title(golden)
     moved = []
     if not plan.proven_optimal:
         moved.append(Moved("status", "optimal", f"{plan.status} (gap {plan.mip_gap:.2%})"))
