@@ -15,9 +15,9 @@ from the plan itself (first period where the metric crosses the threshold), not 
 
 The threshold row is written divided by :math:`\\theta_m`, so the binary's coefficient is 1 whatever
 the threshold's size (a 1 Mt milestone put 10^6 in the matrix). Measured on the shipped roadmaps with
-binary milestones (``integer: auto``, HiGHS 1.16, one thread, CPU seconds, same optima): seed-vision
-15.2 -> 4.1, baseline 6.4 -> 5.1, moon-first 7.0 -> 8.0 (see :mod:`planner.solve.run` for the
-MIP options these figures use).
+binary milestones (``integer: auto``, HiGHS 1.16, one thread, CPU seconds, same optima): baseline
+6.9 -> 5.2, seed-vision 16.8 -> 3.7, moon-first 7.4 -> 6.2 (with the MIP options of
+:mod:`planner.solve.run`).
 """
 
 from __future__ import annotations

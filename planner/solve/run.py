@@ -32,11 +32,11 @@ LEARNING_TOLERANCE = 1e-4
 
 # HiGHS branch-and-cut settings for the strategic MIPs (binary milestones), under any profile's options:
 # no sub-MIP heuristics (RINS, RENS, root reduced cost) and branching on pseudo-costs without strong
-# branching. With HiGHS's defaults the baseline's root spends its time in sub-MIPs that re-solve the
-# 7,600-column LP and proves nothing within a minute (1.2 % gap); without them it is proven optimal after
-# 5 to 20 nodes. Measured with `integer: auto` (HiGHS 1.16, one thread, CPU seconds, same optima):
-# baseline > 34 (not proven) -> 6.1, seed-vision 23.5 -> 15.2, moon-first 24.4 -> 7.0 (and with the
-# milestone rows of planner.model.milestones: 5.1, 4.1, 8.0). LPs ignore these options.
+# branching. With HiGHS's defaults the root spends its time in sub-MIPs and repair LPs that re-solve the
+# 7,600-column LP; without them the shipped roadmaps are proven optimal after 5 to 20 nodes. Measured with
+# `integer: auto` (HiGHS 1.16, one thread, CPU seconds, same optima; the LPs take 1.6, 1.9, 2.6):
+# baseline 38.1 -> 5.2, seed-vision 13.6 -> 3.7, moon-first 24.5 -> 6.2. Not yet robust: the no_moon
+# scenarios take 13-16 s and seed-vision's finds no plan within 60 s either way. LPs ignore these options.
 MIP_OPTIONS: dict[str, Any] = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
