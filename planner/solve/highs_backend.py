@@ -7,8 +7,8 @@ is checked against every row and bound of the matrix, and the row duals are kept
 LP with its integer decisions fixed at their optimal values).
 
 Speed (``python benchmarks/run.py`` measures it): the compiler is given ``scipy.sparse`` directly
-through its class hooks, imported so that Pyomo's scipy callback does not also import ``scipy.stats``
-(0.6 s of CPU, once per process, for nothing), and a faster expression walk,
+through its class hooks, imported so that Pyomo's import callbacks do not also import ``scipy.stats``
+and ``matplotlib.pyplot`` (1.3 s of CPU, once per process, for nothing), and a faster expression walk,
 :class:`FastLinearVisitor`, that gives the same matrix. The per-variable loops here (bounds,
 integrality, values back) cost about 0.3 µs per variable.
 """
@@ -43,13 +43,18 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _Linear
 
 from planner.solve.watchdog import run_watched
 
+# Pyomo runs a callback when these are first imported, by anyone: scipy's also imports scipy.stats
+# (0.6 s of CPU), matplotlib's also imports pyplot and pylab (0.7 s; the reports draw on Figure
+# objects and never need them). Pyomo's own lazy handles still resolve, callback included, if Pyomo
+# code ever uses them; the planner's does not (the compiler's scipy hooks are set below).
+_UNNEEDED_IMPORT_CALLBACKS = ("scipy", "matplotlib")
+
 
 def _scipy_sparse() -> Any:
-    """``scipy.sparse``, imported without Pyomo's callback on importing scipy, which also imports
-    ``scipy.stats`` (0.6 s of CPU). Pyomo's own lazy ``scipy`` handle still resolves, callback included,
-    if Pyomo code ever uses it; the compiler does not once its hooks are set."""
-    if "scipy" not in sys.modules:
-        DeferredImportCallbackFinder._callbacks.pop("scipy", None)
+    """``scipy.sparse``, imported without Pyomo's import callbacks (see above)."""
+    for name in _UNNEEDED_IMPORT_CALLBACKS:
+        if name not in sys.modules:
+            DeferredImportCallbackFinder._callbacks.pop(name, None)
     return importlib.import_module("scipy.sparse")
 
 
