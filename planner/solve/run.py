@@ -105,7 +105,7 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
     learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
     iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
     for _ in range(iterations):
-        compiled, answer, stage_values = _solve_stages(built, highs_options, options, timings)
+        compiled, answer, stage_values = solve_stages(built, highs_options, options, timings)
         if not learners:
             break
         changed = 0.0
@@ -128,7 +128,7 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
                 summary=summary, duals=duals, timings=timings)
 
 
-def _solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
+def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
                   timings: dict[str, float]) -> tuple[Compiled, HighsAnswer, dict[str, float]]:
     m = built.model
     stage_values: dict[str, float] = {}

@@ -32,7 +32,7 @@ from planner.model.objective import Stage, discounted_compute, discounted_cost
 from planner.results.outputs import FLOAT_FORMAT
 from planner.results.tables import plan_tables
 from planner.results.write import atomic_folder
-from planner.solve.run import SolveOptions, _solve_stages
+from planner.solve.run import SolveOptions, solve_stages
 
 COLUMNS = ["point", "epsilon", "settlement", "discounted_compute", "status"]
 
@@ -87,7 +87,7 @@ def frontier(loaded: LoadedRoadmap, points: int = 7, metric: str | None = None,
 
     def record(epsilon: float, stages: list[Stage]) -> None:
         built.stages = stages
-        _compiled, answer, _stages = _solve_stages(built, highs, options, {})
+        _compiled, answer, _stages = solve_stages(built, highs, options, {})
         rows.append({"point": len(rows), "epsilon": epsilon, "settlement": float(pyo.value(settlement)),
                      "discounted_compute": float(pyo.value(compute)), "status": answer.status})
         plans.append(plan_tables(built, loaded))
