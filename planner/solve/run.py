@@ -130,6 +130,11 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
 
 def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
                   timings: dict[str, float]) -> tuple[Compiled, HighsAnswer, dict[str, float]]:
+    """Optimize the objective stages in order, holding each optimum (within a tolerance) for the next.
+
+    Returns the last stage's compiled model and answer and every stage's objective; the plan is loaded
+    onto the model's variables. Raises when a stage has no plan.
+    """
     m = built.model
     stage_values: dict[str, float] = {}
     for name in [c.name for c in m.component_objects((pyo.Objective,), descend_into=False)]:
