@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
@@ -100,7 +101,8 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
     timings = dict(timings or {})
     highs_options = options.highs_options()
     start = time.perf_counter()
-    built = build_model(loaded.roadmap)
+    with PauseGC():  # building creates millions of small objects; the cyclic collector only slows it
+        built = build_model(loaded.roadmap)
     timings["build_s"] = time.perf_counter() - start
     learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
     iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
