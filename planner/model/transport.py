@@ -50,8 +50,11 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     arc_of = {(a.route, a.depart): a for a in d.arcs}
     arcs = vehicle_arcs(d)
     m.vehicle_arcs = arcs
-    cargo_idx = [(v, rt, p, k) for v, rt, p in arcs for k in d.carried(r.vehicles[v].carries)]
-    prop_idx = [(v, rt, p, j) for v, rt, p in arcs for j in propellant_shares(r.vehicles[v])]
+    # per vehicle, computed once: (commodity, t per unit) it may carry, and its propellant shares
+    loads = {v: [(k, d.mass_t(k)) for k in d.carried(veh.carries)] for v, veh in r.vehicles.items()}
+    shares = {v: propellant_shares(veh) for v, veh in r.vehicles.items()}
+    cargo_idx = [(v, rt, p, k) for v, rt, p in arcs for k, _mu in loads[v]]
+    prop_idx = [(v, rt, p, j) for v, rt, p in arcs for j in shares[v]]
     integer_vehicles = {v for v, veh in r.vehicles.items() if d.integer(veh.integer)}
 
     add_var(m, reg, "trips", arcs, quantity="trips", unit="trips", dims=("vehicle", "route", "period"),
@@ -64,45 +67,44 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     add_var(m, reg, "loaded", prop_idx, quantity="propellant_loaded", unit="t",
             dims=("vehicle", "route", "period", "commodity"), table="transport")
 
-    def mass_before_burn(v: str, rt: str, p: int):
-        veh = r.vehicles[v]
-        return (veh.dry_mass_t * m.trips[v, rt, p]
-                + sum(d.mass_t(k) * m.cargo[v, rt, p, k] for k in d.carried(veh.carries))
-                + sum(m.loaded[v, rt, p, j] for j in propellant_shares(veh)))
+    def payload_mass(v: str, rt: str, p: int):
+        return sum(mu * m.cargo[v, rt, p, k] for k, mu in loads[v])
+
+    def propellant_mass(v: str, rt: str, p: int):
+        return sum(m.loaded[v, rt, p, j] for j in shares[v])
 
     def burned(mm, v, rt, p):
         f = burn_factor(r.routes[rt].dv_km_s, r.vehicles[v].isp_s)
-        return f / (1.0 + f) * mass_before_burn(v, rt, p)
+        mass = r.vehicles[v].dry_mass_t * m.trips[v, rt, p] + payload_mass(v, rt, p) + propellant_mass(v, rt, p)
+        return f / (1.0 + f) * mass
 
     add_expression(m, reg, "burned", arcs, burned, quantity="propellant_burned", unit="t",
                    dims=("vehicle", "route", "period"), table="transport")
 
     add_constraint(
         m, reg, "payload_capacity", arcs,
-        lambda mm, v, rt, p: sum(d.mass_t(k) * mm.cargo[v, rt, p, k] for k in d.carried(r.vehicles[v].carries))
-        <= r.vehicles[v].payload_t * mm.trips[v, rt, p],
+        lambda mm, v, rt, p: payload_mass(v, rt, p) <= r.vehicles[v].payload_t * mm.trips[v, rt, p],
         subsystem=SUBSYSTEM, description="Cargo mass per trip within the vehicle's payload capacity.",
         math=r"\sum_k \mu_k x_{ak} \le P_v n_a", limit="vehicle payload")
     add_constraint(
         m, reg, "tank_capacity", arcs,
-        lambda mm, v, rt, p: sum(mm.loaded[v, rt, p, j] for j in propellant_shares(r.vehicles[v]))
-        <= r.vehicles[v].propellant_capacity_t * mm.trips[v, rt, p],
+        lambda mm, v, rt, p: propellant_mass(v, rt, p) <= r.vehicles[v].propellant_capacity_t * mm.trips[v, rt, p],
         subsystem=SUBSYSTEM, description="Propellant loaded within the tank capacity.",
         math=r"\sum_j \ell_{aj} \le T_v n_a", limit="tank capacity")
     add_constraint(
         m, reg, "propellant_sufficient", prop_idx,
-        lambda mm, v, rt, p, j: mm.loaded[v, rt, p, j] >= propellant_shares(r.vehicles[v])[j] * mm.burned[v, rt, p],
+        lambda mm, v, rt, p, j: mm.loaded[v, rt, p, j] >= shares[v][j] * mm.burned[v, rt, p],
         subsystem=SUBSYSTEM, description="Each propellant component loaded covers its share of the burn "
                                          "(rocket equation).",
         math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
 
     for v, rt, p in arcs:
         veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
-        for k in d.carried(veh.carries):
+        for k, _mu in loads[v]:
             reg.balance[(route.from_, k, p)].append(-m.cargo[v, rt, p, k])
             reg.balance[(route.to, k, arc.arrive)].append(m.cargo[v, rt, p, k])
             reg.arrivals[(route.to, k, arc.arrive)].append(m.cargo[v, rt, p, k])
-        for j, share in propellant_shares(veh).items():
+        for j, share in shares[v].items():
             reg.balance[(route.from_, j, p)].append(-m.loaded[v, rt, p, j])
             reg.balance[(route.to, j, arc.arrive)].append(m.loaded[v, rt, p, j] - share * m.burned[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
