@@ -115,7 +115,7 @@ def _instrument(rec: Recorder, last_compiled: list[Any]) -> None:
         return compiled
 
     run_module.compile_model = compile_and_keep
-    backend._pass = rec.wrap("pass_model", backend._pass)
+    backend.pass_model = rec.wrap("pass_model", backend.pass_model)
     run_module.run_highs = rec.wrap("run_highs", run_module.run_highs)
     backend.run_watched = rec.wrap("highs_run", backend.run_watched)
     run_module.load_values = rec.wrap("load_values", run_module.load_values)
@@ -206,7 +206,7 @@ def measure(path: Path, profile: str = "default", floor_solvers: list[str] | Non
         if floor_solvers is not None:
             mps = Path(tmp) / "model.mps"
             h = backend.new_highs({})
-            backend._pass(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
+            backend.pass_model(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
             h.writeModel(str(mps))
             del h
             highs_options = options.highs_options()

@@ -104,7 +104,7 @@ def test_no_plan_within_the_time_limit_exits_4(tmp_path: Path):
 def test_watchdog_stops_a_solve_that_ignores_its_time_limit():
     c = compile_model(market_split(split=True))
     h = new_highs({"threads": 1, "time_limit": float("inf")})  # HiGHS itself would never stop
-    highs_backend._pass(h, c, c.col_lower, c.col_upper, c.integer)
+    highs_backend.pass_model(h, c, c.col_lower, c.col_upper, c.integer)
     start = time.perf_counter()
     message = run_watched(h, time_limit_s=0.3, grace=0.2)
     elapsed = time.perf_counter() - start
@@ -120,7 +120,7 @@ def test_grace_grows_with_the_limit():
 def test_ctrl_c_cancels_highs_and_is_raised_again():
     c = compile_model(market_split(split=True))
     h = new_highs({"threads": 1, "time_limit": 60.0})
-    highs_backend._pass(h, c, c.col_lower, c.col_upper, c.integer)
+    highs_backend.pass_model(h, c, c.col_lower, c.col_upper, c.integer)
     threading.Timer(0.3, _thread.interrupt_main).start()
     start = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):

@@ -33,7 +33,7 @@ import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
 from planner.regression.aggregates import Aggregate, expression
-from planner.solve.highs_backend import Compiled, _pass, compile_model, new_highs
+from planner.solve.highs_backend import Compiled, compile_model, new_highs, pass_model
 
 if TYPE_CHECKING:
     from planner.solve.run import Plan
@@ -86,7 +86,7 @@ def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> 
     fixed = np.round(x)
     lower = np.where(compiled.integer, fixed, compiled.col_lower)
     upper = np.where(compiled.integer, fixed, compiled.col_upper)
-    _pass(h, compiled, lower, upper, np.zeros(len(compiled.columns), dtype=bool))
+    pass_model(h, compiled, lower, upper, np.zeros(len(compiled.columns), dtype=bool))
     h.run()
     h.setOptionValue("presolve", "off")
     h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)

@@ -226,7 +226,9 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
                     maximize=objective.sense == pyo.maximize)
 
 
-def _pass(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: np.ndarray, integer: np.ndarray) -> None:
+def pass_model(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: np.ndarray,
+               integer: np.ndarray) -> None:
+    """Hand ``c`` to ``h`` in one ``passModel`` call, with the given column bounds and integrality."""
     a = c.matrix
     status = h.passModel(
         len(c.columns), len(c.rows), int(a.nnz), 1, -1 if c.maximize else 1, c.offset,
@@ -270,7 +272,7 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     """Solve ``c`` with HiGHS; for a feasible plan check it against ``c`` and compute duals."""
     h = new_highs(options)
     start = time.perf_counter()
-    _pass(h, c, c.col_lower, c.col_upper, c.integer)
+    pass_model(h, c, c.col_lower, c.col_upper, c.integer)
     timings = {"pass_model_s": time.perf_counter() - start}
     if export is not None:
         h.writeModel(str(export))
@@ -325,7 +327,7 @@ def _row_duals(h: highspy.Highs, c: Compiled, x: np.ndarray, options: dict[str, 
     values = np.round(x)
     lower = np.where(c.integer, values, c.col_lower)
     upper = np.where(c.integer, values, c.col_upper)
-    _pass(fixed, c, lower, upper, np.zeros(len(c.columns), dtype=bool))
+    pass_model(fixed, c, lower, upper, np.zeros(len(c.columns), dtype=bool))
     fixed.run()
     if fixed.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

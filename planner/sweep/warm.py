@@ -34,11 +34,11 @@ from planner.results.tables import plan_tables
 from planner.solve.highs_backend import (
     FEASIBILITY_TOLERANCE,
     Compiled,
-    _pass,
     compile_model,
     load_values,
     max_violation,
     new_highs,
+    pass_model,
 )
 
 WARM_ITERATION_SHARE = 0.5
@@ -119,7 +119,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
 def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
                highs_options: dict[str, Any]) -> _Instance | None:
     h = new_highs(highs_options)
-    _pass(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
+    pass_model(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
