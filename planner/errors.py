@@ -8,7 +8,7 @@ what is wrong and what is allowed. Independent problems are gathered and raised 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import get_close_matches
 
 
@@ -68,20 +68,6 @@ class NoPlanError(PlannerError):
     """The solver stopped without a feasible plan (time limit, numerical failure)."""
 
     exit_code = 4
-
-
-@dataclass
-class ProblemList:
-    """Collects problems; raises them together."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise RoadmapError(self.problems)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

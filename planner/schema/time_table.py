@@ -66,10 +66,6 @@ class TimeTable(BaseModel):
             raise ValueError("table years must be in increasing order")
         return self
 
-    @property
-    def is_constant(self) -> bool:
-        return len(set(self.points.values())) == 1
-
     def first_year(self) -> float | None:
         """The first year written in the table (None for a constant)."""
         years = [y for y in self.points if y != 0.0]
