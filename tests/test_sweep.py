@@ -1,6 +1,6 @@
 """Sweeps: the KEY=SPEC syntax, seeded designs, the append-only log, and sweeps on a loopback Dask cluster
 (results equal solving each variation alone; an interrupted sweep with a killed worker resumes and ends with
-every scenario exactly once)."""
+every scenario exactly once), and the cached roadmap parse that repeated loads on a worker share."""
 
 from __future__ import annotations
 
@@ -129,6 +129,23 @@ def test_a_factor_scales_every_year_of_a_time_table(write_roadmap):
     bad = sweep_spec([parse_vary("launch_vehicles.starship.carries=x[2]")], "grid", 1, 0)
     with pytest.raises(RoadmapError, match="cannot take a factor|not in the roadmap"):
         overrides_for(path, bad, design(bad))
+
+
+def test_repeated_loads_share_one_parse_and_never_see_each_others_overrides(write_roadmap):
+    path = write_roadmap(TINY)
+    first = load_roadmap(path, overrides={FUNDING: 1234.0, CAP: {2026: 1, 2031: 2, "interpolation": "step"}})
+    assert first.origin.data["funding"]["external_musd_per_year"] == 1234.0
+    again = load_roadmap(path)
+    assert again.origin.data["funding"]["external_musd_per_year"] == 2000
+    assert again.origin.data["launch_vehicles"]["starship"]["max_flights_per_year"][2026] == 10
+    assert again.origin.marks == load_roadmap(path).origin.marks and again.sources == load_roadmap(path).sources
+    assert again.input_hash() == load_roadmap(path).input_hash() != first.input_hash()
+    with pytest.raises(RoadmapError) as bad:
+        load_roadmap(path, overrides={FUNDING: "lots"})
+    line = next(i for i, text in enumerate(TINY.splitlines(), start=1) if "external_musd_per_year" in text)
+    assert bad.value.problems[0].line == line
+    path.write_text(TINY.replace("external_musd_per_year: 2000", "external_musd_per_year: 3000"), encoding="utf-8")
+    assert load_roadmap(path).origin.data["funding"]["external_musd_per_year"] == 3000  # an edit is seen
 
 
 def test_a_failing_scenario_is_recorded_with_its_reason(write_roadmap):

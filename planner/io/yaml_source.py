@@ -7,11 +7,18 @@ into a separate table, so that the schema sees clean data and the report can sti
 
 A value may be written with its note as ``{value: 100, source: "SpaceX"}``; a mapping may carry a
 ``source:`` key of its own, which then cites the mapping's values.
+
+The parse is cached per process (the last :data:`CACHED_FILES`), keyed by the file's name as given and
+its text (the file is still read every time: cheap, and an edit can never be missed, however close in time
+to the last one): a sweep worker loading the same roadmap with different overrides parses it once. Each
+call gets its own copy of the data and of the position and source tables, so callers may change them
+freely; a file that fails to parse is never cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +29,7 @@ from planner.errors import Problem, RoadmapError
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 40
 MAX_NODES = 500_000
+CACHED_FILES = 32
 
 KeyPath = tuple[str, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -81,6 +89,13 @@ def read_yaml(path: Path) -> SourcedData:
             from None
     except OSError as exc:
         raise RoadmapError([Problem(f"cannot be read: {exc.strerror}", file=name)]) from None
+    parsed = _parsed(name, text)
+    return SourcedData(data=_copy(parsed.data), marks=dict(parsed.marks), sources=dict(parsed.sources))
+
+
+@lru_cache(maxsize=CACHED_FILES)
+def _parsed(name: str, text: str) -> SourcedData:
+    """``text`` of the file ``name`` parsed (cached: never handed out, only copies of it)."""
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -105,6 +120,15 @@ def read_yaml(path: Path) -> SourcedData:
     if not isinstance(data, dict):
         raise RoadmapError([Problem("a roadmap file must be a mapping of keys to values", file=name, line=1)])
     return SourcedData(data=data, marks=walker.marks, sources=walker.sources)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of parsed data: mappings and lists anew, scalars (immutable) shared."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 class _Walker:
