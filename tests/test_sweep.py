@@ -1,6 +1,7 @@
 """Sweeps: the KEY=SPEC syntax, seeded designs, the append-only log, and sweeps on a loopback Dask cluster
 (results equal solving each variation alone; an interrupted sweep with a killed worker resumes and ends with
-every scenario exactly once), and the cached roadmap parse that repeated loads on a worker share."""
+every scenario exactly once), the tour that orders scenarios for warm starts, and the cached roadmap parse
+that repeated loads on a worker share."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from planner.sweep.sampling import design, design_points, overrides_for, scaled
 from planner.sweep.scenario import Task, run_task
 from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
 from planner.sweep.store import ResultLog
+from planner.sweep.tour import Lanes, split, tour
 
 TINY = """
 name: tiny-sweep
@@ -129,6 +131,30 @@ def test_a_factor_scales_every_year_of_a_time_table(write_roadmap):
     bad = sweep_spec([parse_vary("launch_vehicles.starship.carries=x[2]")], "grid", 1, 0)
     with pytest.raises(RoadmapError, match="cannot take a factor|not in the roadmap"):
         overrides_for(path, bad, design(bad))
+
+
+def test_the_tour_visits_every_scenario_once_and_sorts_a_line():
+    rng = np.random.default_rng(5)
+    points = [tuple(p) for p in rng.random((60, 4))]
+    order = tour(points)
+    assert sorted(order) == list(range(60))
+    line = list(rng.permutation(25) / 24.0)
+    assert [line[i] for i in tour([(x,) for x in line])] == sorted(line)
+    assert tour([(), (), ()]) == [0, 1, 2] and tour([]) == []
+    pieces = split(order, 3)
+    assert [len(p) for p in pieces] == [20, 20, 20] and sum(pieces, []) == order
+    assert [len(p) for p in split(list(range(7)), 3)] in ([2, 3, 2], [3, 2, 2], [2, 2, 3])
+
+
+def test_lanes_hand_out_every_item_once_when_workers_finish_early_or_leave():
+    lanes = Lanes(list(range(10)), ["a", "b"])  # a: 0-4, b: 5-9
+    assert [lanes.take("a") for _ in range(5)] == [0, 1, 2, 3, 4]
+    assert lanes.take("b") == 5
+    assert lanes.take("a") == 8  # a's lane is used up: it takes the back half of b's (8, 9)
+    lanes.forget({"a", "c"})  # b is gone; c, a new worker, takes what b left
+    assert lanes.take("c") == 6 and lanes.take("c") == 7
+    assert lanes.take("a") == 9
+    assert lanes.take("a") is None and lanes.take("c") is None and lanes.remaining == 0
 
 
 def test_repeated_loads_share_one_parse_and_never_see_each_others_overrides(write_roadmap):

@@ -4,9 +4,15 @@ By default a ``LocalCluster`` of ``workers`` processes (one per core, one thread
 thread) listens on loopback only. ``scheduler="tcp://host:port"`` sends the same tasks to an existing
 cluster instead; its workers need planner installed and the roadmap files at the same paths.
 
-Tasks are plain data (:class:`~planner.sweep.scenario.Task`); results come back as rows and are appended
-by this process, the only writer, as each scenario finishes. A worker that dies has its tasks
-rescheduled by Dask; a task that keeps killing workers is recorded as failed with Dask's reason.
+Tasks are plain data (:class:`~planner.sweep.scenario.Task`). The scenarios still to solve are ordered
+along a nearest-neighbour tour of their design points and cut into one contiguous lane per worker
+(:mod:`planner.sweep.tour`), so that each worker's in-place warm re-solves (:mod:`planner.sweep.warm`)
+start from the basis of a neighbouring scenario. This process feeds each worker the next scenarios of its
+lane, a few at a time (pinned to the worker, allowed elsewhere); a worker whose lane is used up takes the
+back half of the longest one. Results come back as rows and are appended by this process, the only
+writer, as each scenario finishes. A worker that dies has its scenarios in flight rescheduled by Dask and
+its lane taken over by the next free worker; a task that keeps killing workers is recorded as failed with
+Dask's reason.
 The folder also holds ``sweep.json`` (what was asked, with the roadmap's input hash) and ``design.csv``
 (the value of each varied key per scenario); running the same sweep into the same folder resumes it.
 """
@@ -33,6 +39,7 @@ from planner.sweep.sampling import design, design_points, overrides_for, scenari
 from planner.sweep.scenario import Task, row, run_task
 from planner.sweep.spec import SweepSpec
 from planner.sweep.store import ResultLog
+from planner.sweep.tour import Lanes, tour
 from planner.timeline import build_timeline
 
 SOLVED = ("optimal", "feasible")
@@ -63,24 +70,62 @@ def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = N
         on_progress(progress)
     if not pending:
         return progress
-    from distributed import as_completed
-
     with dask_client(workers, scheduler) as client:
-        futures = client.map(run_task, pending, pure=False)
-        owner = {f.key: t for f, t in zip(futures, pending, strict=True)}
-        for future in as_completed(futures):
-            try:
-                rows = future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost task (killed workers) is a failed scenario
-                rows = [row(owner[future.key].scenario, "status", math.nan, name="error",
-                            note=f"{type(exc).__name__}: {exc}")]
-            future.release()
+        for rows in _dispatch(client, pending):
             log.append(rows)
             progress.done += 1
             progress.failed += rows[-1]["name"] not in SOLVED
             if on_progress is not None:
                 on_progress(progress)
     return progress
+
+
+def _dispatch(client: Any, tasks: list[Task]) -> Iterator[list[dict[str, Any]]]:
+    """Run ``tasks`` along a tour of their design points, one lane per worker (:mod:`planner.sweep.tour`);
+    yield each scenario's rows as it finishes.
+
+    Each worker has at most its thread count plus one scenario in flight (so it never waits for the next);
+    each is submitted pinned to that worker but allowed elsewhere, so Dask reschedules it when the worker
+    dies. The workers alive are asked of the scheduler after each result; a gone worker's lane waits for
+    the next worker with room (a restarted one, or one whose lane is used up)."""
+    from distributed import as_completed
+
+    order = [tasks[i] for i in tour([t.point for t in tasks])]
+    client.wait_for_workers(1)
+    lanes: Lanes[Task] = Lanes(order, sorted(_threads(client)))
+    running = as_completed()
+    sent: dict[str, tuple[Task, str]] = {}  # future key: (task, worker it was sent to)
+    while True:
+        threads = _threads(client)
+        lanes.forget(threads)
+        for worker, n in sorted(threads.items()):
+            room = n + 1 - sum(1 for _task, w in sent.values() if w == worker)
+            for _ in range(room):
+                task = lanes.take(worker)
+                if task is None:
+                    break
+                future = client.submit(run_task, task, pure=False, workers=[worker], allow_other_workers=True)
+                sent[future.key] = (task, worker)
+                running.add(future)
+        if running.is_empty():
+            if not lanes.remaining:
+                return
+            client.wait_for_workers(1)  # every worker gone: wait for one before placing the rest
+            time.sleep(0.1)
+            continue
+        future = next(running)
+        task, _worker = sent.pop(future.key)
+        try:
+            rows = future.result()
+        except Exception as exc:  # noqa: BLE001 - a lost task (killed workers) is a failed scenario
+            rows = [row(task.scenario, "status", math.nan, name="error", note=f"{type(exc).__name__}: {exc}")]
+        future.release()
+        yield rows
+
+
+def _threads(client: Any) -> dict[str, int]:
+    """Thread count of each worker the scheduler knows now, by address."""
+    return {address: int(info.get("nthreads", 1)) for address, info in client.scheduler_info()["workers"].items()}
 
 
 def prepare(roadmap: Path, spec: SweepSpec, out: Path, settings: SolveSettings) -> list[Task]:

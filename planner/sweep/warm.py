@@ -6,8 +6,10 @@ it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity p
 equals the one the worker's instance already holds, the instance is changed in place: every cost,
 column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
 optimal basis of the nearest scenario the worker has solved (by the scenario's design point, the varied
-values scaled to [0, 1]; the last :data:`KEPT_BASES` optimal bases are kept). HiGHS skips presolve when it
-has a basis. The first scenario of a roadmap on a worker is the *reference*: solved from scratch.
+values scaled to [0, 1]; the last :data:`KEPT_BASES` optimal bases are kept). The sweep feeds each worker
+its scenarios along a nearest-neighbour tour of the design (:mod:`planner.sweep.tour`), so the nearest is
+usually the one just solved. HiGHS skips presolve when it has a basis. The first scenario of a roadmap on a
+worker is the *reference*: solved from scratch.
 
 A warm start from a far-away basis can be slower than a cold solve with presolve, so the warm attempt
 gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that it is
