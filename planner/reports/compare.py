@@ -28,6 +28,7 @@ from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
 from planner.reports.narrative import headline_table
 from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, grid_table
+from planner.reports.rendering import draw
 from planner.reports.run_folder import RunData, read_run
 from planner.results.outputs import write_run
 from planner.solve.run import SolveOptions, solve
@@ -216,7 +217,7 @@ def _pdf(comparison: Comparison, path: Path) -> None:
     for quantity, title, unit in OVERLAYS:
         figure = overlay_chart(comparison, quantity, title, unit)
         if figure is not None:
-            story.append(Raster(figure))
+            story.append(Raster(draw(figure)))
     doc.build(story)
 
 

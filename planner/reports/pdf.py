@@ -9,15 +9,14 @@ timings, solver version and options).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image as PILImage
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -39,9 +38,9 @@ from reportlab.platypus import (
 
 from planner.reports import bottlenecks, charts
 from planner.reports.narrative import headline_table, sentences
+from planner.reports.rendering import Pixels, render
 from planner.reports.run_folder import RunData
 
-DPI = 150
 rl_config.useA85 = 0  # binary image streams: reportlab's pure-Python ASCII85 encoder is the slowest step
 FRAME_WIDTH = A4[0] - 3.6 * cm
 STYLES = getSampleStyleSheet()
@@ -57,11 +56,12 @@ def write_pdf(run: RunData, path: Path, generated: datetime | None = None) -> Pa
     generated = generated or datetime.now(UTC)
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.6 * cm,
                             bottomMargin=1.6 * cm, title=f"Roadmap plan: {run.title}", author="planner")
+    drawn = dict(zip(CHART_ORDER, render([partial(_chart(name), run) for name in CHART_ORDER]), strict=True))
     story: list[Any] = []
     story += first_page(run, generated)
-    story += milestones_section(run)
-    story += charts_section(run)
-    story += bottlenecks_section(run)
+    story += milestones_section(run, drawn)
+    story += charts_section(run, drawn)
+    story += bottlenecks_section(run, drawn)
     story += assumptions_section(run)
     story += appendix(run)
     footer = f"{run.title} · input {run.summary.get('input_hash', '')[:12]} · page "
@@ -97,14 +97,13 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
     return out
 
 
-def milestones_section(run: RunData) -> list[Any]:
+def milestones_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[Any]:
     out: list[Any] = [CondPageBreak(9 * cm), Paragraph("Milestones", H1)]
     table = run.tables["milestones"]
     if table.empty:
         return out + [Paragraph("This roadmap sets no milestones.", BODY)]
-    figure = charts.milestones_timeline(run)
-    if figure is not None:
-        out.append(Raster(figure))
+    if drawn[TIMELINE] is not None:
+        out.append(Raster(drawn[TIMELINE]))
     rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
     rows += [[r.milestone, r.description, _fmt(r.threshold), r.deadline or "-", r.reached_period, _fmt(r.metric_at_end)]
              for r in table.itertuples()]
@@ -112,23 +111,22 @@ def milestones_section(run: RunData) -> list[Any]:
     return out
 
 
-def charts_section(run: RunData) -> list[Any]:
+def charts_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[Any]:
     out: list[Any] = [CondPageBreak(9 * cm), Paragraph("The plan in charts", H1)]
     absent = []
     for title, draw in charts.CHARTS:
-        figure = draw(run)
-        if figure is None:
+        if drawn[title] is None:
             absent.append(title)
             continue
         caption = (draw.__doc__ or "").strip().splitlines()[0]
-        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), Raster(figure),
+        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), Raster(drawn[title]),
                                  Paragraph(escape(caption), CAPTION)]))
     if absent:
         out.append(Paragraph("Not in this plan (nothing to draw): " + ", ".join(absent) + ".", CAPTION))
     return out
 
 
-def bottlenecks_section(run: RunData) -> list[Any]:
+def bottlenecks_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[Any]:
     out: list[Any] = [CondPageBreak(12 * cm), Paragraph("Bottlenecks", H1), Paragraph(escape(
         "Which limits bind, when, and what one more unit of each is worth: the shadow price of a binding row is "
         f"the objective gained ({charts.objective_unit(run)}) by relaxing it by one unit (a flight per period for "
@@ -138,9 +136,8 @@ def bottlenecks_section(run: RunData) -> list[Any]:
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if ranked.empty:
         return out + [Paragraph("No limit binds.", BODY)]
-    figure = charts.bottleneck_heatmap(run)
-    if figure is not None:
-        out.append(Raster(figure))
+    if drawn[HEATMAP] is not None:
+        out.append(Raster(drawn[HEATMAP]))
     rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
     for r in ranked.itertuples():
         years = "-" if pd.isna(r.first_year) else f"{r.first_year:.0f}–{r.last_year:.0f}"
@@ -186,16 +183,13 @@ def appendix(run: RunData) -> list[Any]:
 
 
 class Raster(Flowable):
-    """A matplotlib figure drawn on the Agg canvas, placed as raw RGB pixels (no PNG encode and decode)."""
+    """A drawn chart placed as raw RGB pixels (no PNG encode and decode)."""
 
-    def __init__(self, figure: Figure, width: float = FRAME_WIDTH) -> None:
+    def __init__(self, drawn: Pixels, width: float = FRAME_WIDTH) -> None:
         super().__init__()
-        canvas = FigureCanvasAgg(figure)
-        figure.set_dpi(DPI)
-        canvas.draw()
-        self.pixels = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0,
+        self.pixels = PILImage.frombuffer("RGBA", (drawn.width, drawn.height), drawn.rgba, "raw", "RGBA", 0,
                                           1).convert("RGB")
-        inches_wide, inches_high = figure.get_size_inches()
+        inches_wide, inches_high = drawn.inches
         self.width, self.height = width, width * inches_high / inches_wide
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -203,6 +197,17 @@ class Raster(Flowable):
 
     def draw(self) -> None:
         self.canv.drawImage(ImageReader(self.pixels), 0, 0, self.width, self.height)
+
+
+TIMELINE, HEATMAP = "Milestone timeline", "Bottleneck heat-map"
+# every chart of the report, the heaviest first (they are shared out in this order, see rendering)
+CHART_ORDER = [HEATMAP, "Propellant and depots", "Mars", "Cash flow", "Compute in service", "Launches",
+               "Transport network", "Mass delivered", "Lunar and Mars industry", TIMELINE]
+
+
+def _chart(name: str) -> Callable[[RunData], Any]:
+    special = {TIMELINE: charts.milestones_timeline, HEATMAP: charts.bottleneck_heatmap}
+    return special.get(name) or dict(charts.CHARTS)[name]
 
 
 def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Table:

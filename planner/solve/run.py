@@ -4,6 +4,7 @@ curves to their fixed point, and return the plan as tidy tables with a machine-r
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ class SolveOptions:
     threads: int | None = None
     export_model: Path | None = None
     duals: bool = True
+    # called just before each HiGHS solve: highspy releases the GIL while HiGHS runs, so work a caller
+    # starts on a thread here uses the other core (the CLI imports the report's modules)
+    before_highs: Callable[[], Any] | None = None
 
     def highs_options(self) -> dict[str, Any]:
         if self.time_limit_s is not None and not self.time_limit_s > 0:
@@ -155,6 +159,8 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
         timings["handoff_s"] = timings.get("handoff_s", 0.0) + time.perf_counter() - start
         last = i == len(built.stages) - 1
         export = options.export_model if last else None
+        if options.before_highs is not None:
+            options.before_highs()
         answer = run_highs(compiled, highs_options, export=export, duals=options.duals and last)
         timings["handoff_s"] += answer.timings.get("pass_model_s", 0.0)
         timings["solve_s"] = timings.get("solve_s", 0.0) + answer.seconds
