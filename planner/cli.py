@@ -22,7 +22,6 @@ from rich.table import Table
 
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
-from planner.results.headlines import headlines
 from planner.results.outputs import write_run
 from planner.solve.run import Plan, SolveOptions, solve
 
@@ -113,9 +112,9 @@ def solve_command(
             timings["load_s"] = time.perf_counter() - start
         from planner.reports.preload import Preloader
 
-        preloader = Preloader()
+        preloader = Preloader(pdf=not no_pdf)
         options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, export_model=export_model,
-                               before_highs=None if no_pdf else preloader.start)
+                               before_highs=preloader.start)
         try:
             with errors.status("building and solving…"):
                 plan = solve(loaded, options, timings)
@@ -264,6 +263,8 @@ def _folder_name(loaded: LoadedRoadmap) -> str:
 
 def print_summary(plan: Plan, target: Path) -> None:
     """What the terminal shows after a solve: status, objective, milestones, headline figures."""
+    from planner.results.headlines import headlines  # pandas: not needed before the solve
+
     s = plan.summary
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
     console.print(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}: {mark}, "

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from planner.reports import rendering
-from planner.reports.preload import MODULES, Preloader
+from planner.reports.preload import MODULES, PDF_MODULES, Preloader
 
 PARENT = os.getpid()
 
@@ -84,4 +84,5 @@ def test_preloader_imports_the_report_modules_once():
     preloader.start()
     assert preloader._thread is first
     preloader.join()
-    assert all(name in sys.modules for name in MODULES)
+    assert all(name in sys.modules for name in MODULES + PDF_MODULES)
+    assert Preloader(pdf=False).modules == MODULES

@@ -17,7 +17,6 @@ from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
 from planner.model.launch import learning_costs
-from planner.results.tables import plan_tables
 from planner.solve.highs_backend import (
     FEASIBILITY_TOLERANCE,
     Compiled,
@@ -124,6 +123,8 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
                 built.model.launch_cost[name, p] = float(cost)
         if changed < LEARNING_TOLERANCE:
             break
+    from planner.results.tables import plan_tables  # pandas: imported while HiGHS solved (reports.preload)
+
     start = time.perf_counter()
     tables = plan_tables(built, loaded)
     timings["extract_s"] = time.perf_counter() - start
