@@ -174,6 +174,24 @@ def test_repeated_loads_share_one_parse_and_never_see_each_others_overrides(writ
     assert load_roadmap(path).origin.data["funding"]["external_musd_per_year"] == 3000  # an edit is seen
 
 
+def test_a_warm_re_solve_matches_a_cold_one_and_leaves_the_profile_options_in_place(write_roadmap):
+    from planner.solve.run import SolveOptions
+    from planner.sweep.warm import _instances, warm_solve
+
+    path = write_roadmap(TINY + "integer: none\n")
+    options = SolveOptions(threads=1, duals=False).highs_options()
+    paths = []
+    for funding in (1000.0, 1500.0):
+        loaded = load_roadmap(path, overrides={FUNDING: funding})
+        solved = warm_solve(loaded, options, (funding / 4000,))
+        assert solved is not None and solved.objective == pytest.approx(solve(loaded).objective, rel=1e-9)
+        paths.append(solved.path)
+    assert paths == ["reference", "warm"]
+    highs = _instances()[str(path.resolve())].highs
+    for key in ("solver", "simplex_strategy"):
+        assert highs.getOptionValue(key)[1] == options[key]
+
+
 def test_a_failing_scenario_is_recorded_with_its_reason(write_roadmap):
     path = write_roadmap(TINY)
     rows = run_task(Task("s1", str(path), {"funding.external_musd_per_year": -5.0, "funding.bogus": 1}))
