@@ -22,7 +22,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var
+from planner.model.registry import Registry, add_constraint, add_var, total
 from planner.timeline import as_date
 
 SUBSYSTEM = "network"
@@ -91,7 +91,7 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
 
     def balance(mm, loc, k, p):
         before = retention(d, loc, k, p - 1) * mm.stock[loc, k, p - 1] - used(loc, k, p - 1) if p > 0 else 0
-        return mm.stock[loc, k, p] == before + sum(reg.balance.get((loc, k, p), []))
+        return mm.stock[loc, k, p] == before + total(reg.balance.get((loc, k, p), []))
 
     add_constraint(m, reg, "balance", idx, balance, subsystem=SUBSYSTEM,
                    description="Held = held last period after losses and consumption, plus inflows, minus outflows.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, SumExpression
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,20 @@ class Registry:
     revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     # period -> power demand terms at a location, kW
     power_use: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+
+
+def linear(terms: Iterable[tuple[float, Any]]) -> Any:
+    """:math:`\\sum_i c_i x_i` over ``(c_i, x_i)`` pairs of coefficients and variables, as one Pyomo linear
+    expression made in one step (``sum(c * x ...)`` re-makes it once per term: 3x slower). Terms with a
+    zero coefficient are left out, as ``0 * x`` leaves them out of a ``sum``."""
+    return LinearExpression([MonomialTermExpression((c, x)) for c, x in terms if c])
+
+
+def total(terms: list[Any]) -> Any:
+    """The sum of Pyomo expressions ``terms`` as one n-ary sum made in one step (0 when empty)."""
+    if len(terms) > 1:
+        return SumExpression(list(terms))
+    return terms[0] if terms else 0
 
 
 def add_constraint(

@@ -215,8 +215,9 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lower = np.where(kinds <= 0, rhs, -np.inf)
     upper = np.where(kinds >= 0, rhs, np.inf)
     cols = info.columns
-    col_lower = np.array([-np.inf if v.lb is None else v.lb for v in cols], dtype=float)
-    col_upper = np.array([np.inf if v.ub is None else v.ub for v in cols], dtype=float)
+    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)  # None -> nan
+    col_lower = np.nan_to_num(bounds[:, 0], nan=-np.inf)
+    col_upper = np.nan_to_num(bounds[:, 1], nan=np.inf)
     integer = np.array([v.is_integer() for v in cols], dtype=bool)  # binary domains are integer too
     objective = info.objectives[0]
     cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(len(cols)), dtype=float)
