@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's p
 
 from planner import load_roadmap  # noqa: E402
 from planner.errors import PlannerError  # noqa: E402
+from planner.results import tables as tables_module  # noqa: E402
 from planner.results.outputs import write_run  # noqa: E402
 from planner.solve import highs_backend as backend  # noqa: E402
 from planner.solve import run as run_module  # noqa: E402
@@ -119,7 +120,7 @@ def _instrument(rec: Recorder, last_compiled: list[Any]) -> None:
     run_module.run_highs = rec.wrap("run_highs", run_module.run_highs)
     backend.run_watched = rec.wrap("highs_run", backend.run_watched)
     run_module.load_values = rec.wrap("load_values", run_module.load_values)
-    run_module.plan_tables = rec.wrap("tables", run_module.plan_tables)
+    tables_module.plan_tables = rec.wrap("tables", tables_module.plan_tables)  # solve imports it when called
 
 
 def _report_writers() -> tuple[Callable[..., Any], Callable[[Path], None]] | None:
