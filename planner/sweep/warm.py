@@ -15,16 +15,20 @@ The warm attempt runs the dual simplex (:data:`WARM_OPTIONS`), whatever the prof
 sweep's variations change costs, bounds and coefficients at once, so the old basis is usually neither
 primal nor dual feasible, and from it the dual simplex needed 2-4x fewer iterations than the primal one
 (baseline.yaml, neighbours 0.1-0.3 apart in a 200-point design of four factors scaled to [0, 1]:
-1,600-5,200 iterations against 3,600-11,200; a cold primal solve with presolve takes ~14,000).
-A warm start from a far-away basis can be slower than a cold solve with presolve, so the warm attempt
-gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex iterations; past that, or when
-its optimum violates a row by more than the plan check allows (the dual simplex's tolerances hold on
-HiGHS's scaled model: a few warm answers missed 1e-5 on the rows as written), it is solved again from
-scratch on the same instance, with the profile's own options (``restart``: no Pyomo rebuild). For anything but an
-optimal plan the scenario falls back to the ordinary cold :func:`planner.solve` (which also raises the
-proper errors). Only single-stage LP objectives without learning curves take this path; the others
-always solve cold. Instances are kept per worker thread, so threads never share one; models never leave
-the worker.
+1,600-5,200 iterations against 3,600-11,200; a cold primal solve with presolve takes ~14,000). Its cost
+perturbation, which HiGHS adds against stalling on degenerate bases, is off: from a nearby basis it
+mostly cost iterations (12 consecutive steps of the same tour: 2,300 iterations and 0.5 s per re-solve
+on average without it, 3,500 and 0.85 s with it; Devex pricing instead of dual steepest edge: 0.9 s).
+
+A warm start from a far-away basis (or one that stalls) can be slower than a cold solve with presolve,
+so the warm attempt gets at most :data:`WARM_ITERATION_SHARE` of the reference solve's simplex
+iterations. Past that, or when its optimum violates a row by more than the plan check allows (the dual
+simplex's tolerances hold on HiGHS's scaled model: a few warm answers missed 1e-5 on the rows as
+written), it is solved again from scratch on the same instance with the profile's own options
+(``restart``: no Pyomo rebuild). For anything but an optimal plan the scenario falls back to the
+ordinary cold :func:`planner.solve` (which also raises the proper errors). Only single-stage LP
+objectives without learning curves take this path; the others always solve cold. Instances are kept per
+worker thread, so threads never share one; models never leave the worker.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ from planner.solve.highs_backend import (
 WARM_ITERATION_SHARE = 0.5
 MIN_WARM_ITERATIONS = 1000
 KEPT_BASES = 256
-WARM_OPTIONS = {"solver": "simplex", "simplex_strategy": 1}  # the dual simplex, from the basis given
+# the dual simplex, from the basis given, without perturbing the costs (see the module text)
+WARM_OPTIONS = {"solver": "simplex", "simplex_strategy": 1, "dual_simplex_cost_perturbation_multiplier": 0.0}
 
 
 @dataclass
