@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 import scipy.sparse as sp
 
 from planner.errors import InfeasibleError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model import compute, funding, industry, launch, milestones, network, supply, transport
 from planner.model.data import ModelData, build_data

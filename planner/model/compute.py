@@ -17,7 +17,7 @@ revenue accrue per GW-year in service, :math:`K_p y_p`.
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_expression, add_var

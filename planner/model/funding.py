@@ -10,7 +10,7 @@ reported but not limited.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.discounting import growth_factor
 from planner.model.data import ModelData

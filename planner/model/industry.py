@@ -9,7 +9,7 @@ Capital decays through its storage loss rate and needs spares through consumptio
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_var

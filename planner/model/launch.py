@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_var

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_expression, add_var

@@ -7,7 +7,7 @@ at most :math:`\\bar q_s(t_p)\\, y_p` per period and :math:`Q_s` in total, costi
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_var

@@ -15,7 +15,7 @@ For vehicle :math:`v` flying route :math:`r` departing in period :math:`p` (arc 
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
 from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.repn import generate_standard_repn
 
 from planner.regression.aggregates import Aggregate, expression

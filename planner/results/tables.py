@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap

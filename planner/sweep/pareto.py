@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from matplotlib.figure import Figure
 
 from planner.errors import Problem, RoadmapError

@@ -39,7 +39,7 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.io.load import LoadedRoadmap
 from planner.model import build_model
