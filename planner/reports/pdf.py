@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -43,6 +44,7 @@ from planner.reports.run_folder import RunData
 
 rl_config.useA85 = 0  # binary image streams: reportlab's pure-Python ASCII85 encoder is the slowest step
 FRAME_WIDTH = A4[0] - 3.6 * cm
+CELL_PADDING = 6  # reportlab's default left and right padding of a table cell, points
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7, leading=8.5, alignment=TA_LEFT)
@@ -211,15 +213,28 @@ def _chart(name: str) -> Callable[[RunData], Any]:
 
 
 def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: bool = True) -> Table:
-    cells = [[Paragraph(escape(str(c)), HEADER if header and i == 0 else SMALL) for c in row]
+    """A table with grid lines; a cell whose text fits on one line of its column is placed as plain text
+    (a Paragraph, which wraps, takes ten times as long to lay out)."""
+    cells = [[_cell(str(c), width, HEADER if header and i == 0 else SMALL) for c, width in zip(row, widths,
+                                                                                              strict=True)]
              for i, row in enumerate(rows)]
     table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+             ("FONT", (0, 0), (-1, -1), SMALL.fontName, SMALL.fontSize, SMALL.leading),
+             ("TEXTCOLOR", (0, 0), (-1, -1), SMALL.textColor)]
     if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")))
+        style += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                  ("FONT", (0, 0), (-1, 0), HEADER.fontName, HEADER.fontSize, HEADER.leading)]
     table.setStyle(TableStyle(style))
     return table
+
+
+def _cell(text: str, width: float, style: ParagraphStyle) -> Any:
+    """``text`` as it goes in a table cell of ``width``: plain when it fits on one line, else a Paragraph."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
+        return text
+    return Paragraph(escape(text), style)
 
 
 def _fmt(value: Any) -> str:
