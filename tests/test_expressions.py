@@ -1,0 +1,37 @@
+"""The one-step expression builders give the same linear forms as Pyomo's sum, columns included."""
+
+from __future__ import annotations
+
+import pyomo.core as pyo
+
+from planner.model.registry import linear, total
+from planner.solve.highs_backend import compile_model
+
+
+def _model():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(4), bounds=(0, 10))
+    return m
+
+
+def test_linear_equals_a_sum_and_leaves_out_zero_coefficients():
+    built, summed = _model(), _model()
+    coefs = [2.5, 0.0, -1.0, 4.0]
+    built.c = pyo.Constraint(expr=linear((c, built.x[i]) for i, c in enumerate(coefs)) <= 7)
+    summed.c = pyo.Constraint(expr=sum(c * summed.x[i] for i, c in enumerate(coefs)) <= 7)
+    for m in (built, summed):
+        m.o = pyo.Objective(expr=m.x[3])
+    a, b = compile_model(built), compile_model(summed)
+    assert [v.name for v in a.columns] == [v.name for v in b.columns] == ["x[0]", "x[2]", "x[3]"]  # no x[1]
+    assert (a.matrix != b.matrix).nnz == 0 and list(a.row_upper) == [7.0]
+
+
+def test_total_of_none_one_and_many_terms():
+    m = _model()
+    assert total([]) == 0
+    assert total([m.x[0]]) is m.x[0]
+    m.c = pyo.Constraint(expr=total([m.x[0], 2 * m.x[1], linear([(3.0, m.x[2])])]) == 1)
+    m.o = pyo.Objective(expr=m.x[0])
+    c = compile_model(m)
+    assert dict(zip([v.name for v in c.columns], c.matrix.toarray()[0], strict=True)) == {
+        "x[0]": 1.0, "x[1]": 2.0, "x[2]": 3.0}
