@@ -113,6 +113,41 @@ def test_watchdog_stops_a_solve_that_ignores_its_time_limit():
     assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
 
 
+class _RecordingHighs:
+    """Stands in for Highs: records whether HiGHS would call back into Python, before and after a stop."""
+
+    def __init__(self) -> None:
+        self.asked_to_stop = threading.Event()
+        self.seen: list[bool] = []
+        self._handle = False
+
+    @property
+    def HandleUserInterrupt(self) -> bool:  # noqa: N802 - highspy's name
+        return self._handle
+
+    @HandleUserInterrupt.setter
+    def HandleUserInterrupt(self, value: bool) -> None:  # noqa: N802
+        self._handle = value
+        if value:
+            self.asked_to_stop.set()
+
+    def cancelSolve(self) -> None:  # noqa: N802
+        pass
+
+    def run(self) -> None:
+        self.seen.append(self._handle)
+        self.asked_to_stop.wait(10)
+        self.seen.append(self._handle)
+
+
+def test_highs_calls_back_into_python_only_once_asked_to_stop():
+    # every interrupt callback needs the GIL: on from the start, any busy Python thread slows HiGHS down
+    h = _RecordingHighs()
+    message = run_watched(h, time_limit_s=0.1, grace=0.1)
+    assert h.seen == [False, True] and "stopped by the watchdog" in message
+    assert h.HandleUserInterrupt is False
+
+
 def test_grace_grows_with_the_limit():
     assert grace_s(0) == 5.0 and grace_s(600) == pytest.approx(65.0)
 

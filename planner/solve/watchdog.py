@@ -2,7 +2,10 @@
 
 HiGHS runs in a worker thread (``highspy`` releases the GIL while it solves) while the calling thread
 waits in short steps. Past the time limit plus a grace of :math:`5\\,\\mathrm{s} + 10\\%` of the limit the
-watchdog asks HiGHS to stop (``Highs.cancelSolve``, honoured at HiGHS's next interrupt check). A Ctrl-C
+watchdog asks HiGHS to stop (``Highs.cancelSolve``, honoured at HiGHS's next interrupt check). HiGHS's
+interrupt callback is only switched on then: it calls into Python at every check, and so needs the GIL,
+which any other busy Python thread then makes it wait for (the baseline LP took 70 s instead of 1 s
+beside a busy thread; 1.5 s instead of 1.0 while the report's modules were imported). A Ctrl-C
 does the same: while HiGHS runs, SIGINT only sets a flag (a KeyboardInterrupt raised at an arbitrary
 point while HiGHS's callbacks run leaves HiGHS's threads in a state that aborts the process at exit);
 once HiGHS has stopped, KeyboardInterrupt is raised in the calling thread. If HiGHS still
@@ -45,7 +48,6 @@ def run_watched(h: highspy.Highs, time_limit_s: float | None, grace: float | Non
         except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
             failure.append(exc)
 
-    h.HandleUserInterrupt = True
     worker = threading.Thread(target=work, name="highs-solve", daemon=True)
     interrupted = threading.Event()
     previous = None
@@ -59,6 +61,7 @@ def run_watched(h: highspy.Highs, time_limit_s: float | None, grace: float | Non
             worker.join(POLL_S)
             if interrupted.is_set() or (not stopped and time.monotonic() - start > allowed):
                 h.cancelSolve()
+                h.HandleUserInterrupt = True  # HiGHS now calls back at its next check, and stops
             if not stopped and time.monotonic() - start > allowed:
                 stopped = (f"stopped by the watchdog after {time.monotonic() - start:.1f} s (time limit "
                            f"{time_limit_s:g} s plus grace): HiGHS ran past its time limit")
