@@ -9,7 +9,6 @@ second step on a saved folder, without solving.
 
 from __future__ import annotations
 
-import gc
 import shutil
 import traceback
 import warnings
@@ -18,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from planner import collector
 from planner.reports import bottlenecks
 from planner.reports.assumptions import assumption_table
 from planner.reports.dictionary import data_dictionary
@@ -59,11 +59,8 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     if pdf:
         from planner.reports.pdf import write_pdf
 
-        gc.freeze()  # charts allocate many short-lived objects: keep the collector off the long-lived plan
-        try:
+        with collector.frozen():  # charts allocate many short-lived objects; the plan is long-lived
             write_pdf(run, folder / "report.pdf")
-        finally:
-            gc.unfreeze()
     return run
 
 

@@ -21,17 +21,15 @@ Result rows form one long table, columns :data:`COLUMNS`:
 
 from __future__ import annotations
 
-import gc
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from planner import collector
 from planner.errors import InfeasibleError, NoPlanError, RoadmapError
 from planner.io.load import load_roadmap
 from planner.results.headlines import headlines
@@ -58,26 +56,8 @@ class Task:
 
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Solve one scenario; return its result rows (status row last), never raise for a bad scenario."""
-    with collector_paused():
+    with collector.paused():  # a whole model made and dropped: see planner.collector
         return _run(task)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run without the cyclic garbage collector, then collect the youngest generation once.
-
-    A scenario allocates a whole Pyomo model (hundreds of thousands of objects); with the collector on,
-    every 700 net allocations start a collection and the older ones walk the growing model again and
-    again (baseline.yaml: about a tenth of a warm scenario). Paused, everything the scenario allocated stays
-    in the youngest generation; one collection of it at the end frees the model's reference cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)
 
 
 def _run(task: Task) -> list[dict[str, Any]]:
