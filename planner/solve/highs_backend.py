@@ -1,10 +1,11 @@
 """Hand the Pyomo model to HiGHS in bulk and read the answer back.
 
-Pyomo's standard-form compiler turns the model into one sparse matrix (rows in mixed form: each row
-keeps its sense), which goes to ``Highs.passModel`` in a single call; no Python loop per row talks to
-the solver. After the solve the primal values go back onto the Pyomo variables in one pass, the plan
-is checked against every row and bound of the matrix, and the row duals are kept (for a MIP, from the
-LP with its integer decisions fixed at their optimal values).
+The model becomes one sparse matrix (rows in mixed form: each row keeps its sense), read directly by
+:mod:`planner.solve.direct_form` or, for what that does not handle, by Pyomo's standard-form compiler.
+It goes to ``Highs.passModel`` in a single call; no Python loop per row talks to the solver. After the
+solve the primal values go back onto the Pyomo variables in one pass, the plan is checked against every
+row and bound of the matrix, and the row duals are kept (for a MIP, from the LP with its integer
+decisions fixed at their optimal values).
 
 Speed (``python benchmarks/run.py`` measures it): the compiler is given ``scipy.sparse`` directly
 through its class hooks, imported so that Pyomo's import callbacks do not also import ``scipy.stats``
@@ -41,6 +42,7 @@ from pyomo.core.expr.numvalue import is_potentially_variable
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
+from planner.solve.direct_form import NotDirect, StandardForm, read_rows
 from planner.solve.watchdog import run_watched
 
 # Pyomo runs a callback when these are first imported, by anyone: scipy's also imports scipy.stats
@@ -203,28 +205,40 @@ class HighsAnswer:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def compile_model(m: pyo.ConcreteModel) -> Compiled:
-    """The active objective and constraints of ``m`` as matrices (raises on constant infeasible rows)."""
+def compile_model(m: pyo.ConcreteModel, direct: bool = True) -> Compiled:
+    """The active objective and constraints of ``m`` as matrices (raises on constant infeasible rows).
+
+    Read directly (:mod:`planner.solve.direct_form`) when the model allows, else (or with ``direct``
+    false, for comparisons) by Pyomo's compiler; both give the same matrices."""
     try:
-        info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+        try:
+            if not direct:
+                raise NotDirect
+            form = read_rows(m, FastLinearVisitor, _sparse.csr_array)
+        except NotDirect:
+            form = _pyomo_standard_form(m)
     except InfeasibleConstraintException as exc:
         raise ValueError(str(exc)) from None
-    rows = [entry.constraint for entry in info.rows]
-    kinds = np.array([entry.bound_type for entry in info.rows], dtype=int)
-    rhs = np.asarray(info.rhs, dtype=float)
-    lower = np.where(kinds <= 0, rhs, -np.inf)
-    upper = np.where(kinds >= 0, rhs, np.inf)
-    cols = info.columns
+    lower = np.where(form.kinds <= 0, form.rhs, -np.inf)
+    upper = np.where(form.kinds >= 0, form.rhs, np.inf)
+    cols = form.columns
     bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)  # None -> nan
     col_lower = np.nan_to_num(bounds[:, 0], nan=-np.inf)
     col_upper = np.nan_to_num(bounds[:, 1], nan=np.inf)
     integer = np.array([v.is_integer() for v in cols], dtype=bool)  # binary domains are integer too
-    objective = info.objectives[0]
-    cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(len(cols)), dtype=float)
-    return Compiled(cost=cost, offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
-                    matrix=info.A.tocsc(), row_lower=lower, row_upper=upper, col_lower=col_lower,
-                    col_upper=col_upper, integer=integer, rows=rows, columns=cols,
-                    maximize=objective.sense == pyo.maximize)
+    return Compiled(cost=form.cost, offset=form.offset, matrix=form.matrix.tocsc(), row_lower=lower,
+                    row_upper=upper, col_lower=col_lower, col_upper=col_upper, integer=integer, rows=form.rows,
+                    columns=cols, maximize=form.objective.sense == pyo.maximize)
+
+
+def _pyomo_standard_form(m: pyo.ConcreteModel) -> StandardForm:
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    cols = info.columns
+    return StandardForm(cost=np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(len(cols)), dtype=float),
+                        offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0, matrix=info.A,
+                        kinds=np.array([entry.bound_type for entry in info.rows], dtype=int),
+                        rhs=np.asarray(info.rhs, dtype=float), rows=[entry.constraint for entry in info.rows],
+                        columns=cols, objective=info.objectives[0])
 
 
 def pass_model(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: np.ndarray,

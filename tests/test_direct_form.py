@@ -1,0 +1,77 @@
+"""Rows read directly give Pyomo's standard form bit for bit; anything else falls back to Pyomo's compiler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyomo.core as pyo
+import pytest
+
+from planner import load_roadmap
+from planner.model import build_model
+from planner.solve import highs_backend
+from planner.solve.direct_form import NotDirect, read_rows
+from planner.solve.highs_backend import FastLinearVisitor, compile_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _same(a, b) -> None:
+    assert a.matrix.shape == b.matrix.shape and (a.matrix != b.matrix).nnz == 0
+    for field in ("cost", "kinds", "rhs"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    assert a.offset == b.offset and a.objective is b.objective
+    assert all(x is y for x, y in zip(a.rows, b.rows, strict=True))
+    assert all(x is y for x, y in zip(a.columns, b.columns, strict=True))
+
+
+@pytest.mark.parametrize("roadmap", ["roadmaps/baseline.yaml", "roadmaps/examples/crewed-sorties.yaml"])
+def test_direct_rows_equal_pyomos_compiler(roadmap: str):
+    built = build_model(load_roadmap(ROOT / roadmap).roadmap)
+    stage = built.stages[-1]
+    built.model.o = pyo.Objective(expr=stage.expression, sense=pyo.maximize if stage.sense == "max" else pyo.minimize)
+    direct = read_rows(built.model, FastLinearVisitor, highs_backend._sparse.csr_array)
+    _same(direct, highs_backend._pyomo_standard_form(built.model))
+    assert direct.matrix.nnz > 1000
+
+
+def _small() -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(3), bounds=(0, 4))
+    m.unused = pyo.Var()
+    m.o = pyo.Objective(expr=m.x[0] + 2 * m.x[1], sense=pyo.maximize)
+    m.a = pyo.Constraint(expr=m.x[0] + m.x[1] <= 3 + m.x[2])  # both sides variable: x0 + x1 - x2 <= 3
+    m.b = pyo.Constraint(expr=5 == m.x[2] + 1)  # constant on the left: x2 == 4
+    m.c = pyo.Constraint(expr=m.x[0] >= 2)  # Pyomo keeps it as 2 <= x0: constant on the left, a lower bound
+    return m
+
+
+def test_both_sides_constants_and_unused_columns():
+    m = _small()
+    form = read_rows(m, FastLinearVisitor, highs_backend._sparse.csr_array)
+    _same(form, highs_backend._pyomo_standard_form(m))
+    assert [v.name for v in form.columns] == ["x[0]", "x[1]", "x[2]"]  # 'unused' is left out
+    assert form.matrix.toarray().tolist() == [[1, 1, -1], [0, 0, 1], [1, 0, 0]]
+    assert form.kinds.tolist() == [1, 0, -1] and form.rhs.tolist() == [3, 4, 2]
+
+
+def test_ranged_rows_and_fixed_variables_go_to_pyomos_compiler():
+    m = _small()
+    m.r = pyo.Constraint(expr=pyo.inequality(1, m.x[0] + m.x[1], 3))
+    with pytest.raises(NotDirect):
+        read_rows(m, FastLinearVisitor, highs_backend._sparse.csr_array)
+    compiled = compile_model(m)  # falls back
+    assert compiled.row_lower.tolist()[-2:] == [-np.inf, 1] and compiled.row_upper.tolist()[-2:] == [3, np.inf]
+    m.r.deactivate()
+    m.x[2].fix(4)
+    with pytest.raises(NotDirect):
+        read_rows(m, FastLinearVisitor, highs_backend._sparse.csr_array)
+    assert [v.name for v in compile_model(m).columns] == ["x[0]", "x[1]"]
+
+
+def test_a_constant_infeasible_row_is_refused():
+    m = _small()
+    m.bad = pyo.Constraint(expr=m.x[0] - m.x[0] >= 1)
+    with pytest.raises(ValueError, match="infeasible"):
+        compile_model(m)
