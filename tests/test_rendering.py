@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 
@@ -66,6 +67,21 @@ def test_what_the_helper_could_not_draw_is_drawn_here(broken):
     charts = [broken(n) for n in range(4)]
     drawn = rendering.render(charts)
     assert [p.rgba if p else None for p in drawn] == [p.rgba if p else None for p in _serial(charts)]
+
+
+def _render_in(queue) -> None:
+    queue.put([p.rgba if p else None for p in rendering.render([_chart(0), _chart(2), _chart(1)])])
+
+
+def test_a_daemonic_process_draws_alone():
+    # a multiprocessing pool's worker is daemonic and may not start a helper: it draws serially
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    worker = context.Process(target=_render_in, args=(queue,), daemon=True)
+    worker.start()
+    drawn = queue.get(timeout=120)
+    worker.join()
+    assert drawn == [p.rgba if p else None for p in _serial([_chart(0), _chart(2), _chart(1)])]
 
 
 def test_an_error_in_a_chart_reaches_the_caller():

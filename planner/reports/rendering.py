@@ -6,8 +6,8 @@ core, :func:`render` forks one helper process; the two take charts from a shared
 first in the given order, until none is left, so the work splits itself whatever each chart costs.
 The helper inherits the loaded run and the imported modules; only chart numbers and finished pixels
 cross between the processes. A chart the helper could not draw is drawn again here, so its error
-surfaces in this process. Without ``fork`` (Windows, macOS defaults) or with one core, charts are
-drawn one after another; the pixels are the same either way.
+surfaces in this process. Without ``fork`` (Windows, macOS defaults), with one core or in a daemonic
+process (a pool's worker), charts are drawn one after another; the pixels are the same either way.
 """
 
 from __future__ import annotations
@@ -104,5 +104,7 @@ def _receive(drawn: Any, process: Any) -> Any:
 
 
 def _can_fork() -> bool:
+    """Two cores, ``fork``, and not a daemonic process (a multiprocessing pool's worker may not have children)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return (cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
