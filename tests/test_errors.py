@@ -5,6 +5,8 @@ either solve or fail with a clear error, never a traceback."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -354,3 +356,17 @@ def test_problems_are_listed_in_file_order(write_roadmap):
             .replace("    propellant: propellant", "    propellant: propelant"))
     out = check_error(write_roadmap(text), "unknown location 'mon'")
     assert out.index("propelant") < out.index("'mon'")  # vehicles come before demands in the file
+
+
+def test_the_console_command_flushes_its_output_and_exits_with_its_code(tmp_path: Path):
+    # planner exits without the interpreter's teardown (planner.cli.run_cli): what it said and wrote must
+    # all be there, and the exit code must be the command's
+    def planner(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=ROOT)
+
+    missing = planner("solve", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
+    solved = planner("solve", "roadmaps/examples/minimal.yaml", "--out", str(tmp_path / "run"))
+    assert solved.returncode == 0 and f"outputs: {tmp_path / 'run'}/" in solved.stdout.replace("\n", "")
+    assert (tmp_path / "run" / "report.pdf").stat().st_size > 10_000
+    assert (tmp_path / "run" / "summary.json").read_text(encoding="utf-8").rstrip().endswith("}")
