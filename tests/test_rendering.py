@@ -32,7 +32,6 @@ def _serial(charts):
     return [None if (f := chart()) is None else rendering.draw(f) for chart in charts]
 
 
-@pytest.mark.skipif(not rendering._can_fork(), reason="needs fork and two cores")
 def test_two_processes_draw_what_one_draws():
     charts = [_chart(n) for n in range(6)]
     together = rendering.render(charts)
@@ -61,7 +60,6 @@ def _kills_helper(n: int):
     return draw
 
 
-@pytest.mark.skipif(not rendering._can_fork(), reason="needs fork and two cores")
 @pytest.mark.parametrize("broken", [_fails_in_helper, _kills_helper])
 def test_what_the_helper_could_not_draw_is_drawn_here(broken):
     charts = [broken(n) for n in range(4)]

@@ -122,9 +122,10 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     instance.bases = (instance.bases + [(np.asarray(point, dtype=float), h.getBasis())])[-KEPT_BASES:]
-    if _violation(h, compiled) > FEASIBILITY_TOLERANCE:
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    if max_violation(compiled, x) > FEASIBILITY_TOLERANCE:
         return None
-    load_values(compiled, np.asarray(h.getSolution().col_value, dtype=float), m)
+    load_values(compiled, x, m)
     return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
                   tables=plan_tables(built, loaded), loaded=loaded, labels=list(built.data.timeline.labels),
                   path=path)
