@@ -1,5 +1,5 @@
-"""The hand-off's compile by Pyomo's standard-form compiler with its own linear visitor, and by the planner
-(rows read directly, :mod:`planner.solve.direct_form`, walked by :class:`FastLinearVisitor`), side by side.
+"""The hand-off's compile by Pyomo's standard-form compiler and by the planner (rows read directly,
+:mod:`planner.solve.direct_form`), side by side.
 
 ``python benchmarks/handoff.py ROADMAP.yaml [...]`` builds each roadmap, compiles it both ways (CPU
 seconds, µs per nonzero) and checks that the two give the same columns, rows, matrix, costs and bounds.
@@ -16,9 +16,6 @@ import numpy as np
 import pyomo.environ as pyo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's planner, installed or not
-
-from pyomo.repn.linear import LinearRepnVisitor  # noqa: E402
-from pyomo.repn.plugins.standard_form import _LinearStandardFormCompiler_impl  # noqa: E402
 
 from planner import load_roadmap  # noqa: E402
 from planner.model import build_model  # noqa: E402
@@ -39,16 +36,12 @@ def compare(path: Path) -> str:
     stage = built.stages[0]
     built.model.objective = pyo.Objective(expr=stage.expression,
                                           sense=pyo.maximize if stage.sense == "max" else pyo.minimize)
-    _LinearStandardFormCompiler_impl._get_visitor = LinearRepnVisitor
-    try:
-        start = time.process_time()
-        a, ta = highs_backend.compile_model(built.model, direct=False), time.process_time() - start
-    finally:
-        _LinearStandardFormCompiler_impl._get_visitor = highs_backend.FastLinearVisitor
+    start = time.process_time()
+    a, ta = highs_backend.compile_model(built.model, direct=False), time.process_time() - start
     start = time.process_time()
     b, tb = highs_backend.compile_model(built.model), time.process_time() - start
     n = max(a.matrix.nnz, 1)
-    return (f"{path}: {a.matrix.nnz:,} nonzeros; Pyomo's compiler and visitor {ta:.2f} s "
+    return (f"{path}: {a.matrix.nnz:,} nonzeros; Pyomo's compiler {ta:.2f} s "
             f"({1e6 * ta / n:.2f} µs/nonzero), the planner's {tb:.2f} s ({1e6 * tb / n:.2f} µs/nonzero); "
             f"identical: {same(a, b)}")
 

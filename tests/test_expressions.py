@@ -1,10 +1,10 @@
-"""The one-step expression builders give the same linear forms as Pyomo's sum, columns included."""
+"""The one-step builders give what Pyomo's own way gives: linear forms equal to its sum, index sets equal to its Set."""
 
 from __future__ import annotations
 
 import pyomo.core as pyo
 
-from planner.model.registry import linear, total
+from planner.model.registry import index_set, linear, total
 from planner.solve.highs_backend import compile_model
 
 
@@ -35,3 +35,16 @@ def test_total_of_none_one_and_many_terms():
     c = compile_model(m)
     assert dict(zip([v.name for v in c.columns], c.matrix.toarray()[0], strict=True)) == {
         "x[0]": 1.0, "x[1]": 2.0, "x[2]": 3.0}
+
+
+def test_index_set_equals_pyomos_set():
+    for items in ([("ship", "leo-llo", 2030), ("ship", "llo-leo", 2030), ("tug", "leo-llo", 2031)], [2031, 2030, 2040]):
+        made, pyomos = pyo.ConcreteModel(), pyo.ConcreteModel()
+        made.x = pyo.Var(index_set(items))
+        pyomos.x = pyo.Var(pyo.Set(initialize=items, ordered=True))
+        a, b = made.x.index_set(), pyomos.x.index_set()
+        assert list(a) == list(b) == items and a.dimen == b.dimen and len(a) == len(b) == 3
+        assert [a.ord(i) for i in items] == [b.ord(i) for i in items] == [1, 2, 3] and a.at(3) == items[2]
+        assert items[1] in a and ("ship", "leo-llo", 2099) not in a and 2099 not in a
+        assert [v.name for v in made.x.values()] == [v.name for v in pyomos.x.values()]
+        assert made.x[items[2]].index() == items[2]

@@ -23,7 +23,7 @@ import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var
+from planner.model.registry import Registry, add_constraint, add_var, index_set
 from planner.schema.network import LaunchVehicle
 
 SUBSYSTEM = "launch"
@@ -74,7 +74,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     payload_idx = [(lv, p, k) for lv, p in flight_idx for k in d.carried(lvs[lv].carries)]
     add_var(m, reg, "launched", payload_idx, quantity="launched", unit="commodity unit",
             dims=("launch_vehicle", "period", "commodity"), table="launch")
-    m.launch_cost = pyo.Param(pyo.Set(initialize=flight_idx, dimen=2, ordered=True), mutable=True,
+    m.launch_cost = pyo.Param(index_set(flight_idx), mutable=True,
                               initialize={(lv, p): float(c) for lv in lvs for p, c in
                                           enumerate(flight_costs(lvs[lv], d))})
     riders = {lv: [v for v, veh in r.vehicles.items() if veh.launched_by == lv and veh.enters_at] for lv in lvs}

@@ -28,7 +28,7 @@ from typing import Any
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_expression, add_var
+from planner.model.registry import Registry, add_constraint, add_expression, add_var, index_set
 from planner.schema.strategy import Metric
 
 SUBSYSTEM = "milestones"
@@ -83,7 +83,7 @@ def add_milestones(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock, req
     def first(mm, n, p):
         return mm.reached[n, p] - (mm.reached[n, p - 1] if p > 0 else 0)
 
-    m.first_reached = pyo.Expression(pyo.Set(initialize=idx, dimen=2, ordered=True), rule=first)
+    m.first_reached = pyo.Expression(index_set(idx), rule=first)
     add_constraint(m, reg, "milestone_monotone", [(n, p) for n, p in idx if p > 0],
                    lambda mm, n, p: mm.reached[n, p] >= mm.reached[n, p - 1], subsystem=SUBSYSTEM,
                    description="Once reached, a milestone stays reached.", math=r"z_{mp} \ge z_{m,p-1}")

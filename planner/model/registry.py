@@ -89,7 +89,7 @@ def add_constraint(
         setattr(m, name, pyo.Constraint(rule=rule))
     else:
         items = list(index)
-        setattr(m, name, pyo.Constraint(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), rule=rule))
+        setattr(m, name, pyo.Constraint(index_set(items), rule=rule))
     reg.families[name] = Family(name, subsystem, description, math, limit)
 
 
@@ -109,7 +109,7 @@ def add_var(
     """Create ``m.<name>`` over a sparse index (nonnegative unless ``bounds``) and declare it as a result."""
     items = list(index)
     domain = pyo.NonNegativeIntegers if integer else (pyo.Reals if bounds is not None else pyo.NonNegativeReals)
-    var = pyo.Var(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), domain=domain, bounds=bounds)
+    var = pyo.Var(index_set(items), domain=domain, bounds=bounds)
     setattr(m, name, var)
     if reg is not None and quantity:
         reg.quantities.append(Quantity(name, quantity, unit, dims, table))
@@ -130,8 +130,21 @@ def add_expression(
 ) -> None:
     """Create ``m.<name>`` as a named Expression reported in ``table``."""
     items = list(index)
-    setattr(m, name, pyo.Expression(pyo.Set(initialize=items, dimen=_dimen(items), ordered=True), rule=rule))
+    setattr(m, name, pyo.Expression(index_set(items), rule=rule))
     reg.quantities.append(Quantity(name, quantity, unit, dims, table))
+
+
+def index_set(items: list[Any]) -> pyo.Set:
+    """An ordered Pyomo Set of ``items`` (distinct flat tuples of strings and numbers, or scalars), filled
+    in one step. Pyomo's own ``Set(initialize=items)`` normalizes and checks every member as it adds it
+    (about 0.4 µs each: 0.6 s for the 1.4 million indices of the large benchmark); the planner's indices
+    are already in normal form, so the set's table is filled directly. The result is the same set (tested
+    against Pyomo's)."""
+    s = pyo.Set(dimen=_dimen(items), ordered=True)
+    s.construct()
+    s._values.update(dict.fromkeys(items))
+    s._ordered_values = None
+    return s
 
 
 def _dimen(items: list[Any]) -> int:

@@ -6,13 +6,16 @@ walked into one row, with scale :math:`-1` on the right, instead of first buildi
 ``lhs - rhs``. The body's constant moves into the bound (:math:`b - c`); a row keeps its sense (mixed
 form: kind 0 for ``==``, 1 for ``<=``, -1 for ``>=``). Columns are numbered as the compiler numbers them
 (every variable of a component at its first appearance, the objective first) and those that appear
-nowhere are dropped. The result is bit for bit the compiler's (checked on every shipped roadmap and the
-benchmark instances), in a tenth less time and about 40 % less memory above the model: rows go into
-flat arrays of indices and values as they are read, where the compiler keeps one dictionary per row
-until the end.
+nowhere are dropped, as are coefficients that cancel to zero. The matrix and bounds are bit for bit the
+compiler's (checked on every shipped roadmap and the benchmark instances); an objective coefficient
+reached through nested scales may differ in its last bit (:math:`(a b) c` against :math:`a (b c)`).
+It takes less than half the compiler's time (``python benchmarks/handoff.py`` compares them) and less
+memory above the model: each row is read into a ``{column: coefficient}`` map by :class:`RowWalker`
+and appended to flat arrays of indices and values, where the compiler keeps one dictionary per row,
+keyed by variable, until the end.
 
-Anything else (ranged rows, several objectives, fixed variables, nodes the fast walk does not know)
-raises :class:`NotDirect`, and the caller uses Pyomo's compiler.
+Anything else (ranged rows, several objectives, fixed variables, nodes the walk does not know, such as
+a product of two variables) raises :class:`NotDirect`, and the caller uses Pyomo's compiler.
 """
 
 from __future__ import annotations
@@ -24,10 +27,19 @@ from typing import Any
 import numpy as np
 import pyomo.core as pyo
 from pyomo.common.errors import InfeasibleConstraintException
-from pyomo.common.numeric_types import native_types
+from pyomo.common.numeric_types import native_numeric_types, native_types
+from pyomo.core.expr.numeric_expr import (
+    DivisionExpression,
+    LinearExpression,
+    MonomialTermExpression,
+    NegationExpression,
+    ProductExpression,
+    SumExpression,
+)
+from pyomo.core.expr.numvalue import is_potentially_variable
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-from pyomo.repn.util import FileDeterminism_to_SortComponents, TemplateVarRecorder
+from pyomo.repn.util import FileDeterminism_to_SortComponents
 
 SORTER = FileDeterminism_to_SortComponents(LinearStandardFormCompiler.CONFIG().file_determinism)
 
@@ -50,52 +62,145 @@ class StandardForm:
     objective: Any
 
 
-def read_rows(m: pyo.ConcreteModel, visitor_class: type, csr_array: Any) -> StandardForm:
-    """``m`` in mixed standard form, walked by ``visitor_class`` (a :class:`pyomo.repn.linear.LinearRepnVisitor`
-    with a ``_walk(node, scale, linear) -> constant`` method); raises :class:`NotDirect` (see the module)."""
-    var_map: dict[int, Any] = {}
-    recorder = TemplateVarRecorder(var_map, SORTER)
-    visitor = visitor_class({}, var_recorder=recorder)
+class RowWalker:
+    """Reads linear expressions into ``{column: coefficient}`` maps.
+
+    A variable gets its column when its component is first met: the whole component is numbered at once,
+    in the compiler's order, so the numbering does not depend on the order the expressions name them.
+    Sums, linear expressions, monomials, negations, products and quotients by constants, named
+    expressions (each walked once and reused) and variables are read; anything else raises
+    :class:`NotDirect`.
+    """
+
+    def __init__(self) -> None:
+        self.var_map: dict[int, Any] = {}  # id(var) -> var, in column order
+        self.order: dict[int, int] = {}  # id(var) -> column
+        self._components: set[int] = set()
+        self._named: dict[int, tuple[dict[int, float], float]] = {}
+
+    def walk(self, node: Any, scale: float, linear: dict[int, float]) -> float:
+        """Add ``scale * node`` to ``linear``; return its constant part."""
+        cls = node.__class__
+        if cls is SumExpression or cls is LinearExpression:
+            return self._sum(node.args, scale, linear)
+        if cls is MonomialTermExpression:
+            coef, var = node._args_
+            return self._var(var, scale * (coef if coef.__class__ in native_numeric_types else pyo.value(coef)), linear)
+        if cls in native_numeric_types:
+            return scale * node
+        if cls is NegationExpression:
+            return self.walk(node._args_[0], -scale, linear)
+        if cls is ProductExpression:
+            a, b = node._args_
+            if not is_potentially_variable(a):
+                return self.walk(b, scale * pyo.value(a), linear)
+            if not is_potentially_variable(b):
+                return self.walk(a, scale * pyo.value(b), linear)
+            raise NotDirect
+        if cls is DivisionExpression:
+            a, b = node._args_
+            if is_potentially_variable(b):
+                raise NotDirect
+            return self.walk(a, scale / pyo.value(b), linear)
+        if node.is_variable_type():
+            return self._var(node, scale, linear)
+        if node.is_named_expression_type():
+            cached = self._named.get(id(node))
+            if cached is None:
+                inner: dict[int, float] = {}
+                cached = self._named[id(node)] = (inner, self.walk(node.expr, 1.0, inner))
+            for col, c in cached[0].items():
+                linear[col] = linear.get(col, 0.0) + scale * c
+            return scale * cached[1]
+        if not is_potentially_variable(node):
+            return scale * pyo.value(node)
+        raise NotDirect
+
+    def _sum(self, args: list[Any], scale: float, linear: dict[int, float]) -> float:
+        """The terms of a sum; monomials and variables already numbered are read in place."""
+        constant = 0.0
+        order = self.order
+        for arg in args:
+            cls = arg.__class__
+            if cls is MonomialTermExpression:
+                coef, var = arg._args_
+                if coef.__class__ not in native_numeric_types:
+                    coef = pyo.value(coef)
+                col = order.get(id(var))
+                if col is None:
+                    constant += self._var(var, scale * coef, linear)
+                else:
+                    linear[col] = linear.get(col, 0.0) + scale * coef
+            elif cls in native_numeric_types:
+                constant += scale * arg
+            else:
+                col = order.get(id(arg))
+                if col is None:
+                    constant += self.walk(arg, scale, linear)
+                else:
+                    linear[col] = linear.get(col, 0.0) + scale
+        return constant
+
+    def _var(self, var: Any, coef: float, linear: dict[int, float]) -> float:
+        col = self.order.get(id(var))
+        if col is None:
+            if var.fixed:
+                return coef * pyo.value(var)
+            col = self._number(var)
+        linear[col] = linear.get(col, 0.0) + coef
+        return 0.0
+
+    def _number(self, var: Any) -> int:
+        """Number every variable of ``var``'s component (in the compiler's order); ``var``'s column."""
+        component = var.parent_component()
+        if id(component) not in self._components:
+            self._components.add(id(component))
+            members = list(component.values(SORTER))
+            ids = list(map(id, members))
+            first = len(self.order)
+            self.var_map.update(zip(ids, members, strict=True))
+            self.order.update(zip(ids, range(first, first + len(ids)), strict=True))
+        return self.order[id(var)]
+
+
+def read_rows(m: pyo.ConcreteModel, csr_array: Any) -> StandardForm:
+    """``m`` in mixed standard form; raises :class:`NotDirect` (see the module)."""
+    walker = RowWalker()
     objectives = list(m.component_data_objects(pyo.Objective, active=True, sort=SORTER))
     if len(objectives) != 1:
         raise NotDirect
     objective = objectives[0]
-    walked = visitor.walk_expression(objective.expr)
-    if walked.nonlinear is not None:
-        raise NotDirect
-    order = recorder.var_order
-    cost_columns = [order[vid] for vid in walked.linear]
-    cost_values = list(walked.linear.values())
+    cost: dict[int, float] = {}
+    cost_offset = walker.walk(objective.expr, 1.0, cost)
     indices, values, indptr = array("q"), array("d"), array("q", [0])
     rows: list[Any] = []
     kinds: list[int] = []
     rhs: list[float] = []
     for con in m.component_data_objects(pyo.Constraint, active=True, sort=SORTER):
-        lower, upper, linear, offset = _row(con, visitor)
+        lower, upper, linear, offset = _row(con, walker)
         if lower is None and upper is None:
             continue
-        if not linear:
+        if not any(linear.values()):
             if (lower is None or lower <= offset) and (upper is None or upper >= offset):
                 continue
             raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
-        columns = [order[vid] for vid in linear]
         if lower == upper:
             senses = ((0, upper),)
         else:
             senses = tuple(s for s in ((1, upper), (-1, lower)) if s[1] is not None)
         for kind, bound in senses:
-            indices.extend(columns)
+            indices.extend(linear)
             values.extend(linear.values())
             indptr.append(len(indices))
             rows.append(con)
             kinds.append(kind)
             rhs.append(bound - offset)
-    return _drop_unused(var_map, cost_columns, cost_values, walked.constant, indices, values, indptr, rows, kinds,
-                        rhs, objective, csr_array)
+    return _drop_unused(walker.var_map, cost, cost_offset, indices, values, indptr, rows, kinds, rhs, objective,
+                        csr_array)
 
 
-def _row(con: Any, visitor: Any) -> tuple[Any, Any, dict[int, float], float]:
-    """(lower, upper, {column id: coefficient}, constant of the body) of one constraint."""
+def _row(con: Any, walker: RowWalker) -> tuple[Any, Any, dict[int, float], float]:
+    """(lower, upper, {column: coefficient}, constant of the body) of one constraint."""
     expr = con.expr
     kind = expr.__class__
     if kind is not InequalityExpression and kind is not EqualityExpression:
@@ -103,44 +208,48 @@ def _row(con: Any, visitor: Any) -> tuple[Any, Any, dict[int, float], float]:
     lhs, rhs = expr.args
     equal = kind is EqualityExpression
     linear: dict[int, float] = {}
-    try:
-        if _constant(rhs):
-            lower, upper = (rhs if equal else None), rhs
-            offset = visitor._walk(lhs, 1.0, linear)
-        elif _constant(lhs):
-            lower, upper = lhs, (lhs if equal else None)
-            offset = visitor._walk(rhs, 1.0, linear)
-        else:
-            lower, upper = (0 if equal else None), 0
-            offset = visitor._walk(lhs, 1.0, linear) + visitor._walk(rhs, -1.0, linear)
-    except Exception as exc:  # the fast walk's "not a node I know": leave the whole model to Pyomo
-        raise NotDirect from exc
+    if _constant(rhs):
+        lower, upper = (rhs if equal else None), rhs
+        offset = walker.walk(lhs, 1.0, linear)
+    elif _constant(lhs):
+        lower, upper = lhs, (lhs if equal else None)
+        offset = walker.walk(rhs, 1.0, linear)
+    else:
+        lower, upper = (0 if equal else None), 0
+        offset = walker.walk(lhs, 1.0, linear) + walker.walk(rhs, -1.0, linear)
     if lower is not None and lower.__class__ not in native_types:
         lower = pyo.value(lower)
     if upper is not None and upper.__class__ not in native_types:
         upper = pyo.value(upper)
-    return lower, upper, {vid: c for vid, c in linear.items() if c}, offset
+    return lower, upper, linear, offset
 
 
 def _constant(side: Any) -> bool:
     return side.__class__ in native_types or not side.is_potentially_variable()
 
 
-def _drop_unused(var_map: dict[int, Any], cost_columns: list[int], cost_values: list[float], offset: float,
-                 indices: array, values: array, indptr: array, rows: list[Any], kinds: list[int], rhs: list[float],
-                 objective: Any, csr_array: Any) -> StandardForm:
-    """Number the columns that appear somewhere, in order; refuse fixed ones (Pyomo moves them to the rhs)."""
+def _drop_unused(var_map: dict[int, Any], cost: dict[int, float], offset: float, indices: array, values: array,
+                 indptr: array, rows: list[Any], kinds: list[int], rhs: list[float], objective: Any,
+                 csr_array: Any) -> StandardForm:
+    """Drop the zero coefficients, number the columns that appear somewhere, in order; refuse fixed ones
+    (Pyomo moves them to the rhs)."""
     columns = list(var_map.values())
     at = np.frombuffer(indices, dtype=np.int64)
-    objective_at = np.asarray(cost_columns, dtype=np.int64)
-    used = (np.bincount(at, minlength=len(columns)) + np.bincount(objective_at, minlength=len(columns))) > 0
+    data = np.frombuffer(values, dtype=float)
+    starts = np.frombuffer(indptr, dtype=np.int64)
+    nonzero = data != 0
+    if not nonzero.all():
+        at, data = at[nonzero], data[nonzero]
+        starts = np.concatenate(([0], np.cumsum(nonzero)))[starts]
+    cost_at = np.fromiter((c for c, v in cost.items() if v), dtype=np.int64)
+    cost_values = np.fromiter((v for v in cost.values() if v), dtype=float)
+    used = (np.bincount(at, minlength=len(columns)) + np.bincount(cost_at, minlength=len(columns))) > 0
     kept = [v for v, keep in zip(columns, used.tolist(), strict=True) if keep]
     if any(v.fixed for v in kept):
         raise NotDirect
     renumber = np.cumsum(used) - 1
-    matrix = csr_array((np.frombuffer(values, dtype=float), renumber[at], np.frombuffer(indptr, dtype=np.int64)),
-                       shape=(len(rows), len(kept)))
-    cost = np.zeros(len(kept))
-    np.add.at(cost, renumber[objective_at], np.asarray(cost_values, dtype=float))
-    return StandardForm(cost=cost, offset=float(offset), matrix=matrix, kinds=np.asarray(kinds, dtype=int),
+    matrix = csr_array((data, renumber[at], starts), shape=(len(rows), len(kept)))
+    dense_cost = np.zeros(len(kept))
+    np.add.at(dense_cost, renumber[cost_at], cost_values)
+    return StandardForm(cost=dense_cost, offset=float(offset), matrix=matrix, kinds=np.asarray(kinds, dtype=int),
                         rhs=np.asarray(rhs, dtype=float), rows=rows, columns=kept, objective=objective)
