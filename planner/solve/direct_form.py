@@ -186,8 +186,12 @@ def read_rows(m: pyo.ConcreteModel, csr_array: Any) -> StandardForm:
             raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
         if lower == upper:
             senses = ((0, upper),)
+        elif lower is None:
+            senses = ((1, upper),)
+        elif upper is None:
+            senses = ((-1, lower),)
         else:
-            senses = tuple(s for s in ((1, upper), (-1, lower)) if s[1] is not None)
+            senses = ((1, upper), (-1, lower))
         for kind, bound in senses:
             indices.extend(linear)
             values.extend(linear.values())
