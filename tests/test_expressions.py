@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from planner.model.registry import index_set, linear, total
+from planner.model.registry import index_set, linear, negated, total
 from planner.solve.highs_backend import compile_model
 
 
@@ -35,6 +35,15 @@ def test_total_of_none_one_and_many_terms():
     c = compile_model(m)
     assert dict(zip([v.name for v in c.columns], c.matrix.toarray()[0], strict=True)) == {
         "x[0]": 1.0, "x[1]": 2.0, "x[2]": 3.0}
+
+
+def test_negated_is_pyomos_negation():
+    m = _model()
+    made, pyomos = negated(m.x[1]), -m.x[1]
+    assert type(made) is type(pyomos) and made.args == pyomos.args == (-1, m.x[1])
+    m.c = pyo.Constraint(expr=total([m.x[0], made]) <= 2)
+    m.o = pyo.Objective(expr=m.x[0])
+    assert compile_model(m).matrix.toarray().tolist() == [[1.0, -1.0]]
 
 
 def test_index_set_equals_pyomos_set():

@@ -65,6 +65,12 @@ def linear(terms: Iterable[tuple[float, Any]]) -> Any:
     return LinearExpression([MonomialTermExpression((c, x)) for c, x in terms if c])
 
 
+def negated(x: Any) -> Any:
+    """:math:`-x` for a variable ``x``: the monomial Pyomo's ``-x`` makes, made directly (without its
+    operator dispatch, which costs as much again)."""
+    return MonomialTermExpression((-1, x))
+
+
 def total(terms: list[Any]) -> Any:
     """The sum of Pyomo expressions ``terms`` as one n-ary sum made in one step (0 when empty)."""
     if len(terms) > 1:

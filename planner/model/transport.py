@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
-from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear
+from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated
 from planner.schema.network import Vehicle
 
 SUBSYSTEM = "transport"
@@ -84,6 +84,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     add_expression(m, reg, "burned", arcs, burned, quantity="propellant_burned", unit="t",
                    dims=("vehicle", "route", "period"), table="transport")
+    burned_of = dict(m.burned.items())
 
     add_constraint(
         m, reg, "payload_capacity", arcs,
@@ -98,21 +99,23 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         math=r"\sum_j \ell_{aj} \le T_v n_a", limit="tank capacity")
     add_constraint(
         m, reg, "propellant_sufficient", prop_idx,
-        lambda mm, v, rt, p, j: loaded[v, rt, p, j] >= shares[v][j] * mm.burned[v, rt, p],
+        lambda mm, v, rt, p, j: loaded[v, rt, p, j] >= shares[v][j] * burned_of[v, rt, p],
         subsystem=SUBSYSTEM, description="Each propellant component loaded covers its share of the burn "
                                          "(rocket equation).",
         math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
 
+    balance, arrivals = reg.balance, reg.arrivals
     for v, rt, p in arcs:
         veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
+        origin, destination, arrive = route.from_, route.to, arc.arrive
         for k, _mu in loads[v]:
             x = cargo[v, rt, p, k]
-            reg.balance[(route.from_, k, p)].append(-x)
-            reg.balance[(route.to, k, arc.arrive)].append(x)
-            reg.arrivals[(route.to, k, arc.arrive)].append(x)
+            balance[origin, k, p].append(negated(x))
+            balance[destination, k, arrive].append(x)
+            arrivals[destination, k, arrive].append(x)
         for j, share in shares[v].items():
-            reg.balance[(route.from_, j, p)].append(-loaded[v, rt, p, j])
-            reg.balance[(route.to, j, arc.arrive)].append(loaded[v, rt, p, j] - share * m.burned[v, rt, p])
+            balance[origin, j, p].append(negated(loaded[v, rt, p, j]))
+            balance[destination, j, arrive] += (loaded[v, rt, p, j], -share * burned_of[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
             spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
             reg.balance[(route.from_, veh.maintenance_commodity, p)].append(-spares * trips[v, rt, p])
