@@ -57,3 +57,6 @@ def test_index_set_equals_pyomos_set():
         assert items[1] in a and ("ship", "leo-llo", 2099) not in a and 2099 not in a
         assert [v.name for v in made.x.values()] == [v.name for v in pyomos.x.values()]
         assert made.x[items[2]].index() == items[2]
+    m = pyo.ConcreteModel()
+    m.repeated = pyo.Set(initialize=[3, 1, 3, 2], ordered=True)
+    assert list(index_set([3, 1, 3, 2])) == list(m.repeated) == [3, 1, 2]  # a repeated item is kept once

@@ -141,11 +141,11 @@ def add_expression(
 
 
 def index_set(items: list[Any]) -> pyo.Set:
-    """An ordered Pyomo Set of ``items`` (distinct flat tuples of strings and numbers, or scalars), filled
-    in one step. Pyomo's own ``Set(initialize=items)`` normalizes and checks every member as it adds it
-    (about 0.4 µs each: 0.6 s for the 1.4 million indices of the large benchmark); the planner's indices
-    are already in normal form, so the set's table is filled directly. The result is the same set (tested
-    against Pyomo's)."""
+    """An ordered Pyomo Set of ``items`` (flat tuples of strings and numbers, or scalars; a repeated item is
+    kept once, as Pyomo keeps it), filled in one step. Pyomo's own ``Set(initialize=items)`` normalizes and
+    checks every member as it adds it (about 0.4 µs each: 0.6 s for the 1.4 million indices of the large
+    benchmark); the planner's indices are already in normal form, so the set's table is filled directly.
+    The result is the same set (tested against Pyomo's)."""
     s = pyo.Set(dimen=_dimen(items), ordered=True)
     s.construct()
     s._values.update(dict.fromkeys(items))
