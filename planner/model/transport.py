@@ -118,7 +118,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             balance[destination, j, arrive] += (loaded[v, rt, p, j], -share * burned_of[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
             spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
-            reg.balance[(route.from_, veh.maintenance_commodity, p)].append(-spares * trips[v, rt, p])
+            balance[origin, veh.maintenance_commodity, p].append(-spares * trips[v, rt, p])
     _add_route_consumption(m, d, reg, arc_of, cargo)
     _add_fleet(m, d, reg, arc_of, integer_vehicles)
     _add_facility_routes(m, d, reg)

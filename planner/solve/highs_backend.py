@@ -102,11 +102,8 @@ def compile_model(m: pyo.ConcreteModel, direct: bool = True) -> Compiled:
     Read directly (:mod:`planner.solve.direct_form`) when the model allows, else (or with ``direct``
     false, for comparisons) by Pyomo's compiler; both give the same matrices."""
     try:
-        try:
-            if not direct:
-                raise NotDirect
-            form = read_rows(m, _sparse.csr_array)
-        except NotDirect:
+        form = _direct_form(m) if direct else None
+        if form is None:
             form = _pyomo_standard_form(m)
     except InfeasibleConstraintException as exc:
         raise ValueError(str(exc)) from None
@@ -131,6 +128,14 @@ def _column_bounds(cols: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     upper = np.nan_to_num(bounds[:, 1], nan=np.inf)[kind_of]
     integer = np.array([v.is_integer() for v in sample], dtype=bool)[kind_of]  # binary domains are integer too
     return lower, upper, integer
+
+
+def _direct_form(m: pyo.ConcreteModel) -> StandardForm | None:
+    """``m`` read directly, or None when it has something only Pyomo's compiler handles."""
+    try:
+        return read_rows(m, _sparse.csr_array)
+    except NotDirect:
+        return None
 
 
 def _pyomo_standard_form(m: pyo.ConcreteModel) -> StandardForm:
