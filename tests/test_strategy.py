@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.discounting import discount_factors
+from planner.model.compute import retirement_period
 from planner.windows import mars_table
 from tests.conftest import value
 
@@ -40,6 +45,18 @@ def test_vintages_degrade_and_retire(solve_text):
         assert value(plan, "compute_in_service", period=str(year)) == pytest.approx(expected, rel=1e-9, abs=1e-9)
     # no discounting: the objective is the GW-years in service, 100 (1 + g + ... + g^4)
     assert plan.objective == pytest.approx(sum(100 * gamma**k for k in range(5)), rel=1e-9)
+
+
+@given(st.lists(st.floats(0.01, 3.0), min_size=1, max_size=40), st.floats(0.0, 12.0))
+def test_a_vintage_retires_in_the_first_period_its_life_after_its_start(lengths, life):
+    years = 2030 + np.cumsum([0.0, *lengths])
+    d = SimpleNamespace(years=years, roadmap=SimpleNamespace(compute=SimpleNamespace(life_years=life)))
+    expected = {}
+    for v in range(len(years)):
+        later = [p for p in range(v + 1, len(years)) if years[p] - years[v] >= life - 1e-9]
+        if later:
+            expected[v] = later[0]
+    assert retirement_period(d) == expected
 
 
 def test_no_maintenance_means_no_decay(solve_text):

@@ -16,6 +16,8 @@ revenue accrue per GW-year in service, :math:`K_p y_p`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 import pyomo.core as pyo
 
@@ -30,11 +32,13 @@ def retirement_period(d: ModelData) -> dict[int, int]:
     life = d.roadmap.compute.life_years
     if life is None:
         return {}
+    years = d.years.tolist()
     out = {}
-    for v in d.periods:
-        later = [p for p in d.periods if p > v and d.years[p] - d.years[v] >= life - 1e-9]
-        if later:
-            out[v] = later[0]
+    for v, start in enumerate(years):
+        # the first later period at least ``life`` years on (ages grow with the period: a bisection)
+        p = bisect_left(years, life - 1e-9, lo=v + 1, key=lambda year, start=start: year - start)
+        if p < len(years):
+            out[v] = p
     return out
 
 

@@ -65,9 +65,14 @@ def linear(terms: Iterable[tuple[float, Any]]) -> Any:
     return LinearExpression([MonomialTermExpression((c, x)) for c, x in terms if c])
 
 
+def scaled(c: float, x: Any) -> Any:
+    """:math:`c x` for a number ``c`` and a variable ``x``: the monomial Pyomo's ``c * x`` makes, made
+    directly (without its operator dispatch, which costs as much again)."""
+    return MonomialTermExpression((c, x))
+
+
 def negated(x: Any) -> Any:
-    """:math:`-x` for a variable ``x``: the monomial Pyomo's ``-x`` makes, made directly (without its
-    operator dispatch, which costs as much again)."""
+    """:math:`-x` for a variable ``x``, as Pyomo's ``-x`` makes it."""
     return MonomialTermExpression((-1, x))
 
 

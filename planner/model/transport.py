@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
-from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated
+from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated, scaled
 from planner.schema.network import Vehicle
 
 SUBSYSTEM = "transport"
@@ -69,12 +69,16 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     # the variables by index, read once: a dict lookup is 5x cheaper than indexing a Pyomo Var
     trips, cargo, loaded = dict(m.trips.items()), dict(m.cargo.items()), dict(m.loaded.items())
+    # per arc, its cargo variables (in the order of ``loads``) and its propellant ones, looked up once
+    carried = {(v, rt, p): [cargo[v, rt, p, k] for k, _mu in loads[v]] for v, rt, p in arcs}
+    tanked = {(v, rt, p): [loaded[v, rt, p, j] for j in shares[v]] for v, rt, p in arcs}
+    unit_mass = {v: [mu for _k, mu in loads[v]] for v in loads}
 
     def payload_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
-        return [(mu, cargo[v, rt, p, k]) for k, mu in loads[v]]
+        return list(zip(unit_mass[v], carried[v, rt, p], strict=True))
 
     def propellant_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
-        return [(1.0, loaded[v, rt, p, j]) for j in shares[v]]
+        return [(1.0, x) for x in tanked[v, rt, p]]
 
     def burned(mm, v, rt, p):
         f = burn_factor(r.routes[rt].dv_km_s, r.vehicles[v].isp_s)
@@ -108,14 +112,13 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for v, rt, p in arcs:
         veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
         origin, destination, arrive = route.from_, route.to, arc.arrive
-        for k, _mu in loads[v]:
-            x = cargo[v, rt, p, k]
+        for (k, _mu), x in zip(loads[v], carried[v, rt, p], strict=True):
             balance[origin, k, p].append(negated(x))
             balance[destination, k, arrive].append(x)
             arrivals[destination, k, arrive].append(x)
-        for j, share in shares[v].items():
-            balance[origin, j, p].append(negated(loaded[v, rt, p, j]))
-            balance[destination, j, arrive] += (loaded[v, rt, p, j], -share * burned_of[v, rt, p])
+        for (j, share), x in zip(shares[v].items(), tanked[v, rt, p], strict=True):
+            balance[origin, j, p].append(negated(x))
+            balance[destination, j, arrive] += (x, -share * burned_of[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
             spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
             balance[origin, veh.maintenance_commodity, p].append(-spares * trips[v, rt, p])
@@ -139,16 +142,18 @@ def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict) 
         arc = arc_of[(rt, p)]
         if c.consumes not in carried[v]:
             continue
-        used = c.per_unit_per_day * arc.transit_days * cargo[v, rt, p, c.consumer]
-        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(-used)
+        used = c.per_unit_per_day * arc.transit_days
+        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(scaled(-used, cargo[v, rt, p, c.consumer]))
+
+    def transit_consumables(mm, v, rt, p, name):
+        c = r.consumption[name]
+        consumer = cargo[v, rt, p, c.consumer]
+        if c.consumes not in carried[v]:
+            return consumer == 0
+        return cargo[v, rt, p, c.consumes] >= scaled(c.per_unit_per_day * arc_of[(rt, p)].transit_days, consumer)
+
     add_constraint(
-        m, reg, "transit_consumables", idx,
-        lambda mm, v, rt, p, name: (
-            cargo[v, rt, p, r.consumption[name].consumes]
-            >= r.consumption[name].per_unit_per_day * arc_of[(rt, p)].transit_days
-            * cargo[v, rt, p, r.consumption[name].consumer])
-        if r.consumption[name].consumes in carried[v]
-        else cargo[v, rt, p, r.consumption[name].consumer] == 0,
+        m, reg, "transit_consumables", idx, transit_consumables,
         subsystem=SUBSYSTEM, description="Consumables carried cover the consumers' needs over the transit.",
         math=r"x_{a c} \ge \rho_{uc}\, t_r\, x_{a u}")
 
@@ -173,17 +178,18 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
     add_var(m, reg, "parked", parked_idx, quantity="vehicles_parked", unit="vehicles",
             dims=("vehicle", "location", "period"), table="fleet")
     moves: dict[tuple[str, str, int], list] = {key: [] for key in parked_idx}
+    trips, parked = dict(m.trips.items()), dict(m.parked.items())
     for v, rt, p in m.vehicle_arcs:
         route, arc = r.routes[rt], arc_of[(rt, p)]
-        moves[(v, route.from_, p)].append(-m.trips[v, rt, p])
+        moves[(v, route.from_, p)].append(negated(trips[v, rt, p]))
         if r.vehicles[v].reusable:
-            moves[(v, route.to, arc.arrive)].append(m.trips[v, rt, p])
+            moves[(v, route.to, arc.arrive)].append(trips[v, rt, p])
 
     def fleet_balance(mm, v, loc, p):
         veh = r.vehicles[v]
-        before = mm.parked[v, loc, p - 1] if p > 0 else veh.initial_units.get(loc, 0)
+        before = parked[v, loc, p - 1] if p > 0 else veh.initial_units.get(loc, 0)
         new = mm.built[v, p] if veh.enters_at == loc else 0
-        return mm.parked[v, loc, p] == before + new + sum(moves[(v, loc, p)])
+        return parked[v, loc, p] == before + new + sum(moves[(v, loc, p)])
 
     add_constraint(m, reg, "fleet_balance", parked_idx, fleet_balance, subsystem=SUBSYSTEM,
                    description="Vehicle units parked at a location: last period's, plus built and arriving, "

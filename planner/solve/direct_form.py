@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from pyomo.repn.util import FileDeterminism_to_SortComponents
 
 SORTER = FileDeterminism_to_SortComponents(LinearStandardFormCompiler.CONFIG().file_determinism)
+_FIXED = attrgetter("_fixed")
 
 
 class NotDirect(Exception):
@@ -249,7 +251,7 @@ def _drop_unused(var_map: dict[int, Any], cost: dict[int, float], offset: float,
     cost_values = np.fromiter((v for v in cost.values() if v), dtype=float)
     used = (np.bincount(at, minlength=len(columns)) + np.bincount(cost_at, minlength=len(columns))) > 0
     kept = [v for v, keep in zip(columns, used.tolist(), strict=True) if keep]
-    if any(v.fixed for v in kept):
+    if any(map(_FIXED, kept)):
         raise NotDirect
     renumber = np.cumsum(used) - 1
     matrix = csr_array((data, renumber[at], starts), shape=(len(rows), len(kept)))

@@ -119,15 +119,23 @@ def compile_model(m: pyo.ConcreteModel, direct: bool = True) -> Compiled:
 def _column_bounds(cols: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower and upper bounds (infinite where none) and integrality of each variable: worked out once for
     each distinct (domain, declared lower, declared upper) and spread by index."""
-    kinds: dict[tuple[int, Any, Any], int] = {}
+    kinds = _Numbering()
     keys = zip(map(id, map(_DOMAIN, cols)), map(_DECLARED_LOWER, cols), map(_DECLARED_UPPER, cols), strict=True)
-    kind_of = np.fromiter((kinds.setdefault(key, len(kinds)) for key in keys), dtype=np.int64, count=len(cols))
+    kind_of = np.fromiter(map(kinds.__getitem__, keys), dtype=np.int64, count=len(cols))
     sample = [cols[i] for i in np.unique(kind_of, return_index=True)[1].tolist()]  # one variable of each kind
     bounds = np.array([v.bounds for v in sample], dtype=float).reshape(len(sample), 2)  # None -> nan
     lower = np.nan_to_num(bounds[:, 0], nan=-np.inf)[kind_of]
     upper = np.nan_to_num(bounds[:, 1], nan=np.inf)[kind_of]
     integer = np.array([v.is_integer() for v in sample], dtype=bool)[kind_of]  # binary domains are integer too
     return lower, upper, integer
+
+
+class _Numbering(dict):
+    """Numbers keys in the order they are first looked up (``d[key]`` adds a new key as ``len(d)``)."""
+
+    def __missing__(self, key: Any) -> int:
+        number = self[key] = len(self)
+        return number
 
 
 def _direct_form(m: pyo.ConcreteModel) -> StandardForm | None:
