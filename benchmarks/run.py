@@ -1,11 +1,12 @@
 """Run the benchmark suite: every instance through every phase, the end-to-end CLI, the scaling study.
 
-``python benchmarks/run.py [--quick] [--instances small,medium] [--no-scaling] [--out FILE]``
+``python benchmarks/run.py [--quick] [--instances small,medium] [--repeats N] [--no-scaling] [--out FILE]``
 
 * Instances (:data:`generate.INSTANCES`): each is generated into a temporary folder and measured in
-  its own process by :mod:`measure` (clean peaks), with the floor (HiGHS alone on the exported MPS)
-  under the profile's options and under ``--floor-solvers`` (default ``ipm``) to choose an
-  algorithm per problem class from measurement.
+  its own process by :mod:`measure` (clean peaks; build plus hand-off timed ``--repeats`` times, default
+  three, and the median reported, as the shared machine's moment moves it by 10-20 %), with the floor
+  (HiGHS alone on the exported MPS) under the profile's options and under ``--floor-solvers`` (default
+  ``ipm``) to choose an algorithm per problem class from measurement.
 * End to end: ``planner solve`` on each shipped roadmap in ``--roadmaps`` (default
   ``roadmaps/baseline.yaml``), wall time of the whole command (median of five runs), and whether a PDF
   was written.
@@ -40,12 +41,13 @@ PLANNER = Path(sys.executable).with_name("planner")
 
 
 def measure_instance(roadmap: Path, floor_solvers: list[str] | None, time_limit_s: float,
-                     profile: str = "default") -> dict[str, Any]:
-    """:mod:`measure` on ``roadmap`` in a fresh process (no floor when ``floor_solvers`` is None)."""
+                     profile: str = "default", repeats: int = 1) -> dict[str, Any]:
+    """:mod:`measure` on ``roadmap`` in a fresh process (no floor when ``floor_solvers`` is None), build
+    plus hand-off timed ``repeats`` times."""
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
         command = [sys.executable, str(HERE / "measure.py"), str(roadmap), str(result), "--profile", profile,
-                   "--time-limit", str(time_limit_s)]
+                   "--time-limit", str(time_limit_s), "--repeats", str(repeats)]
         command += ["--no-floor"] if floor_solvers is None else ["--floor-solvers", ",".join(floor_solvers)]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
@@ -78,10 +80,12 @@ def _row(name: str, r: dict[str, Any]) -> str:
     floors = "  ".join(f"{k} {v['seconds']:.2f}s/{v['cpu_s']:.2f}cpu ({v['status']})" for k, v in r["floor"].items())
     # a solve stopped by its time limit took at least that long: the ratio is then an upper bound
     bound, stopped = ("", "") if r["status"] == "optimal" else ("≤ ", " (the solve stopped at its time limit)")
+    repeated = r.get("build_handoff_runs")
+    runs = f" (median of {', '.join(f'{x:.2f}' for x in repeated)})" if repeated else ""
     return (f"{name}: {r['variables']:,} variables ({r['integer_variables']:,} integer), {r['constraints']:,} "
             f"constraints, {r['nonzeros']:,} nonzeros, {r['periods']} periods, {r['status']}\n"
             f"  phases (wall/CPU/peak): {phases}\n"
-            f"  build+hand-off: {r['us_per_nonzero_build_handoff']:.2f} µs/nonzero wall, "
+            f"  build+hand-off: {r['us_per_nonzero_build_handoff']:.2f} µs/nonzero wall{runs}, "
             f"{r['us_per_nonzero_build_handoff_cpu']:.2f} CPU; {bound}{r['build_handoff_over_solve']:.3f} x solve "
             f"wall, {bound}{r['build_handoff_over_solve_cpu']:.3f} x solve CPU{stopped}; "
             f"peak {r['peak_mb']:.0f} MB = {r['kb_per_nonzero_peak']:.3f} KB/nonzero "
@@ -97,6 +101,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--roadmaps", default="roadmaps/baseline.yaml", help="Comma-separated, for end to end.")
     parser.add_argument("--time-limit", type=float, default=300.0, help="HiGHS time limit per solve, s.")
     parser.add_argument("--scaling-time-limit", type=float, default=60.0, help="HiGHS time limit in the study, s.")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="Times each instance's build + hand-off is timed; the median is reported.")
     parser.add_argument("--no-scaling", action="store_true", help="Skip the scaling study.")
     parser.add_argument("--out", type=Path, default=None, help="Results JSON (default benchmarks/results*.json).")
     args = parser.parse_args(argv)
@@ -117,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             path = generate.write(generate.INSTANCES[name], Path(tmp) / f"{name}.yaml", name)
-            results["instances"][name] = r = measure_instance(path, solvers, args.time_limit)
+            results["instances"][name] = r = measure_instance(path, solvers, args.time_limit, repeats=args.repeats)
             print(_row(name, r), flush=True)
             save()
     if not args.quick:
