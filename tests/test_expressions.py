@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pyomo.core as pyo
+import gc
+import weakref
 
-from planner.model.registry import index_set, linear, negated, total
+import pyomo.core as pyo
+import pytest
+
+from planner.model.registry import Registry, add_constraint, add_expression, index_set, linear, negated, total
 from planner.solve.highs_backend import compile_model
 
 
@@ -60,3 +64,28 @@ def test_index_set_equals_pyomos_set():
     m = pyo.ConcreteModel()
     m.repeated = pyo.Set(initialize=[3, 1, 3, 2], ordered=True)
     assert list(index_set([3, 1, 3, 2])) == list(m.repeated) == [3, 1, 2]  # a repeated item is kept once
+
+
+def test_a_made_component_lets_go_of_what_its_rule_held():
+    """The lookups a rule closes over are released once the rows are made; the rows stay, and an index
+    outside the component is a KeyError, as it is with the rule."""
+
+    class Lookup(dict):
+        pass
+
+    def add_rows(m: pyo.ConcreteModel, reg: Registry) -> weakref.ref:  # as a subsystem does
+        lookup = Lookup({i: m.x[i] for i in range(4)})
+        add_constraint(m, reg, "cap", [0, 1, 2], lambda mm, i: lookup[i] <= i, subsystem="test", description="",
+                       math="")
+        add_expression(m, reg, "twice", [0, 1], lambda mm, i: 2 * lookup[i], quantity="q", unit="",
+                       dims=("i",), table="t")
+        return weakref.ref(lookup)
+
+    m = _model()
+    held = add_rows(m, Registry())
+    gc.collect()
+    assert held() is None
+    assert [m.cap[i].upper for i in range(3)] == [0, 1, 2]
+    assert str(m.twice[1].expr) == "2*x[1]"
+    with pytest.raises(KeyError):
+        m.cap[3]

@@ -101,6 +101,7 @@ def add_constraint(
     else:
         items = list(index)
         setattr(m, name, pyo.Constraint(index_set(items), rule=rule))
+    _forget_rule(getattr(m, name))
     reg.families[name] = Family(name, subsystem, description, math, limit)
 
 
@@ -142,7 +143,15 @@ def add_expression(
     """Create ``m.<name>`` as a named Expression reported in ``table``."""
     items = list(index)
     setattr(m, name, pyo.Expression(index_set(items), rule=rule))
+    _forget_rule(getattr(m, name))
     reg.quantities.append(Quantity(name, quantity, unit, dims, table))
+
+
+def _forget_rule(component: Any) -> None:
+    """Drop the rule of a component the model has made: the rule is only needed to make it, and it holds
+    the lookups its subsystem built for that (dicts of variables by index, kept for the model's life
+    otherwise). An index outside the component then raises ``KeyError`` instead of calling the rule."""
+    component._rule = None
 
 
 def index_set(items: list[Any]) -> pyo.Set:
