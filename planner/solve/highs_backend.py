@@ -163,8 +163,8 @@ def pass_model(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: 
     status = h.passModel(
         len(c.columns), len(c.rows), int(a.nnz), 1, -1 if c.maximize else 1, c.offset,
         c.cost, col_lower, col_upper, c.row_lower, c.row_upper,
-        a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
-        integer.astype(np.int32),
+        a.indptr.astype(np.int32, copy=False), a.indices.astype(np.int32, copy=False),
+        a.data.astype(float, copy=False), integer.astype(np.int32),
     )
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS refused the model")
