@@ -3,10 +3,10 @@
 ``python benchmarks/run.py [--quick] [--instances small,medium] [--repeats N] [--no-scaling] [--out FILE]``
 
 * Instances (:data:`generate.INSTANCES`): each is generated into a temporary folder and measured in
-  its own process by :mod:`measure` (clean peaks; build plus hand-off timed ``--repeats`` times, default
-  three, and the median reported, as the shared machine's moment moves it by 10-20 %), with the floor
-  (HiGHS alone on the exported MPS) under the profile's options and under ``--floor-solvers`` (default
-  ``ipm``) to choose an algorithm per problem class from measurement.
+  its own process by :mod:`measure` (clean peaks; build plus hand-off timed ``--repeats`` times, each
+  in a fresh process, default three, and the median reported, as the shared machine's moment moves it by
+  10-20 %), with the floor (HiGHS alone on the exported MPS) under the profile's options and under
+  ``--floor-solvers`` (default ``ipm``) to choose an algorithm per problem class from measurement.
 * End to end: ``planner solve`` on each shipped roadmap in ``--roadmaps`` (default
   ``roadmaps/baseline.yaml``), wall time of the whole command (median of five runs), and whether a PDF
   was written.
