@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Any
 
 import highspy
-import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's planner, installed or not
@@ -169,9 +168,7 @@ def build_and_handoff(loaded: Any, highs_options: dict[str, Any]) -> tuple[float
         built = build_model(loaded.roadmap)
     build_s = time.perf_counter() - start
     with collector.frozen():
-        stage = built.stages[0]
-        built.model.objective = pyo.Objective(expr=stage.expression,
-                                              sense=pyo.maximize if stage.sense == "max" else pyo.minimize)
+        built.model.objective = built.stages[0].objective()
         start = time.perf_counter()
         compiled = backend.compile_model(built.model)
         PASS_MODEL(backend.new_highs(highs_options), compiled, compiled.col_lower, compiled.col_upper,

@@ -302,9 +302,7 @@ class _objective:
     def __enter__(self) -> None:
         m = self.built.model
         if not any(o.active for o in m.component_data_objects(pyo.Objective)):
-            stage = self.built.stages[0]
-            sense = pyo.maximize if stage.sense == "max" else pyo.minimize
-            m.diagnose_objective = pyo.Objective(expr=stage.expression, sense=sense)
+            m.diagnose_objective = self.built.stages[0].objective()
             self.added = True
 
     def __exit__(self, *exc: object) -> None:

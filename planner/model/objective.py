@@ -34,6 +34,10 @@ class Stage:
     expression: Any
     sense: str
 
+    def objective(self) -> pyo.Objective:
+        """This stage as a Pyomo objective, to be added to the model."""
+        return pyo.Objective(expr=self.expression, sense=pyo.maximize if self.sense == "max" else pyo.minimize)
+
 
 Builder = Callable[[pyo.ConcreteModel, ModelData, Any], list[Stage]]
 OBJECTIVES: dict[str, Builder] = {}

@@ -156,8 +156,7 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
     for name in [c.name for c in m.component_objects(pyo.Constraint) if c.name.startswith("hold_stage_")]:
         m.del_component(name)
     for i, stage in enumerate(built.stages):
-        sense = pyo.maximize if stage.sense == "max" else pyo.minimize
-        objective = pyo.Objective(expr=stage.expression, sense=sense)
+        objective = stage.objective()
         setattr(m, f"objective_{stage.name}", objective)
         start = time.perf_counter()
         try:

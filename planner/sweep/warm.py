@@ -48,7 +48,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.core as pyo
 
 from planner.io.load import LoadedRoadmap
 from planner.model import build_model
@@ -106,10 +105,8 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     built = build_model(loaded.roadmap)
     if len(built.stages) != 1:
         return None
-    stage = built.stages[0]
     m = built.model
-    m.sweep_objective = pyo.Objective(expr=stage.expression, sense=pyo.maximize if stage.sense == "max" else
-                                      pyo.minimize)
+    m.sweep_objective = built.stages[0].objective()
     try:
         compiled = compile_model(m)
     except ValueError:
