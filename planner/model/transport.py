@@ -74,15 +74,15 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     # the variables by index, read once: a dict lookup is 5x cheaper than indexing a Pyomo Var
     trips, cargo, loaded = dict(m.trips.items()), dict(m.cargo.items()), dict(m.loaded.items())
     # per arc, its cargo variables (in the order of ``loads``) and its propellant ones, looked up once
-    carried = {(v, rt, p): [cargo[v, rt, p, k] for k, _mu in loads[v]] for v, rt, p in arcs}
-    tanked = {(v, rt, p): [loaded[v, rt, p, j] for j in shares[v]] for v, rt, p in arcs}
+    cargo_of_arc = {(v, rt, p): [cargo[v, rt, p, k] for k, _mu in loads[v]] for v, rt, p in arcs}
+    propellant_of_arc = {(v, rt, p): [loaded[v, rt, p, j] for j in shares[v]] for v, rt, p in arcs}
     unit_mass = {v: [mu for _k, mu in loads[v]] for v in loads}
 
     def payload_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
-        return list(zip(unit_mass[v], carried[v, rt, p], strict=True))
+        return list(zip(unit_mass[v], cargo_of_arc[v, rt, p], strict=True))
 
     def propellant_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
-        return [(1.0, x) for x in tanked[v, rt, p]]
+        return [(1.0, x) for x in propellant_of_arc[v, rt, p]]
 
     def burned(mm, v, rt, p):
         f = burn_factor(r.routes[rt].dv_km_s, r.vehicles[v].isp_s)
@@ -128,11 +128,11 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for v, rt, p in arcs:
         veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
         origin, destination, arrive = route.from_, route.to, arc.arrive
-        xs = carried[v, rt, p]
+        xs = cargo_of_arc[v, rt, p]
         _append_each(term_lists(leaving, balance, v, origin, p), map(negated, xs))
         _append_each(term_lists(coming, balance, v, destination, arrive), xs)
         _append_each(term_lists(landing, arrivals, v, destination, arrive), xs)
-        for (j, share), x in zip(shares[v].items(), tanked[v, rt, p], strict=True):
+        for (j, share), x in zip(shares[v].items(), propellant_of_arc[v, rt, p], strict=True):
             balance[origin, j, p].append(negated(x))
             balance[destination, j, arrive] += (x, -share * burned_of[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
