@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,11 @@ from planner.sweep.execute import SolveSettings, prepare, run_sweep
 from planner.sweep.report import write_sweep_report
 from planner.sweep.sampling import design, design_points, overrides_for, scaled
 from planner.sweep.scenario import Task, run_task
+from planner.sweep.sensitivity import MIN_WEIGHT, STEP, probe_weights, probes, weighed, weights
 from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
 from planner.sweep.store import ResultLog
 from planner.sweep.tour import Lanes, split, tour
+from planner.sweep.warm import warm_solve
 
 TINY = """
 name: tiny-sweep
@@ -157,6 +160,56 @@ def test_lanes_hand_out_every_item_once_when_workers_finish_early_or_leave():
     assert lanes.take("a") is None and lanes.take("c") is None and lanes.remaining == 0
 
 
+def test_key_weights_are_square_roots_of_the_cost_rates_relative_to_the_dearest():
+    assert weights([10.0, 40.0, None, 0.0]) == [0.5, 1.0, 1.0, MIN_WEIGHT]
+    assert weights([0.0, 0.0]) == [1.0, 1.0] and weights([None]) == [1.0]
+    tasks = [Task(f"s{i}", "r.yaml", {"a": i, "b": -i}, point=(i / 4, 1 - i / 4)) for i in range(5)]
+    assert [t.point for t in weighed(tasks, [0.5, 2.0])][1] == (0.125, 1.5)
+
+
+def test_each_probe_changes_one_key_of_the_centre_to_a_value_of_the_design():
+    rng = np.random.default_rng(3)
+    points = rng.random((40, 3))
+    tasks = [Task(f"s{i}", "r.yaml", {"a": 10 * p[0], "b": 20 * p[1], "c": f"v{i}"}, point=tuple(p))
+             for i, p in enumerate(points)]
+    base, steps = probes(tasks)
+    assert base is tasks[int(np.argmin(((points - 0.5) ** 2).sum(axis=1)))]
+    assert [t.scenario for t, _ in steps] == ["probe-a", "probe-b", "probe-c"]
+    for k, (task, step) in enumerate(steps):
+        key = "abc"[k]
+        source = next(t for t in tasks if t.point[k] == task.point[k])
+        assert task.overrides == {**base.overrides, key: source.overrides[key]}
+        assert [j for j in range(3) if task.point[j] != base.point[j]] == [k]
+        assert step == abs(task.point[k] - base.point[k]) and abs(step - STEP) < 0.05
+
+
+def test_the_probe_weighs_each_key_by_the_iterations_of_its_warm_re_solve(write_roadmap):
+    """The same re-solves made one by one on a fresh worker thread give the weights by the formula."""
+    path = write_roadmap(TINY + "integer: none\n")
+    spec = sweep_spec([parse_vary(f"{CAP}=x0.5..1.5"), parse_vary(f"{FUNDING}=1000..4000")], "lhs", 30, seed=2)
+    tasks = prepare(path, spec, path.parent / "probe", SolveSettings())
+    base, steps = probes(tasks)
+    found: dict[str, list] = {}
+
+    def on_a_new_thread(name, work):
+        thread = threading.Thread(target=lambda: found.__setitem__(name, work()))
+        thread.start()
+        thread.join()
+
+    def one_by_one():
+        options = base.solve_options().highs_options()
+        warm_solve(load_roadmap(path, overrides=base.overrides), options, base.point)
+        return [warm_solve(load_roadmap(path, overrides=t.overrides), options, t.point) for t, _ in steps]
+
+    on_a_new_thread("weights", lambda: probe_weights(base, steps))
+    on_a_new_thread("solved", one_by_one)
+    assert [s.path for s in found["solved"]] == ["warm", "warm"]
+    rates = [s.iterations / step for s, (_, step) in zip(found["solved"], steps, strict=True)]
+    assert max(rates) > 0
+    expected = [max(math.sqrt(r / max(rates)), MIN_WEIGHT) for r in rates]
+    assert found["weights"] == pytest.approx(expected, rel=1e-12) and max(found["weights"]) == 1.0
+
+
 def test_repeated_loads_share_one_parse_and_never_see_each_others_overrides(write_roadmap):
     path = write_roadmap(TINY)
     first = load_roadmap(path, overrides={FUNDING: 1234.0, CAP: {2026: 1, 2031: 2, "interpolation": "step"}})
@@ -176,7 +229,7 @@ def test_repeated_loads_share_one_parse_and_never_see_each_others_overrides(writ
 
 def test_a_warm_re_solve_matches_a_cold_one_and_leaves_the_profile_options_in_place(write_roadmap):
     from planner.solve.run import SolveOptions
-    from planner.sweep.warm import _instances, warm_solve
+    from planner.sweep.warm import _instances
 
     path = write_roadmap(TINY + "integer: none\n")
     options = SolveOptions(threads=1, duals=False).highs_options()
@@ -217,8 +270,10 @@ def _solve_alone(path, overrides) -> tuple[float, dict[str, float]]:
     return plan.objective, years
 
 
-def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_path):
-    """As an LP, so that workers re-solve in place (warm); the solo solves are cold."""
+def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_path, monkeypatch):
+    """As an LP, so that workers re-solve in place (warm), along a tour weighed by a probe (which 16 scenarios
+    would not get by default); the solo solves are cold."""
+    monkeypatch.setattr("planner.sweep.execute.PROBE_MIN_SCENARIOS", 16)
     path = write_roadmap(TINY + "integer: none\n")
     spec = sweep_spec([parse_vary(p) for p in GRID_16], "grid", 1, 0)
     final = run_sweep(path, spec, tmp_path / "sweep", workers=2)

@@ -5,7 +5,9 @@ thread) listens on loopback only. ``scheduler="tcp://host:port"`` sends the same
 cluster instead; its workers need planner installed and the roadmap files at the same paths.
 
 Tasks are plain data (:class:`~planner.sweep.scenario.Task`). The scenarios still to solve are ordered
-along a nearest-neighbour tour of their design points and cut into one contiguous lane per worker
+along a nearest-neighbour tour of their design points (for a warm sweep of several keys and at least
+:data:`PROBE_MIN_SCENARIOS` scenarios, each key's coordinate first weighed by the simplex work it causes,
+probed on one worker: :mod:`planner.sweep.sensitivity`) and cut into one contiguous lane per worker
 (:mod:`planner.sweep.tour`), so that each worker's in-place warm re-solves (:mod:`planner.sweep.warm`)
 start from the basis of a neighbouring scenario. This process feeds each worker the next scenarios of its
 lane, a few at a time (pinned to the worker, allowed elsewhere); a worker whose lane is used up takes the
@@ -37,12 +39,14 @@ from planner.io.load import load_roadmap
 from planner.sweep.progress import SweepProgress
 from planner.sweep.sampling import design, design_points, overrides_for, scenario_id
 from planner.sweep.scenario import Task, row, run_task
+from planner.sweep.sensitivity import probe_weights, probes, weighed
 from planner.sweep.spec import SweepSpec
 from planner.sweep.store import ResultLog
 from planner.sweep.tour import Lanes, tour
 from planner.timeline import build_timeline
 
 SOLVED = ("optimal", "feasible")
+PROBE_MIN_SCENARIOS = 50  # below this the probe's solves (one per varied key, plus one) cost more than they save
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,27 @@ def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = N
     if not pending:
         return progress
     with dask_client(workers, scheduler) as client:
-        for rows in _dispatch(client, pending):
+        for rows in _dispatch(client, _weighed(client, pending, settings)):
             log.append(rows)
             progress.done += 1
             progress.failed += rows[-1]["name"] not in SOLVED
             if on_progress is not None:
                 on_progress(progress)
     return progress
+
+
+def _weighed(client: Any, tasks: list[Task], settings: SolveSettings) -> list[Task]:
+    """``tasks`` with their design points weighed by the simplex work each key causes, probed on one worker
+    (:mod:`planner.sweep.sensitivity`): for a warm sweep of several keys and :data:`PROBE_MIN_SCENARIOS`
+    scenarios or more. The weights only order the work; when the probe fails the points stay as they are."""
+    if not settings.warm or len(tasks) < PROBE_MIN_SCENARIOS or len(tasks[0].point) < 2:
+        return tasks
+    base, steps = probes(tasks)
+    try:
+        key_weights = client.submit(probe_weights, base, steps, pure=False).result()
+    except Exception:  # noqa: BLE001 - a lost probe (killed worker) leaves the order unweighted, nothing else
+        return tasks
+    return weighed(tasks, key_weights)
 
 
 def _dispatch(client: Any, tasks: list[Task]) -> Iterator[list[dict[str, Any]]]:

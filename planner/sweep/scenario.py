@@ -53,6 +53,11 @@ class Task:
     warm: bool = True
     point: tuple[float, ...] = ()  # the design point scaled to [0, 1] (picks the nearest warm-start basis)
 
+    def solve_options(self) -> SolveOptions:
+        """How a worker solves this scenario: the profile and limits asked, on one thread, without duals."""
+        return SolveOptions(profile=self.profile, time_limit_s=self.time_limit_s, mip_gap=self.mip_gap, threads=1,
+                            duals=False)
+
 
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Solve one scenario; return its result rows (status row last), never raise for a bad scenario."""
@@ -64,8 +69,7 @@ def _run(task: Task) -> list[dict[str, Any]]:
     start = time.perf_counter()
     try:
         loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
-        options = SolveOptions(profile=task.profile, time_limit_s=task.time_limit_s, mip_gap=task.mip_gap,
-                               threads=1, duals=False)
+        options = task.solve_options()
         solved = warm_solve(loaded, options.highs_options(), task.point) if task.warm else None
         if solved is None:
             plan = solve(loaded, options)

@@ -3,7 +3,8 @@
 A warm re-solve (:mod:`planner.sweep.warm`) is fast when the basis it starts from belongs to a scenario
 close to it in the design; its simplex iterations grow quickly with the distance. So consecutive scenarios
 on a worker should be neighbours. :func:`tour` orders the design points by a greedy nearest-neighbour
-walk (squared Euclidean distance between points scaled to [0, 1]): start at the point with the smallest
+walk (squared Euclidean distance between points scaled to [0, 1], each coordinate possibly weighed by
+:mod:`planner.sweep.sensitivity`): start at the point with the smallest
 coordinate sum (a corner of the design) and repeatedly step to the nearest point not yet visited. Each
 step costs O(n d), the tour O(n^2 d): a fraction of a second for 10,000 points. On a one-dimensional
 design the walk visits the points in increasing order. The greedy walk is not the shortest tour: its last

@@ -6,7 +6,7 @@ it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity p
 equals the one the worker's instance already holds, the instance is changed in place: every cost,
 column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
 optimal basis of the nearest scenario the worker has solved (by the scenario's design point, the varied
-values scaled to [0, 1]; the last :data:`KEPT_BASES` optimal bases are kept). The sweep feeds each worker
+values scaled to [0, 1] and weighed by :mod:`planner.sweep.sensitivity`; the last :data:`KEPT_BASES` optimal bases are kept). The sweep feeds each worker
 its scenarios along a nearest-neighbour tour of the design (:mod:`planner.sweep.tour`), so the nearest is
 usually the one just solved. HiGHS skips presolve when it has a basis. The first scenario of a roadmap on a
 worker is the *reference*: solved from scratch.
@@ -79,6 +79,7 @@ class Solved:
     loaded: LoadedRoadmap
     labels: list[str]
     path: str  # reference (cold, on a new instance) | warm (in place) | restart (in place, from scratch) | cold
+    iterations: int | None = None  # simplex iterations of the solve that gave it (not known for cold)
 
 
 @dataclass
@@ -134,7 +135,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     load_values(compiled, x, m)
     return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
                   tables=plan_tables(built, loaded), loaded=loaded, labels=list(built.data.timeline.labels),
-                  path=path)
+                  path=path, iterations=int(h.getInfo().simplex_iteration_count))
 
 
 def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
