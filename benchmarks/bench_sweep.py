@@ -15,11 +15,11 @@ Figures printed per mode:
 * steady rate: scenarios per hour between the first and the last result (cluster start-up and each
   worker's first, reference, solve excluded as far as the first result excludes them);
 * wall rate: scenarios per hour over the whole run, cluster start-up included;
-* mean seconds per scenario on a worker, by how it was solved (reference, warm, restart, cold);
-
-then the speed-up of warm over cold (steady rates and mean seconds per scenario), both against the targets of
-10,000 scenarios/hour and a 5x speed-up, and the largest objective difference between the two runs on the
-scenarios both solved.
+* mean seconds per scenario on a worker, by how it was solved (reference, warm, restart, cold),
+and of those the seconds in HiGHS; then the speed-up of warm over cold per scenario (steady rates and mean
+seconds per scenario) and of the re-solve alone (HiGHS seconds of a warm re-solve in place, update included,
+against those of a cold solve), against the targets of 10,000 scenarios/hour and a 5x speed-up, and the
+largest objective difference between the two runs on the scenarios both solved.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ def run(roadmap: Path, scenarios: int, workers: int, warm: bool, folder: Path, s
     for path, row in seconds.iterrows():
         out[f"mean_s_{path}"] = float(row["mean"])
         out[f"n_{path}"] = int(row["count"])
+    solve = results[results["quantity"] == "solve_seconds"]
+    out["mean_solve_s"] = float(solve["value"].mean())
+    for path, value in solve.groupby("name")["value"].mean().items():
+        out[f"mean_solve_s_{path}"] = float(value)
     return out
 
 
@@ -103,17 +107,23 @@ def main() -> None:
           f"{figures['cold']['done']} of the same cold")
     for mode in ("warm", "cold"):
         f = figures[mode]
-        paths = ", ".join(f"{k.removeprefix('mean_s_')} {v:.2f} s (n={f['n_' + k.removeprefix('mean_s_')]})"
+        paths = ", ".join(f"{k.removeprefix('mean_s_')} {v:.2f} s (n={f['n_' + k.removeprefix('mean_s_')]}, "
+                          f"HiGHS {f['mean_solve_s_' + k.removeprefix('mean_s_')]:.3f} s)"
                           for k, v in f.items() if k.startswith("mean_s_"))
         print(f"  {mode}: {f['steady_per_hour']:,.0f} scenarios/hour steady, {f['wall_per_hour']:,.0f} with start-up "
-              f"({f['failed']} failed); mean seconds per scenario {f['mean_s']:.2f}: {paths}")
+              f"({f['failed']} failed); mean seconds per scenario {f['mean_s']:.2f}, of which HiGHS "
+              f"{f['mean_solve_s']:.3f}: {paths}")
     rate = figures["warm"]["steady_per_hour"]
     speedup = rate / figures["cold"]["steady_per_hour"]
     per_scenario = figures["cold"]["mean_s"] / figures["warm"]["mean_s"]
+    re_solve = figures["cold"]["mean_solve_s_cold"] / figures["warm"]["mean_solve_s_warm"]
     print(f"  warm steady rate vs target {TARGET_PER_HOUR:,}/h: {rate / TARGET_PER_HOUR:.0%}"
           + ("" if rate >= TARGET_PER_HOUR else f" (missed by {TARGET_PER_HOUR - rate:,.0f}/h)"))
-    print(f"  warm/cold speed-up: {speedup:.2f}x steady rate, {per_scenario:.2f}x mean seconds per scenario "
-          f"(target {TARGET_SPEEDUP:g}x" + ("" if speedup >= TARGET_SPEEDUP else ", missed") + ")")
+    print(f"  warm/cold speed-up per scenario (model built, solved, results kept): {speedup:.2f}x steady rate, "
+          f"{per_scenario:.2f}x mean seconds (target {TARGET_SPEEDUP:g}x"
+          + ("" if min(speedup, per_scenario) >= TARGET_SPEEDUP else ", missed") + ")")
+    print(f"  re-solve in place vs cold solve (HiGHS seconds, warm re-solves against cold solves): {re_solve:.2f}x "
+          f"(target {TARGET_SPEEDUP:g}x" + ("" if re_solve >= TARGET_SPEEDUP else ", missed") + ")")
     print(f"  largest relative objective difference warm vs cold ({len(both)} scenarios): {gap:.2e}")
 
 

@@ -290,6 +290,9 @@ def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_pat
             assert (math.isnan(got[name]) and pd.isna(year)) or got[name] == year
     paths = results[results["quantity"] == "seconds"]["name"].value_counts()
     assert paths.get("warm", 0) >= 10 and paths.get("reference", 0) <= 2  # one reference solve per worker
+    seconds = results[results["quantity"] == "seconds"].set_index("scenario")["value"]
+    in_highs = results[results["quantity"] == "solve_seconds"].set_index("scenario")["value"]
+    assert len(in_highs) == 16 and ((in_highs > 0) & (in_highs < seconds[in_highs.index])).all()
     files = write_sweep_report(tmp_path / "sweep")
     assert all(f.stat().st_size > 0 for f in files)
     fans = pd.read_csv(tmp_path / "sweep" / "summary_fans.csv")

@@ -6,10 +6,10 @@ it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity p
 equals the one the worker's instance already holds, the instance is changed in place: every cost,
 column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
 optimal basis of the nearest scenario the worker has solved (by the scenario's design point, the varied
-values scaled to [0, 1] and weighed by :mod:`planner.sweep.sensitivity`; the last :data:`KEPT_BASES` optimal bases are kept). The sweep feeds each worker
-its scenarios along a nearest-neighbour tour of the design (:mod:`planner.sweep.tour`), so the nearest is
-usually the one just solved. HiGHS skips presolve when it has a basis. The first scenario of a roadmap on a
-worker is the *reference*: solved from scratch.
+values scaled to [0, 1] and weighed by :mod:`planner.sweep.sensitivity`; the last :data:`KEPT_BASES`
+optimal bases are kept). The sweep feeds each worker its scenarios along a nearest-neighbour tour of the
+design (:mod:`planner.sweep.tour`), so the nearest is usually the one just solved. HiGHS skips presolve when
+it has a basis. The first scenario of a roadmap on a worker is the *reference*: solved from scratch.
 
 The warm attempt runs the dual simplex (:data:`WARM_OPTIONS`), whatever the profile's LP method: a
 sweep's variations change costs, bounds and coefficients at once, so the old basis is usually neither
@@ -43,6 +43,7 @@ worker thread, so threads never share one; models never leave the worker.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,8 @@ class Solved:
     loaded: LoadedRoadmap
     labels: list[str]
     path: str  # reference (cold, on a new instance) | warm (in place) | restart (in place, from scratch) | cold
-    iterations: int | None = None  # simplex iterations of the solve that gave it (not known for cold)
+    solve_s: float  # seconds in HiGHS: the cold run, or the in-place update and the warm run (and a restart)
+    iterations: int | None = None  # simplex iterations of the run that gave it (not known for cold)
 
 
 @dataclass
@@ -117,6 +119,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     key = str(loaded.path.resolve())
     names = (_identities(compiled.rows), _identities(compiled.columns))
     instance = _instances().get(key)
+    start = time.perf_counter()
     if instance is None or not _same_structure(instance, compiled, names):
         path = "reference"
         instance = _reference(compiled, names, highs_options)
@@ -125,6 +128,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
         _instances()[key] = instance
     else:
         path = _rerun(instance, compiled, np.asarray(point, dtype=float))
+    solve_s = time.perf_counter() - start
     h = instance.highs
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -135,7 +139,7 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     load_values(compiled, x, m)
     return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
                   tables=plan_tables(built, loaded), loaded=loaded, labels=list(built.data.timeline.labels),
-                  path=path, iterations=int(h.getInfo().simplex_iteration_count))
+                  path=path, solve_s=solve_s, iterations=int(h.getInfo().simplex_iteration_count))
 
 
 def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
