@@ -197,7 +197,7 @@ def test_the_probe_weighs_each_key_by_the_iterations_of_its_warm_re_solve(write_
         thread.join()
 
     def one_by_one():
-        options = base.solve_options().highs_options()
+        options = base.solve_options()
         warm_solve(load_roadmap(path, overrides=base.overrides), options, base.point)
         return [warm_solve(load_roadmap(path, overrides=t.overrides), options, t.point) for t, _ in steps]
 
@@ -232,7 +232,7 @@ def test_a_warm_re_solve_matches_a_cold_one_and_leaves_the_profile_options_in_pl
     from planner.sweep.warm import _instances
 
     path = write_roadmap(TINY + "integer: none\n")
-    options = SolveOptions(threads=1, duals=False).highs_options()
+    options = SolveOptions(threads=1, duals=False)
     paths = []
     for funding in (1000.0, 1500.0):
         loaded = load_roadmap(path, overrides={FUNDING: funding})
@@ -242,7 +242,20 @@ def test_a_warm_re_solve_matches_a_cold_one_and_leaves_the_profile_options_in_pl
     assert paths == ["reference", "warm"]
     highs = _instances()[str(path.resolve())].highs
     for key in ("solver", "simplex_strategy"):
-        assert highs.getOptionValue(key)[1] == options[key]
+        assert highs.getOptionValue(key)[1] == options.highs_options()[key]
+
+
+def test_a_scenario_tabulates_only_what_the_sweep_keeps_with_the_full_plans_rows(write_roadmap):
+    from planner.solve.run import SolveOptions
+    from planner.sweep.scenario import KEPT_QUANTITIES
+
+    loaded = load_roadmap(write_roadmap(TINY))
+    full = solve(loaded).tables
+    kept = solve(loaded, SolveOptions(quantities=KEPT_QUANTITIES)).tables
+    wanted = full["plan"][full["plan"]["quantity"].isin(KEPT_QUANTITIES | {"milestone_metric"})]
+    assert set(wanted["quantity"]) == KEPT_QUANTITIES | {"milestone_metric"}
+    pd.testing.assert_frame_equal(kept["plan"], wanted.reset_index(drop=True), check_dtype=False)  # empty columns
+    pd.testing.assert_frame_equal(kept["milestones"], full["milestones"])
 
 
 def test_a_failing_scenario_is_recorded_with_its_reason(write_roadmap):

@@ -7,6 +7,7 @@ never the Pyomo model.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,13 +24,18 @@ ZERO = 1e-7
 REACHED_TOLERANCE = 1e-6
 
 
-def plan_tables(built: BuiltModel, loaded: LoadedRoadmap) -> dict[str, pd.DataFrame]:
-    """``plan`` (every row), one frame per table name, and ``milestones``."""
+def plan_tables(built: BuiltModel, loaded: LoadedRoadmap,
+                quantities: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
+    """``plan`` (every row), one frame per table name, and ``milestones``; with ``quantities``, the plan holds
+    only those quantities (and ``milestone_metric``, which the milestones table reads)."""
     m, d = built.model, built.data
     labels, years = d.timeline.labels, d.timeline.start_years
     units = {k: c.unit for k, c in d.roadmap.commodities.items()}
+    wanted = None if quantities is None else {*quantities, "milestone_metric"}
     records: list[dict[str, Any]] = []
     for q in built.registry.quantities:
+        if wanted is not None and q.quantity not in wanted:
+            continue
         component = getattr(m, q.component)
         is_var = isinstance(component, pyo.Var)
         for index, data in component.items():

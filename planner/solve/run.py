@@ -57,6 +57,7 @@ class SolveOptions:
     threads: int | None = None
     export_model: Path | None = None
     duals: bool = True
+    quantities: frozenset[str] | None = None  # the plan's quantities to tabulate (None: all; see plan_tables)
     # called just before each HiGHS solve: highspy releases the GIL while HiGHS runs, so work a caller
     # starts on a thread here uses the other core (the CLI imports the report's modules)
     before_highs: Callable[[], Any] | None = None
@@ -133,7 +134,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     from planner.results.tables import plan_tables  # pandas: imported while HiGHS solved (reports.preload)
 
     start = time.perf_counter()
-    tables = plan_tables(built, loaded)
+    tables = plan_tables(built, loaded, options.quantities)
     timings["extract_s"] = time.perf_counter() - start
     duals = _dual_table(compiled, answer)
     summary = _summary(loaded, built, compiled, answer, stage_values, timings)

@@ -37,6 +37,7 @@ from planner.solve.run import SolveOptions, solve
 from planner.sweep.warm import Solved, warm_solve
 
 COLUMNS = ["scenario", "quantity", "name", "period", "year", "value", "note"]
+KEPT_QUANTITIES = frozenset({"compute_in_service", "flights", "stock", "cash"})  # what plan_rows reads of a plan
 FAILURES = {InfeasibleError: "infeasible", NoPlanError: "no_plan", RoadmapError: "bad_input"}
 
 
@@ -54,9 +55,10 @@ class Task:
     point: tuple[float, ...] = ()  # the design point scaled to [0, 1] (picks the nearest warm-start basis)
 
     def solve_options(self) -> SolveOptions:
-        """How a worker solves this scenario: the profile and limits asked, on one thread, without duals."""
+        """How a worker solves this scenario: the profile and limits asked, on one thread, without duals,
+        tabulating only what :func:`plan_rows` keeps."""
         return SolveOptions(profile=self.profile, time_limit_s=self.time_limit_s, mip_gap=self.mip_gap, threads=1,
-                            duals=False)
+                            duals=False, quantities=KEPT_QUANTITIES)
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -70,7 +72,7 @@ def _run(task: Task) -> list[dict[str, Any]]:
     try:
         loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
         options = task.solve_options()
-        solved = warm_solve(loaded, options.highs_options(), task.point) if task.warm else None
+        solved = warm_solve(loaded, options, task.point) if task.warm else None
         if solved is None:
             plan = solve(loaded, options)
             solved = Solved(objective=plan.objective, status=plan.status, tables=plan.tables, loaded=loaded,

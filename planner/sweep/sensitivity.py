@@ -68,7 +68,7 @@ def probe_weights(base: Task, steps: Sequence[tuple[Task, float]]) -> list[float
 
     Runs on a worker (its HiGHS instance keeps the probes' bases for the scenarios that follow)."""
     with collector.paused():  # whole models made and dropped: see planner.collector
-        options = base.solve_options().highs_options()
+        options = base.solve_options()
         if warm_solve(load_roadmap(Path(base.roadmap), overrides=base.overrides), options, base.point) is None:
             return [1.0] * len(steps)
         rates: list[float | None] = []

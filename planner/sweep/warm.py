@@ -1,15 +1,17 @@
 """In-place, warm-started re-solves on a worker: one HiGHS instance per roadmap, updated between scenarios.
 
-Each scenario's model is still built with Pyomo and compiled to matrices (the roadmap's numbers are
-baked into the model's expressions, so the matrices of a variation are only known by building it), but
-it is not handed to a fresh HiGHS. When its structure (rows, columns, sparsity pattern, integrality)
-equals the one the worker's instance already holds, the instance is changed in place: every cost,
-column bound and row bound, and the matrix coefficients that differ; then simplex restarts from the
-optimal basis of the nearest scenario the worker has solved (by the scenario's design point, the varied
-values scaled to [0, 1] and weighed by :mod:`planner.sweep.sensitivity`; the last :data:`KEPT_BASES`
-optimal bases are kept). The sweep feeds each worker its scenarios along a nearest-neighbour tour of the
-design (:mod:`planner.sweep.tour`), so the nearest is usually the one just solved. HiGHS skips presolve when
-it has a basis. The first scenario of a roadmap on a worker is the *reference*: solved from scratch.
+Each scenario's model is still built with Pyomo and compiled to matrices (the roadmap's numbers are baked into
+the model's expressions, so the matrices of a variation are only known by building it), but it is not handed
+to a fresh HiGHS. When its structure (shape, sparsity pattern, integrality, sense) equals the one the worker's
+instance already holds, the instance is changed in place: every cost, column bound and row bound, and the
+matrix coefficients that differ, so that HiGHS then holds the new LP number for number (were a row or column
+to stand for something else in the new model, only the warm start would be poorer, never the answer: the
+solution is read back by the new model's own column order); then simplex restarts from the optimal basis of
+the nearest scenario the worker has solved (by the scenario's design point, the varied values scaled to [0, 1]
+and weighed by :mod:`planner.sweep.sensitivity`; the last :data:`KEPT_BASES` optimal bases are kept). The
+sweep feeds each worker its scenarios along a nearest-neighbour tour of the design
+(:mod:`planner.sweep.tour`), so the nearest is usually the one just solved. HiGHS skips presolve when it has a
+basis. The first scenario of a roadmap on a worker is the *reference*: solved from scratch.
 
 The warm attempt runs the dual simplex (:data:`WARM_OPTIONS`), whatever the profile's LP method: a
 sweep's variations change costs, bounds and coefficients at once, so the old basis is usually neither
@@ -62,6 +64,7 @@ from planner.solve.highs_backend import (
     new_highs,
     pass_model,
 )
+from planner.solve.run import SolveOptions
 
 WARM_ITERATION_SHARE = 0.5
 MIN_WARM_ITERATIONS = 1000
@@ -88,7 +91,6 @@ class Solved:
 class _Instance:
     highs: highspy.Highs
     compiled: Compiled  # the matrices the instance holds now
-    names: tuple[list[Any], list[Any]]  # (component, index) of every row and column
     iterations: int  # simplex iterations of the reference solve (cold, with presolve)
     bases: list[tuple[np.ndarray, Any]]  # (design point, optimal basis) of scenarios solved here
 
@@ -101,7 +103,7 @@ def _instances() -> dict[str, _Instance]:
     return _LOCAL.__dict__.setdefault("instances", {})
 
 
-def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tuple[float, ...] = ()) -> Solved | None:
+def warm_solve(loaded: LoadedRoadmap, options: SolveOptions, point: tuple[float, ...] = ()) -> Solved | None:
     """Solve ``loaded`` (at design ``point``) on the worker's HiGHS instance; None when the cold path must."""
     if any(lv.learning for lv in loaded.roadmap.launch_vehicles.values()):
         return None
@@ -117,12 +119,11 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
     if compiled.is_mip:
         return None
     key = str(loaded.path.resolve())
-    names = (_identities(compiled.rows), _identities(compiled.columns))
     instance = _instances().get(key)
     start = time.perf_counter()
-    if instance is None or not _same_structure(instance, compiled, names):
+    if instance is None or not _same_structure(instance, compiled):
         path = "reference"
-        instance = _reference(compiled, names, highs_options)
+        instance = _reference(compiled, options.highs_options())
         if instance is None:
             return None
         _instances()[key] = instance
@@ -138,18 +139,18 @@ def warm_solve(loaded: LoadedRoadmap, highs_options: dict[str, Any], point: tupl
         return None
     load_values(compiled, x, m)
     return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
-                  tables=plan_tables(built, loaded), loaded=loaded, labels=list(built.data.timeline.labels),
-                  path=path, solve_s=solve_s, iterations=int(h.getInfo().simplex_iteration_count))
+                  tables=plan_tables(built, loaded, options.quantities), loaded=loaded,
+                  labels=list(built.data.timeline.labels), path=path, solve_s=solve_s,
+                  iterations=int(h.getInfo().simplex_iteration_count))
 
 
-def _reference(compiled: Compiled, names: tuple[list[Any], list[Any]],
-               highs_options: dict[str, Any]) -> _Instance | None:
+def _reference(compiled: Compiled, highs_options: dict[str, Any]) -> _Instance | None:
     h = new_highs(highs_options)
     pass_model(h, compiled, compiled.col_lower, compiled.col_upper, compiled.integer)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return _Instance(highs=h, compiled=compiled, names=names, iterations=int(h.getInfo().simplex_iteration_count),
+    return _Instance(highs=h, compiled=compiled, iterations=int(h.getInfo().simplex_iteration_count),
                      bases=[])
 
 
@@ -190,17 +191,13 @@ def _nearest(bases: list[tuple[np.ndarray, Any]], point: np.ndarray) -> Any:
     return usable[int(np.argmin(distances))][1]
 
 
-def _same_structure(instance: _Instance, compiled: Compiled, names: tuple[list[Any], list[Any]]) -> bool:
+def _same_structure(instance: _Instance, compiled: Compiled) -> bool:
+    """Whether ``compiled`` differs from the instance's LP in numbers only (see the module text)."""
     held = instance.compiled
     return (held.matrix.shape == compiled.matrix.shape and held.maximize == compiled.maximize
             and np.array_equal(held.matrix.indptr, compiled.matrix.indptr)
             and np.array_equal(held.matrix.indices, compiled.matrix.indices)
-            and np.array_equal(held.integer, compiled.integer) and instance.names == names)
-
-
-def _identities(items: list[Any]) -> list[Any]:
-    """(component name, index) of rows or columns: cheaper than Pyomo's full names, as unique."""
-    return [(item.parent_component().local_name, item.index()) for item in items]
+            and np.array_equal(held.integer, compiled.integer))
 
 
 def _update(instance: _Instance, new: Compiled) -> None:
