@@ -4,13 +4,15 @@
 [--workers 2]``
 
 One Latin-hypercube sweep (launch cap, launch price, specific power and compute revenue each scaled by a
-factor in [0.8, 1.2]) of ``--scenarios`` points runs warm into a fresh folder: each worker re-solves in
-place on its HiGHS instance (:mod:`planner.sweep.warm`), scenarios in tour order (:mod:`planner.sweep.tour`).
-The same sweep then runs cold (every scenario built and solved from scratch) into another folder and is
-stopped after ``--cold-scenarios`` results: a cold solve does not depend on how dense the design is or on
-which scenario came before, so a small sample measures its rate, while the warm rate does depend on the
-density (neighbours in a denser design are closer, warm starts shorter) and needs the full sweep.
-Figures printed per mode:
+factor in [0.8, 1.2]) of ``--scenarios`` points runs warm into a fresh folder: each worker re-solves in place
+on its HiGHS instance (:mod:`planner.sweep.warm`), scenarios in tour order (:mod:`planner.sweep.tour`; the
+keys first weighed by a probe on one worker, :mod:`planner.sweep.sensitivity`, which the wall rate includes
+and the steady rate does not). The same sweep also runs cold (every scenario built and solved from scratch)
+into other folders, stopped after half of ``--cold-scenarios`` results each, once before the warm sweep and
+once after it (so that a drift of the machine's speed during the run weighs on both modes alike): a cold solve
+does not depend on how dense the design is or on which scenario came before, so a small sample measures its
+rate, while the warm rate does depend on the density (neighbours in a denser design are closer, warm starts
+shorter) and needs the full sweep. Figures printed per mode:
 
 * steady rate: scenarios per hour between the first and the last result (cluster start-up and each
   worker's first, reference, solve excluded as far as the first result excludes them);
@@ -27,7 +29,11 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+
+import pandas as pd
 
 from planner.sweep.execute import SOLVED, SolveSettings, run_sweep
 from planner.sweep.progress import SweepProgress
@@ -47,13 +53,22 @@ TARGET_PER_HOUR = 10_000
 TARGET_SPEEDUP = 5.0
 
 
+@dataclass
+class Run:
+    """One benchmark sweep: its result table, the time of each result, and its wall time."""
+
+    results: pd.DataFrame
+    stamps: list[float]
+    wall_s: float
+
+
 class _Enough(Exception):
     """Raised from the progress callback to stop a sweep after the asked number of results."""
 
 
 def run(roadmap: Path, scenarios: int, workers: int, warm: bool, folder: Path, stop_after: int | None = None
-        ) -> dict[str, float]:
-    """Run the benchmark sweep (stopped after ``stop_after`` results if given); return its figures."""
+        ) -> Run:
+    """Run the benchmark sweep (stopped after ``stop_after`` results if given)."""
     spec = sweep_spec([parse_vary(v) for v in VARY], "lhs", scenarios, seed=1)
     stamps: list[float] = []
 
@@ -68,14 +83,21 @@ def run(roadmap: Path, scenarios: int, workers: int, warm: bool, folder: Path, s
         run_sweep(roadmap, spec, folder, workers=workers, settings=SolveSettings(warm=warm), on_progress=stamp)
     except _Enough:
         pass
-    wall = time.perf_counter() - start
-    results = ResultLog(folder).read()
+    return Run(ResultLog(folder).read(), stamps, time.perf_counter() - start)
+
+
+def figures(runs: list[Run]) -> dict[str, float]:
+    """Rates and mean seconds over one or more runs of the same mode (see the module text)."""
+    results = pd.concat([r.results for r in runs], ignore_index=True)
     status = results[results["quantity"] == "status"]
-    seconds = results[results["quantity"] == "seconds"].groupby("name")["value"].agg(["mean", "count"])
-    steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) * 3600 if len(stamps) > 1 else float("nan")
+    steps = sum(len(r.stamps) - 1 for r in runs if len(r.stamps) > 1)
+    steady_s = sum(r.stamps[-1] - r.stamps[0] for r in runs if len(r.stamps) > 1)
+    wall = sum(r.wall_s for r in runs)
     out = {"done": len(status), "failed": int((~status["name"].isin(SOLVED)).sum()), "wall_s": wall,
-           "wall_per_hour": len(status) / wall * 3600, "steady_per_hour": steady,
+           "wall_per_hour": len(status) / wall * 3600,
+           "steady_per_hour": steps / steady_s * 3600 if steady_s > 0 else float("nan"),
            "mean_s": float(results[results["quantity"] == "seconds"]["value"].mean())}
+    seconds = results[results["quantity"] == "seconds"].groupby("name")["value"].agg(["mean", "count"])
     for path, row in seconds.iterrows():
         out[f"mean_s_{path}"] = float(row["mean"])
         out[f"n_{path}"] = int(row["count"])
@@ -90,33 +112,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--roadmap", type=Path, default=ROOT / "roadmaps" / "baseline.yaml")
     parser.add_argument("--scenarios", type=int, default=200, help="scenarios of the sweep (all solved warm)")
-    parser.add_argument("--cold-scenarios", type=int, default=24, help="how many of them to solve cold")
+    parser.add_argument("--cold-scenarios", type=int, default=24,
+                        help="how many of them to solve cold (half before the warm sweep, half after)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    figures = {}
+    half = max(args.cold_scenarios // 2, 2)
     with tempfile.TemporaryDirectory() as tmp:
-        for mode, warm, stop in (("warm", True, None), ("cold", False, args.cold_scenarios)):
-            figures[mode] = run(args.roadmap, args.scenarios, args.workers, warm, Path(tmp) / mode, stop)
-            print(mode, {k: round(v, 3) for k, v in figures[mode].items()}, flush=True)
-        objectives = {m: ResultLog(Path(tmp) / m).read().query("quantity == 'status'").set_index("scenario")["value"]
-                      for m in ("warm", "cold")}
+        sweep = partial(run, args.roadmap, args.scenarios, args.workers)
+        cold = [sweep(False, Path(tmp) / "cold-before", half)]
+        warm = [sweep(True, Path(tmp) / "warm")]
+        cold.append(sweep(False, Path(tmp) / "cold-after", half))
+    figure = {"warm": figures(warm), "cold": figures(cold)}
+    for mode, f in figure.items():
+        print(mode, {k: round(v, 3) for k, v in f.items()}, flush=True)
+    objectives = {mode: pd.concat([r.results for r in runs]).query("quantity == 'status'")
+                  .drop_duplicates("scenario").set_index("scenario")["value"]
+                  for mode, runs in (("warm", warm), ("cold", cold))}
     both = objectives["cold"].index.intersection(objectives["warm"].index)
     warm_objective, cold_objective = objectives["warm"][both], objectives["cold"][both]
     gap = ((warm_objective - cold_objective).abs() / cold_objective.abs().clip(lower=1)).max()
-    print(f"roadmap {args.roadmap.name}, {args.workers} workers: {figures['warm']['done']} scenarios warm, "
-          f"{figures['cold']['done']} of the same cold")
+    print(f"roadmap {args.roadmap.name}, {args.workers} workers: {figure['warm']['done']} scenarios warm, "
+          f"{figure['cold']['done']} of the same cold ({half} before the warm sweep, {half} after)")
     for mode in ("warm", "cold"):
-        f = figures[mode]
+        f = figure[mode]
         paths = ", ".join(f"{k.removeprefix('mean_s_')} {v:.2f} s (n={f['n_' + k.removeprefix('mean_s_')]}, "
                           f"HiGHS {f['mean_solve_s_' + k.removeprefix('mean_s_')]:.3f} s)"
                           for k, v in f.items() if k.startswith("mean_s_"))
         print(f"  {mode}: {f['steady_per_hour']:,.0f} scenarios/hour steady, {f['wall_per_hour']:,.0f} with start-up "
               f"({f['failed']} failed); mean seconds per scenario {f['mean_s']:.2f}, of which HiGHS "
               f"{f['mean_solve_s']:.3f}: {paths}")
-    rate = figures["warm"]["steady_per_hour"]
-    speedup = rate / figures["cold"]["steady_per_hour"]
-    per_scenario = figures["cold"]["mean_s"] / figures["warm"]["mean_s"]
-    re_solve = figures["cold"]["mean_solve_s_cold"] / figures["warm"]["mean_solve_s_warm"]
+    rate = figure["warm"]["steady_per_hour"]
+    speedup = rate / figure["cold"]["steady_per_hour"]
+    per_scenario = figure["cold"]["mean_s"] / figure["warm"]["mean_s"]
+    re_solve = figure["cold"]["mean_solve_s_cold"] / figure["warm"]["mean_solve_s_warm"]
     print(f"  warm steady rate vs target {TARGET_PER_HOUR:,}/h: {rate / TARGET_PER_HOUR:.0%}"
           + ("" if rate >= TARGET_PER_HOUR else f" (missed by {TARGET_PER_HOUR - rate:,.0f}/h)"))
     print(f"  warm/cold speed-up per scenario (model built, solved, results kept): {speedup:.2f}x steady rate, "
