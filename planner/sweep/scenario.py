@@ -78,6 +78,7 @@ def _run(task: Task) -> list[dict[str, Any]]:
             solved = Solved(objective=plan.objective, status=plan.status, tables=plan.tables, loaded=loaded,
                             labels=list(plan.built.data.timeline.labels), path="cold",
                             solve_s=plan.timings.get("solve_s", math.nan))
+            collector.release(plan.built.model)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason, the sweep goes on
         status = next((name for kind, name in FAILURES.items() if isinstance(exc, kind)), "error")
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

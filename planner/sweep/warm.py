@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import highspy
 import numpy as np
 
+from planner import collector
 from planner.io.load import LoadedRoadmap
 from planner.model import build_model
 from planner.results.tables import plan_tables
@@ -90,7 +91,7 @@ class Solved:
 @dataclass
 class _Instance:
     highs: highspy.Highs
-    compiled: Compiled  # the matrices the instance holds now
+    compiled: Compiled  # the numbers of the LP the instance holds now (no Pyomo rows or columns: see _numbers)
     iterations: int  # simplex iterations of the reference solve (cold, with presolve)
     bases: list[tuple[np.ndarray, Any]]  # (design point, optimal basis) of scenarios solved here
 
@@ -138,10 +139,12 @@ def warm_solve(loaded: LoadedRoadmap, options: SolveOptions, point: tuple[float,
     if max_violation(compiled, x) > FEASIBILITY_TOLERANCE:
         return None
     load_values(compiled, x, m)
-    return Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
-                  tables=plan_tables(built, loaded, options.quantities), loaded=loaded,
-                  labels=list(built.data.timeline.labels), path=path, solve_s=solve_s,
-                  iterations=int(h.getInfo().simplex_iteration_count))
+    solved = Solved(objective=float(h.getInfo().objective_function_value), status="optimal",
+                    tables=plan_tables(built, loaded, options.quantities), loaded=loaded,
+                    labels=list(built.data.timeline.labels), path=path, solve_s=solve_s,
+                    iterations=int(h.getInfo().simplex_iteration_count))
+    collector.release(m)
+    return solved
 
 
 def _reference(compiled: Compiled, highs_options: dict[str, Any]) -> _Instance | None:
@@ -150,7 +153,7 @@ def _reference(compiled: Compiled, highs_options: dict[str, Any]) -> _Instance |
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return _Instance(highs=h, compiled=compiled, iterations=int(h.getInfo().simplex_iteration_count),
+    return _Instance(highs=h, compiled=_numbers(compiled), iterations=int(h.getInfo().simplex_iteration_count),
                      bases=[])
 
 
@@ -213,4 +216,10 @@ def _update(instance: _Instance, new: Compiled) -> None:
     column_of = np.repeat(np.arange(n), np.diff(new.matrix.indptr))
     for k in changed:
         h.changeCoeff(int(new.matrix.indices[k]), int(column_of[k]), float(new.matrix.data[k]))
-    instance.compiled = new
+    instance.compiled = _numbers(new)
+
+
+def _numbers(compiled: Compiled) -> Compiled:
+    """``compiled`` without its Pyomo rows and columns: all an instance needs to compare and update, and it
+    lets the scenario's model go when the scenario is done."""
+    return replace(compiled, rows=[], columns=[])
