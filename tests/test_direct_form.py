@@ -116,3 +116,18 @@ def test_a_product_of_two_variables_goes_to_pyomos_compiler_which_refuses_it():
         read_rows(m, highs_backend._sparse.csr_array)
     with pytest.raises(InvalidConstraintError):
         compile_model(m)
+
+
+def test_values_go_on_the_columns_and_variables_outside_the_matrix_get_zero():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(3), bounds=(0, 10))
+    m.unused = pyo.Var(bounds=(0, 10), initialize=5.0)
+    m.c = pyo.Constraint(expr=m.x[0] + 2 * m.x[1] + m.x[2] <= 8)
+    m.o = pyo.Objective(expr=m.x[0] + m.x[1], sense=pyo.maximize)
+    compiled = compile_model(m)
+    assert len(compiled.columns) == 3
+    highs_backend.load_values(compiled, np.array([1.0, 2.0, 3.0]), m)
+    assert [m.x[i].value for i in range(3)] == [1.0, 2.0, 3.0] and m.unused.value == 0.0
+    del m.unused
+    highs_backend.load_values(compiled, np.array([4.0, 0.5, 0.25]), m)  # every variable a column
+    assert [m.x[i].value for i in range(3)] == [4.0, 0.5, 0.25]

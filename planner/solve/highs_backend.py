@@ -265,8 +265,12 @@ def _row_duals(h: highspy.Highs, c: Compiled, x: np.ndarray, options: dict[str, 
 
 
 def load_values(c: Compiled, x: np.ndarray, m: pyo.ConcreteModel) -> None:
-    """Put ``x`` on the model's variables (variables absent from the matrix get 0)."""
-    for var in m.component_data_objects(pyo.Var, descend_into=True):
-        var.set_value(0.0, skip_validation=True)
+    """Put ``x`` on the model's variables (variables absent from the matrix get 0; each column is a distinct
+    variable, so when there are as many columns as variables there are none to look for)."""
+    if sum(len(var) for var in m.component_objects(pyo.Var, descend_into=True)) != len(c.columns):
+        present = set(map(id, c.columns))
+        for var in m.component_data_objects(pyo.Var, descend_into=True):
+            if id(var) not in present:
+                var.set_value(0.0, skip_validation=True)
     for var, value in zip(c.columns, x.tolist(), strict=True):
         var.set_value(value, skip_validation=True)
