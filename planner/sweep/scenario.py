@@ -52,7 +52,7 @@ class Task:
     time_limit_s: float | None = None
     mip_gap: float | None = None
     warm: bool = True
-    point: tuple[float, ...] = ()  # the design point scaled to [0, 1] (picks the nearest warm-start basis)
+    point: tuple[float, ...] = ()  # the design point scaled to [0, 1], maybe weighed per key: picks the warm start
 
     def solve_options(self) -> SolveOptions:
         """How a worker solves this scenario: the profile and limits asked, on one thread, without duals,
