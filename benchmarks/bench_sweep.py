@@ -1,7 +1,7 @@
 """Sweep throughput: scenarios per hour on a local Dask cluster, with and without in-place re-solves.
 
 ``python benchmarks/bench_sweep.py [--roadmap roadmaps/baseline.yaml] [--scenarios 200] [--cold-scenarios 24]
-[--workers 2]``
+[--workers 2] [--out benchmarks/results-sweep.json]``
 
 One Latin-hypercube sweep (launch cap, launch price, specific power and compute revenue each scaled by a
 factor in [0.8, 1.2]) of ``--scenarios`` points runs warm into a fresh folder: each worker re-solves in place
@@ -27,10 +27,13 @@ largest objective difference between the two runs on the scenarios both solved.
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import tempfile
 import time
 from dataclasses import dataclass
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -115,6 +118,7 @@ def main() -> None:
     parser.add_argument("--cold-scenarios", type=int, default=24,
                         help="how many of them to solve cold (half before the warm sweep, half after)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     half = max(args.cold_scenarios // 2, 2)
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +157,12 @@ def main() -> None:
     print(f"  re-solve in place vs cold solve (HiGHS seconds, warm re-solves against cold solves): {re_solve:.2f}x "
           f"(target {TARGET_SPEEDUP:g}x" + ("" if re_solve >= TARGET_SPEEDUP else ", missed") + ")")
     print(f"  largest relative objective difference warm vs cold ({len(both)} scenarios): {gap:.2e}")
+    if args.out is not None:
+        summary = {"roadmap": args.roadmap.name, "workers": args.workers, "scenarios": args.scenarios, **figure,
+                   "speedup_steady_rate": speedup, "speedup_mean_seconds": per_scenario, "speedup_re_solve": re_solve,
+                   "objective_gap": float(gap), "machine": platform.platform(), "python": platform.python_version(),
+                   "highspy": version("highspy")}
+        args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
