@@ -88,7 +88,9 @@ def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = N
 def _weighed(client: Any, tasks: list[Task], settings: SolveSettings) -> list[Task]:
     """``tasks`` with their design points weighed by the simplex work each key causes, probed on one worker
     (:mod:`planner.sweep.sensitivity`): for a warm sweep of several keys and :data:`PROBE_MIN_SCENARIOS`
-    scenarios or more. The weights only order the work; when the probe fails the points stay as they are."""
+    scenarios or more. The other workers wait for the probe (one solve per key plus one, on one worker: 2 s on
+    baseline, a few times a scenario's solve in general). The weights only order the work; when the probe
+    fails the points stay as they are."""
     if not settings.warm or len(tasks) < PROBE_MIN_SCENARIOS or len(tasks[0].point) < 2:
         return tasks
     base, steps = probes(tasks)
