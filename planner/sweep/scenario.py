@@ -47,7 +47,7 @@ class Task:
 
     scenario: str
     roadmap: str
-    overrides: dict[str, Any]
+    overrides: dict[str, Any]  # the varied keys' values, in the order of the point's coordinates
     profile: str = "default"
     time_limit_s: float | None = None
     mip_gap: float | None = None

@@ -69,7 +69,9 @@ def probes(tasks: Sequence[Task]) -> tuple[Task, list[tuple[Task, float]]]:
 def probe_weights(base: Task, steps: Sequence[tuple[Task, float]]) -> list[float]:
     """Each varied key's weight (see the module text), from warm re-solves of ``steps`` after ``base``.
 
-    Runs on a worker (its HiGHS instance keeps the probes' bases for the scenarios that follow)."""
+    Runs on a worker. Its HiGHS instance keeps the probes' bases for the scenarios that follow, under their
+    unweighed points: all of them lie near the design's centre, so which one a later scenario starts from
+    hardly depends on the weights."""
     with collector.paused():  # whole models made and dropped: see planner.collector
         options = base.solve_options()
         if warm_solve(load_roadmap(Path(base.roadmap), overrides=base.overrides), options, base.point) is None:
