@@ -183,6 +183,36 @@ def test_each_probe_changes_one_key_of_the_centre_to_a_value_of_the_design():
         assert step == abs(task.point[k] - base.point[k]) and abs(step - STEP) < 0.05
 
 
+def test_a_warm_sweep_of_enough_scenarios_is_weighed_by_the_probe_and_a_lost_probe_leaves_it_as_it_was():
+    from planner.sweep.execute import PROBE_MIN_SCENARIOS, _weighed
+
+    class Client:  # stands in for Dask's: submit(...).result() gives the probe's weights or raises
+        def __init__(self, answer):
+            self.answer, self.calls = answer, 0
+
+        def submit(self, function, *args, **kwargs):
+            self.calls += 1
+            answer = self.answer
+
+            class Future:
+                def result(self):
+                    if isinstance(answer, Exception):
+                        raise answer
+                    return answer
+            return Future()
+
+    tasks = [Task(f"s{i}", "r.yaml", {"a": i, "b": -i}, point=(i / 99, 1 - i / 99)) for i in range(PROBE_MIN_SCENARIOS)]
+    weighed_ = _weighed(Client([0.5, 1.0]), tasks, SolveSettings())
+    assert [t.point for t in weighed_] == [(0.5 * t.point[0], t.point[1]) for t in tasks]
+    lost = Client(RuntimeError("worker lost"))
+    assert _weighed(lost, tasks, SolveSettings()) is tasks and lost.calls == 1
+    for not_worth_a_probe in (tasks[:-1], [Task("s", "r.yaml", {"a": 1}, point=(0.5,))] * PROBE_MIN_SCENARIOS):
+        idle = Client([1.0])
+        assert _weighed(idle, not_worth_a_probe, SolveSettings()) is not_worth_a_probe and idle.calls == 0
+    idle = Client([1.0, 1.0])
+    assert _weighed(idle, tasks, SolveSettings(warm=False)) is tasks and idle.calls == 0
+
+
 def test_the_probe_weighs_each_key_by_the_iterations_of_its_warm_re_solve(write_roadmap):
     """The same re-solves made one by one on a fresh worker thread give the weights by the formula."""
     path = write_roadmap(TINY + "integer: none\n")
