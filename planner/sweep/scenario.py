@@ -31,7 +31,7 @@ import pandas as pd
 
 from planner import collector
 from planner.errors import InfeasibleError, NoPlanError, RoadmapError
-from planner.io.load import load_roadmap
+from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.results.headlines import headlines
 from planner.solve.run import SolveOptions, solve
 from planner.sweep.warm import Solved, warm_solve
@@ -54,6 +54,10 @@ class Task:
     warm: bool = True
     point: tuple[float, ...] = ()  # the design point scaled to [0, 1], maybe weighed per key: picks the warm start
 
+    def load(self) -> LoadedRoadmap:
+        """The roadmap with this scenario's overrides."""
+        return load_roadmap(Path(self.roadmap), overrides=self.overrides)
+
     def solve_options(self) -> SolveOptions:
         """How a worker solves this scenario: the profile and limits asked, on one thread, without duals,
         tabulating only what :func:`plan_rows` keeps."""
@@ -70,7 +74,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 def _run(task: Task) -> list[dict[str, Any]]:
     start = time.perf_counter()
     try:
-        loaded = load_roadmap(Path(task.roadmap), overrides=task.overrides)
+        loaded = task.load()
         options = task.solve_options()
         solved = warm_solve(loaded, options, task.point) if task.warm else None
         if solved is None:

@@ -35,12 +35,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 from planner import collector
-from planner.io.load import load_roadmap
 from planner.sweep.scenario import Task
 from planner.sweep.warm import warm_solve
 
@@ -74,11 +72,11 @@ def probe_weights(base: Task, steps: Sequence[tuple[Task, float]]) -> list[float
     hardly depends on the weights."""
     with collector.paused():  # whole models made and dropped: see planner.collector
         options = base.solve_options()
-        if warm_solve(load_roadmap(Path(base.roadmap), overrides=base.overrides), options, base.point) is None:
+        if warm_solve(base.load(), options, base.point) is None:
             return [1.0] * len(steps)
         rates: list[float | None] = []
         for task, step in steps:
-            solved = warm_solve(load_roadmap(Path(task.roadmap), overrides=task.overrides), options, task.point)
+            solved = warm_solve(task.load(), options, task.point)
             usable = solved is not None and solved.path == "warm" and step > 0
             rates.append(solved.iterations / step if usable else None)
     return weights(rates)
