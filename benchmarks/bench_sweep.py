@@ -98,16 +98,14 @@ def figures(runs: list[Run]) -> dict[str, float]:
     wall = sum(r.wall_s for r in runs)
     out = {"done": len(status), "failed": int((~status["name"].isin(SOLVED)).sum()), "wall_s": wall,
            "wall_per_hour": len(status) / wall * 3600,
-           "steady_per_hour": steps / steady_s * 3600 if steady_s > 0 else float("nan"),
-           "mean_s": float(results[results["quantity"] == "seconds"]["value"].mean())}
-    seconds = results[results["quantity"] == "seconds"].groupby("name")["value"].agg(["mean", "count"])
-    for path, row in seconds.iterrows():
-        out[f"mean_s_{path}"] = float(row["mean"])
-        out[f"n_{path}"] = int(row["count"])
-    solve = results[results["quantity"] == "solve_seconds"]
-    out["mean_solve_s"] = float(solve["value"].mean())
-    for path, value in solve.groupby("name")["value"].mean().items():
-        out[f"mean_solve_s_{path}"] = float(value)
+           "steady_per_hour": steps / steady_s * 3600 if steady_s > 0 else float("nan")}
+    for quantity, prefix in (("seconds", "mean_s"), ("solve_seconds", "mean_solve_s")):
+        values = results[results["quantity"] == quantity]
+        out[prefix] = float(values["value"].mean())
+        for path, value in values.groupby("name")["value"].mean().items():
+            out[f"{prefix}_{path}"] = float(value)
+    counts = results.loc[results["quantity"] == "seconds", "name"].value_counts()
+    out.update({f"n_{path}": int(n) for path, n in counts.items()})
     return out
 
 
