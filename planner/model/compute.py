@@ -22,6 +22,7 @@ import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
+from planner.model.parameters import add_param, per_period
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "compute"
@@ -54,12 +55,12 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     idx = [(k, loc, p) for k in c.satellites for loc in c.deploy_at for p in d.periods]
     add_var(m, reg, "deployed", idx, quantity="deployed", unit="t", dims=("commodity", "location", "period"),
             table="compute")
-    power = {k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years).tolist()
-             for k, kind in c.satellites.items()}
+    add_param(m, reg, "gw_per_t", [(k, p) for k in c.satellites for p in d.periods], _gw_per_t, d,
+              keys=("compute.specific_power_w_per_kg", "compute.satellites.*.specific_power_w_per_kg"))
     for k, loc, p in idx:
         reg.balance[(loc, k, p)].append(-m.deployed[k, loc, p] / d.mass_t(k))
     add_expression(m, reg, "compute_added", d.periods,
-                   lambda mm, p: sum(1e-6 * power[k][p] * mm.deployed[k, loc, p] for k in c.satellites
+                   lambda mm, p: sum(mm.gw_per_t[k, p] * mm.deployed[k, loc, p] for k in c.satellites
                                      for loc in c.deploy_at),
                    quantity="compute_added", unit="GW", dims=("period",), table="compute")
     add_var(m, reg, "compute", d.periods, quantity="compute_in_service", unit="GW", dims=("period",),
@@ -78,21 +79,33 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                    description="Compute in service: last period's decayed, plus added, minus retiring vintages.",
                    math=r"K_p = \gamma^{t_p - t_{p-1}} K_{p-1} + a_p - \sum_{v \in R_p} \gamma^{t_p - t_v} a_v")
     if c.chip_supply_gw_per_year is not None:
-        chips = c.chip_supply_gw_per_year.at(d.years)
-        add_constraint(m, reg, "chip_supply", d.periods,
-                       lambda mm, p: mm.compute_added[p] <= float(chips[p]) * d.length_years[p],
+        add_param(m, reg, "chip_gw", d.periods, per_period(lambda r: r.compute.chip_supply_gw_per_year), d,
+                  keys=("compute.chip_supply_gw_per_year",))
+        add_constraint(m, reg, "chip_supply", d.periods, lambda mm, p: mm.compute_added[p] <= mm.chip_gw[p],
                        subsystem=SUBSYSTEM, description="Compute added within the chip supply.",
                        math=r"a_p \le \bar a(t_p)\, y_p", limit="chip supply")
-    hardware = c.hardware_cost_usd_per_w.at(d.years)
-    operations = c.operations_musd_per_gw_year.at(d.years)
-    revenue = c.revenue_musd_per_gw_year.at(d.years)
+    add_param(m, reg, "hardware_musd_per_gw", d.periods, _hardware_musd_per_gw, d,
+              keys=("compute.hardware_cost_usd_per_w",))
+    add_param(m, reg, "operations_musd", d.periods, per_period(lambda r: r.compute.operations_musd_per_gw_year), d,
+              keys=("compute.operations_musd_per_gw_year",))
+    add_param(m, reg, "revenue_musd", d.periods, per_period(lambda r: r.compute.revenue_musd_per_gw_year), d,
+              keys=("compute.revenue_musd_per_gw_year",))
     for p in d.periods:
-        if hardware[p]:
-            reg.spending["manufacturing"][p].append(1e3 * float(hardware[p]) * m.compute_added[p])
-        if operations[p]:
-            reg.spending["operations"][p].append(float(operations[p]) * d.length_years[p] * m.compute[p])
-        if revenue[p]:
-            reg.revenue[p].append(float(revenue[p]) * d.length_years[p] * m.compute[p])
+        reg.spending["manufacturing"][p].append(m.hardware_musd_per_gw[p] * m.compute_added[p])
+        reg.spending["operations"][p].append(m.operations_musd[p] * m.compute[p])
+        reg.revenue[p].append(m.revenue_musd[p] * m.compute[p])
+
+
+def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:
+    """GW per t of each satellite kind deployed, :math:`10^{-6} \\sigma_k(t_p)`."""
+    c = d.roadmap.compute
+    return {(k, p): 1e-6 * w for k, kind in c.satellites.items()
+            for p, w in enumerate((kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years).tolist())}
+
+
+def _hardware_musd_per_gw(d: ModelData) -> dict[int, float]:
+    """Hardware cost per GW added, M$: :math:`10^3 h(t_p)`."""
+    return {p: 1e3 * h for p, h in enumerate(d.roadmap.compute.hardware_cost_usd_per_w.at(d.years).tolist())}
 
 
 def gw_years(m: pyo.ConcreteModel, d: ModelData) -> np.ndarray:

@@ -14,6 +14,7 @@ import pyomo.core as pyo
 
 from planner.discounting import growth_factor
 from planner.model.data import ModelData
+from planner.model.parameters import add_param, per_period
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "funding"
@@ -29,8 +30,9 @@ def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     f = d.roadmap.funding
     if f is None:
         return
-    external = f.external_musd_per_year.at(d.years)
-    add_expression(m, reg, "funding_in", d.periods, lambda mm, p: float(external[p]) * d.length_years[p],
+    add_param(m, reg, "external_musd", d.periods, per_period(lambda r: r.funding.external_musd_per_year), d,
+              keys=("funding.external_musd_per_year",))
+    add_expression(m, reg, "funding_in", d.periods, lambda mm, p: mm.external_musd[p],
                    quantity="external_funding", unit="M$", dims=("period",), table="cash")
     add_var(m, reg, "cash", d.periods, quantity="cash", unit="M$", dims=("period",), table="cash",
             bounds=(-f.debt_limit_musd, None))
@@ -44,3 +46,4 @@ def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                    description="Cash carried with interest, plus funding and revenue, minus spending; "
                                "never below the debt limit.",
                    math=r"W_p = (1+i)^{y_{p-1}} W_{p-1} + E(t_p) y_p + R_p - C_p \ge -\bar D", limit="funding")
+

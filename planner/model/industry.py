@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
+from planner.model.parameters import add_param
 from planner.model.registry import Registry, add_constraint, add_var
 
 SUBSYSTEM = "industry"
@@ -38,9 +39,15 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 def add_limits(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock) -> None:
     r = d.roadmap
     idx = [(q, c, p) for q, proc in r.processes.items() for c in proc.capital for p in d.periods]
+    add_param(m, reg, "productivity", idx, _productivity, d, keys=("processes.*.capital.*",))
     add_constraint(
         m, reg, "process_capacity", idx,
-        lambda mm, q, c, p: mm.activity[q, p]
-        <= r.processes[q].capital[c] * d.length_years[p] * stock(r.processes[q].location, c, p),
+        lambda mm, q, c, p: mm.activity[q, p] <= mm.productivity[q, c, p] * stock(r.processes[q].location, c, p),
         subsystem=SUBSYSTEM, description="Process activity within the productivity of the capital held.",
         math=r"A_{qp} \le \pi_{qc} S_{lcp} y_p", limit="facility capacity")
+
+
+def _productivity(d: ModelData) -> dict[tuple[str, str, int], float]:
+    """t of activity per unit of capital held, per period: :math:`\\pi_{qc}\\, y_p`."""
+    return {(q, c, p): pi * d.length_years[p] for q, proc in d.roadmap.processes.items()
+            for c, pi in proc.capital.items() for p in d.periods}

@@ -23,7 +23,8 @@ import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var, index_set
+from planner.model.parameters import add_param
+from planner.model.registry import Registry, add_constraint, add_var
 from planner.schema.network import LaunchVehicle
 
 SUBSYSTEM = "launch"
@@ -38,6 +39,22 @@ def flight_costs(lv: LaunchVehicle, d: ModelData) -> np.ndarray:
     if lv.learning is not None:
         return learning_costs(lv, np.zeros(len(d.periods)))
     return np.zeros(len(d.periods))
+
+
+def _flight_costs(d: ModelData) -> dict[tuple[str, int], float]:
+    return {(lv, p): float(c) for lv, veh in d.roadmap.launch_vehicles.items()
+            for p, c in enumerate(flight_costs(veh, d))}
+
+
+def _payload_per_flight(d: ModelData) -> dict[tuple[str, int], float]:
+    return {(lv, p): d.at(veh.payload_t, p) for lv, veh in d.roadmap.launch_vehicles.items() for p in d.periods}
+
+
+def _flight_caps(d: ModelData) -> dict[tuple[str, int], float]:
+    """Flights allowed per period, :math:`\\bar F_l(t_p)\\, y_p`."""
+    return {(lv, p): d.at(veh.max_flights_per_year, p) * d.length_years[p]
+            for lv, veh in d.roadmap.launch_vehicles.items() if veh.max_flights_per_year is not None
+            for p in d.periods}
 
 
 def learning_costs(lv: LaunchVehicle, flights: np.ndarray) -> np.ndarray:
@@ -74,9 +91,9 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     payload_idx = [(lv, p, k) for lv, p in flight_idx for k in d.carried(lvs[lv].carries)]
     add_var(m, reg, "launched", payload_idx, quantity="launched", unit="commodity unit",
             dims=("launch_vehicle", "period", "commodity"), table="launch")
-    m.launch_cost = pyo.Param(index_set(flight_idx), mutable=True,
-                              initialize={(lv, p): float(c) for lv in lvs for p, c in
-                                          enumerate(flight_costs(lvs[lv], d))})
+    add_param(m, reg, "launch_cost", flight_idx, _flight_costs, d, keys=(
+        "launch_vehicles.*.cost_per_flight_musd", "launch_vehicles.*.price_usd_per_kg", "launch_vehicles.*.payload_t"))
+    add_param(m, reg, "payload_per_flight", flight_idx, _payload_per_flight, d, keys=("launch_vehicles.*.payload_t",))
     riders = {lv: [v for v, veh in r.vehicles.items() if veh.launched_by == lv and veh.enters_at] for lv in lvs}
 
     def vehicle_launch_mass(v: str) -> float:
@@ -87,7 +104,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m, reg, "launch_payload", flight_idx,
         lambda mm, lv, p: sum(d.mass_t(k) * mm.launched[lv, p, k] for k in d.carried(lvs[lv].carries))
         + sum(vehicle_launch_mass(v) * mm.built[v, p] for v in riders[lv])
-        <= d.at(lvs[lv].payload_t, p) * mm.flights[lv, p],
+        <= mm.payload_per_flight[lv, p] * mm.flights[lv, p],
         subsystem=SUBSYSTEM, description="Payload and new vehicles launched within payload per flight.",
         math=r"\sum_k \mu_k w_{lpk} + \sum_v m^L_v B_{vp} \le P_{lp} F_{lp}", limit="launch payload")
     rides = [(lv, p) for lv, p in flight_idx if any(r.vehicles[v].launch_flights_per_unit for v in riders[lv])]
@@ -98,10 +115,10 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         subsystem=SUBSYSTEM, description="New vehicles that fly to orbit on their own flights.",
         math=r"\sum_v \phi_v B_{vp} \le F_{lp}")
     capped = [(lv, p) for lv, p in flight_idx if lvs[lv].max_flights_per_year is not None]
+    add_param(m, reg, "flight_cap", capped, _flight_caps, d, keys=("launch_vehicles.*.max_flights_per_year",))
     add_constraint(
         m, reg, "launch_cap", capped,
-        lambda mm, lv, p: mm.flights[lv, p] <= d.at(lvs[lv].max_flights_per_year, p)
-        * d.length_years[p],
+        lambda mm, lv, p: mm.flights[lv, p] <= mm.flight_cap[lv, p],
         subsystem=SUBSYSTEM, description="Flights within the cap on flights per year.",
         math=r"F_{lp} \le \bar F_l(t_p)\, y_p", limit="launch cap")
     fleet = [(lv, p) for lv, p in flight_idx if lvs[lv].fleet is not None]

@@ -1,9 +1,10 @@
-"""Metadata that travels with the model: constraint families and result quantities.
+"""Metadata that travels with the model: constraint families, result quantities and parameters.
 
 Every subsystem declares its constraint families (name, description, math) and the quantities it
 reports (component, unit, index names, table). The documentation, the bottleneck report and the tidy
 result tables are all generated from these declarations, so that none of them can drift from the
-model.
+model. Roadmap numbers a new value of which needs no rebuild are declared as parameters
+(:mod:`planner.model.parameters`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, SumExpression
+
+if TYPE_CHECKING:
+    from planner.model.parameters import Parameter
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Registry:
     revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     # period -> power demand terms at a location, kW
     power_use: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # name -> a roadmap number that enters the model as a mutable parameter (planner.model.parameters)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> Any:

@@ -62,6 +62,17 @@ class StandardForm:
     rows: list[Any]
     columns: list[Any]
     objective: Any
+    parameters: ParameterRows | None = None  # kept when asked: what to read again after parameters change
+
+
+@dataclass
+class ParameterRows:
+    """Where a model's mutable parameters reach its matrices (see :mod:`planner.solve.parametric`)."""
+
+    walker: RowWalker  # its column numbering, to read rows again in the same order
+    rows: list[tuple[Any, int, int]]  # (constraint, its first row, its rows: 0, 1 or 2) of those with parameters
+    objective: Any  # the objective when it holds parameters, else None
+    kept: np.ndarray  # the walker's column -> column of the matrix, -1 when it appears nowhere
 
 
 class RowWalker:
@@ -71,14 +82,27 @@ class RowWalker:
     in the compiler's order, so the numbering does not depend on the order the expressions name them.
     Sums, linear expressions, monomials, negations, products and quotients by constants, named
     expressions (each walked once and reused) and variables are read; anything else raises
-    :class:`NotDirect`.
+    :class:`NotDirect`. ``parametric`` turns true when a number read was not a plain number (a mutable
+    parameter, or an expression of them).
     """
 
     def __init__(self) -> None:
         self.var_map: dict[int, Any] = {}  # id(var) -> var, in column order
         self.order: dict[int, int] = {}  # id(var) -> column
+        self.parametric = False
         self._components: set[int] = set()
-        self._named: dict[int, tuple[dict[int, float], float]] = {}
+        self._named: dict[int, tuple[dict[int, float], float, bool]] = {}
+
+    def forget_named(self) -> None:
+        """Drop the named expressions read so far (to read them again with new parameter values)."""
+        self._named.clear()
+
+    def value(self, node: Any) -> float:
+        """The value of a constant node, noting when it is not a plain number."""
+        if node.__class__ in native_numeric_types:
+            return node
+        self.parametric = True
+        return pyo.value(node)
 
     def walk(self, node: Any, scale: float, linear: dict[int, float]) -> float:
         """Add ``scale * node`` to ``linear``; return its constant part."""
@@ -87,7 +111,9 @@ class RowWalker:
             return self._sum(node.args, scale, linear)
         if cls is MonomialTermExpression:
             coef, var = node._args_
-            return self._var(var, scale * (coef if coef.__class__ in native_numeric_types else pyo.value(coef)), linear)
+            if coef.__class__ not in native_numeric_types:
+                coef = self.value(coef)
+            return self._var(var, scale * coef, linear)
         if cls in native_numeric_types:
             return scale * node
         if cls is NegationExpression:
@@ -95,27 +121,31 @@ class RowWalker:
         if cls is ProductExpression:
             a, b = node._args_
             if not is_potentially_variable(a):
-                return self.walk(b, scale * pyo.value(a), linear)
+                return self.walk(b, scale * self.value(a), linear)
             if not is_potentially_variable(b):
-                return self.walk(a, scale * pyo.value(b), linear)
+                return self.walk(a, scale * self.value(b), linear)
             raise NotDirect
         if cls is DivisionExpression:
             a, b = node._args_
             if is_potentially_variable(b):
                 raise NotDirect
-            return self.walk(a, scale / pyo.value(b), linear)
+            return self.walk(a, scale / self.value(b), linear)
         if node.is_variable_type():
             return self._var(node, scale, linear)
         if node.is_named_expression_type():
             cached = self._named.get(id(node))
             if cached is None:
                 inner: dict[int, float] = {}
-                cached = self._named[id(node)] = (inner, self.walk(node.expr, 1.0, inner))
+                outer, self.parametric = self.parametric, False
+                constant = self.walk(node.expr, 1.0, inner)
+                cached = self._named[id(node)] = (inner, constant, self.parametric)
+                self.parametric = outer
             for col, c in cached[0].items():
                 linear[col] = linear.get(col, 0.0) + scale * c
+            self.parametric |= cached[2]
             return scale * cached[1]
         if not is_potentially_variable(node):
-            return scale * pyo.value(node)
+            return scale * self.value(node)
         raise NotDirect
 
     def _sum(self, args: list[Any], scale: float, linear: dict[int, float]) -> float:
@@ -127,7 +157,7 @@ class RowWalker:
             if cls is MonomialTermExpression:
                 coef, var = arg._args_
                 if coef.__class__ not in native_numeric_types:
-                    coef = pyo.value(coef)
+                    coef = self.value(coef)
                 col = order.get(id(var))
                 if col is None:
                     constant += self._var(var, scale * coef, linear)
@@ -165,8 +195,9 @@ class RowWalker:
         return self.order[id(var)]
 
 
-def read_rows(m: pyo.ConcreteModel, csr_array: Any) -> StandardForm:
-    """``m`` in mixed standard form; raises :class:`NotDirect` (see the module)."""
+def read_rows(m: pyo.ConcreteModel, csr_array: Any, keep_parameters: bool = False) -> StandardForm:
+    """``m`` in mixed standard form; raises :class:`NotDirect` (see the module). With ``keep_parameters``
+    the form keeps where the model's mutable parameters reach it (:class:`ParameterRows`)."""
     walker = RowWalker()
     objectives = list(m.component_data_objects(pyo.Objective, active=True, sort=SORTER))
     if len(objectives) != 1:
@@ -174,26 +205,17 @@ def read_rows(m: pyo.ConcreteModel, csr_array: Any) -> StandardForm:
     objective = objectives[0]
     cost: dict[int, float] = {}
     cost_offset = walker.walk(objective.expr, 1.0, cost)
+    objective_parametric, walker.parametric = walker.parametric, False
     indices, values, indptr = array("q"), array("d"), array("q", [0])
     rows: list[Any] = []
     kinds: list[int] = []
     rhs: list[float] = []
+    parametric: list[tuple[Any, int, int]] = []
     for con in m.component_data_objects(pyo.Constraint, active=True, sort=SORTER):
-        lower, upper, linear, offset = _row(con, walker)
-        if lower is None and upper is None:
-            continue
-        if not any(linear.values()):
-            if (lower is None or lower <= offset) and (upper is None or upper >= offset):
-                continue
-            raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
-        if lower == upper:
-            senses = ((0, upper),)
-        elif lower is None:
-            senses = ((1, upper),)
-        elif upper is None:
-            senses = ((-1, lower),)
-        else:
-            senses = ((1, upper), (-1, lower))
+        linear, offset, senses = read_row(con, walker)
+        if walker.parametric:
+            parametric.append((con, len(rows), len(senses)))
+            walker.parametric = False
         for kind, bound in senses:
             indices.extend(linear)
             values.extend(linear.values())
@@ -201,8 +223,31 @@ def read_rows(m: pyo.ConcreteModel, csr_array: Any) -> StandardForm:
             rows.append(con)
             kinds.append(kind)
             rhs.append(bound - offset)
-    return _drop_unused(walker.var_map, cost, cost_offset, indices, values, indptr, rows, kinds, rhs, objective,
-                        csr_array)
+    form, kept = _drop_unused(walker.var_map, cost, cost_offset, indices, values, indptr, rows, kinds, rhs,
+                              objective, csr_array)
+    if keep_parameters:
+        walker.forget_named()
+        form.parameters = ParameterRows(walker, parametric, objective if objective_parametric else None, kept)
+    return form
+
+
+def read_row(con: Any, walker: RowWalker) -> tuple[dict[int, float], float, list[tuple[int, float]]]:
+    """One constraint as ``({column: coefficient}, constant of the body, [(kind, bound), ...])``: no rows
+    when it bounds nothing or its body is constant and within its bounds, two when it is ranged."""
+    lower, upper, linear, offset = _row(con, walker)
+    if lower is None and upper is None:
+        return linear, offset, []
+    if not any(linear.values()):
+        if (lower is None or lower <= offset) and (upper is None or upper >= offset):
+            return linear, offset, []
+        raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
+    if lower == upper:
+        return linear, offset, [(0, upper)]
+    if lower is None:
+        return linear, offset, [(1, upper)]
+    if upper is None:
+        return linear, offset, [(-1, lower)]
+    return linear, offset, [(1, upper), (-1, lower)]
 
 
 def _row(con: Any, walker: RowWalker) -> tuple[Any, Any, dict[int, float], float]:
@@ -224,9 +269,9 @@ def _row(con: Any, walker: RowWalker) -> tuple[Any, Any, dict[int, float], float
         lower, upper = (0 if equal else None), 0
         offset = walker.walk(lhs, 1.0, linear) + walker.walk(rhs, -1.0, linear)
     if lower is not None and lower.__class__ not in native_types:
-        lower = pyo.value(lower)
+        lower = walker.value(lower)
     if upper is not None and upper.__class__ not in native_types:
-        upper = pyo.value(upper)
+        upper = walker.value(upper)
     return lower, upper, linear, offset
 
 
@@ -236,9 +281,9 @@ def _constant(side: Any) -> bool:
 
 def _drop_unused(var_map: dict[int, Any], cost: dict[int, float], offset: float, indices: array, values: array,
                  indptr: array, rows: list[Any], kinds: list[int], rhs: list[float], objective: Any,
-                 csr_array: Any) -> StandardForm:
+                 csr_array: Any) -> tuple[StandardForm, np.ndarray]:
     """Drop the zero coefficients, number the columns that appear somewhere, in order; refuse fixed ones
-    (Pyomo moves them to the rhs)."""
+    (Pyomo moves them to the rhs). Also say which column of the form each walked column became (-1: none)."""
     columns = list(var_map.values())
     at = np.frombuffer(indices, dtype=np.int64)
     data = np.frombuffer(values, dtype=float)
@@ -257,5 +302,6 @@ def _drop_unused(var_map: dict[int, Any], cost: dict[int, float], offset: float,
     matrix = csr_array((data, renumber[at], starts), shape=(len(rows), len(kept)))
     dense_cost = np.zeros(len(kept))
     np.add.at(dense_cost, renumber[cost_at], cost_values)
-    return StandardForm(cost=dense_cost, offset=float(offset), matrix=matrix, kinds=np.asarray(kinds, dtype=int),
+    form = StandardForm(cost=dense_cost, offset=float(offset), matrix=matrix, kinds=np.asarray(kinds, dtype=int),
                         rhs=np.asarray(rhs, dtype=float), rows=rows, columns=kept, objective=objective)
+    return form, np.where(used, renumber, -1)

@@ -32,7 +32,7 @@ from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
-from planner.solve.direct_form import NotDirect, StandardForm, read_rows
+from planner.solve.direct_form import NotDirect, ParameterRows, StandardForm, read_rows
 from planner.solve.watchdog import run_watched
 
 # Pyomo runs a callback when these are first imported, by anyone: scipy's also imports scipy.stats
@@ -75,6 +75,7 @@ class Compiled:
     rows: list[Any]
     columns: list[Any]
     maximize: bool
+    parameters: ParameterRows | None = None  # where parameters reach the matrices, when asked and known
 
     @property
     def is_mip(self) -> bool:
@@ -96,13 +97,15 @@ class HighsAnswer:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def compile_model(m: pyo.ConcreteModel, direct: bool = True) -> Compiled:
+def compile_model(m: pyo.ConcreteModel, direct: bool = True, keep_parameters: bool = False) -> Compiled:
     """The active objective and constraints of ``m`` as matrices (raises on constant infeasible rows).
 
     Read directly (:mod:`planner.solve.direct_form`) when the model allows, else (or with ``direct``
-    false, for comparisons) by Pyomo's compiler; both give the same matrices."""
+    false, for comparisons) by Pyomo's compiler; both give the same matrices. With ``keep_parameters``
+    a direct read also keeps where the model's mutable parameters reach the matrices
+    (:mod:`planner.solve.parametric`)."""
     try:
-        form = _direct_form(m) if direct else None
+        form = _direct_form(m, keep_parameters) if direct else None
         if form is None:
             form = _pyomo_standard_form(m)
     except InfeasibleConstraintException as exc:
@@ -113,7 +116,8 @@ def compile_model(m: pyo.ConcreteModel, direct: bool = True) -> Compiled:
     col_lower, col_upper, integer = _column_bounds(cols)
     return Compiled(cost=form.cost, offset=form.offset, matrix=form.matrix.tocsc(), row_lower=lower,
                     row_upper=upper, col_lower=col_lower, col_upper=col_upper, integer=integer, rows=form.rows,
-                    columns=cols, maximize=form.objective.sense == pyo.maximize)
+                    columns=cols, maximize=form.objective.sense == pyo.maximize,
+                    parameters=form.parameters)
 
 
 def _column_bounds(cols: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,10 +142,10 @@ class _Numbering(dict):
         return number
 
 
-def _direct_form(m: pyo.ConcreteModel) -> StandardForm | None:
+def _direct_form(m: pyo.ConcreteModel, keep_parameters: bool) -> StandardForm | None:
     """``m`` read directly, or None when it has something only Pyomo's compiler handles."""
     try:
-        return read_rows(m, _sparse.csr_array)
+        return read_rows(m, _sparse.csr_array, keep_parameters)
     except NotDirect:
         return None
 
