@@ -275,6 +275,35 @@ def test_a_warm_re_solve_matches_a_cold_one_and_leaves_the_profile_options_in_pl
         assert highs.getOptionValue(key)[1] == options.highs_options()[key]
 
 
+def test_scenarios_that_differ_in_covered_numbers_take_them_through_the_kept_models_parameters(write_roadmap):
+    """After the reference, a scenario varying only keys read through parameters is not built (its numbers are
+    set on the kept model) and solves to the cold optimum; any other difference builds its model."""
+    from planner.solve.run import SolveOptions
+
+    path = write_roadmap(TINY + "integer: none\n")
+    options = SolveOptions(threads=1, duals=False)
+
+    def warm(overrides):
+        loaded = load_roadmap(path, overrides=overrides)
+        solved = warm_solve(loaded, options, (), overrides)
+        assert solved is not None and solved.objective == pytest.approx(solve(loaded).objective, rel=1e-9)
+        plan = solved.tables["plan"]  # the kept model's expressions read the scenario's numbers too
+        assert plan[plan["quantity"] == "external_funding"]["value"].to_numpy() == pytest.approx(overrides[FUNDING])
+        return solved.path, solved.built
+
+    cap = {2026: 10, 2031: 30, "interpolation": "linear"}
+    assert warm({FUNDING: 1000.0, CAP: cap}) == ("reference", True)
+    assert warm({FUNDING: 1500.0, CAP: {**cap, 2031: 20}}) == ("warm", False)
+    assert warm({FUNDING: 2500.0, CAP: {**cap, 2026: 12}}) == ("warm", False)
+    assert warm({FUNDING: 2500.0, "compute.life_years": 3}) == ("reference", True)  # retirement: structure
+    assert warm({FUNDING: 2600.0, "compute.life_years": 3})[1] is True  # not covered: built every time
+    assert warm({FUNDING: 1000.0, CAP: cap}) == ("reference", True)  # a new reference, kept again
+    assert warm({FUNDING: 1200.0, CAP: cap}) == ("warm", False)
+    path.write_text(TINY.replace("reward: 2", "reward: 2.5") + "integer: none\n", encoding="utf-8")
+    assert warm({FUNDING: 1200.0, CAP: cap}) == ("warm", True)  # the file changed: built
+    assert warm({FUNDING: 1300.0, CAP: cap})[1] is True  # the kept model stays the old file's: built again
+
+
 def test_a_scenario_tabulates_only_what_the_sweep_keeps_with_the_full_plans_rows(write_roadmap):
     from planner.solve.run import SolveOptions
     from planner.sweep.scenario import KEPT_QUANTITIES
@@ -333,6 +362,8 @@ def test_a_dask_sweep_equals_solving_each_variation_alone(write_roadmap, tmp_pat
             assert (math.isnan(got[name]) and pd.isna(year)) or got[name] == year
     paths = results[results["quantity"] == "seconds"]["name"].value_counts()
     assert paths.get("warm", 0) >= 10 and paths.get("reference", 0) <= 2  # one reference solve per worker
+    built = results[results["quantity"] == "seconds"]["note"].value_counts()
+    assert built.get("parameters", 0) >= 10 and built.get("built", 0) <= 2  # one model built per worker
     seconds = results[results["quantity"] == "seconds"].set_index("scenario")["value"]
     in_highs = results[results["quantity"] == "solve_seconds"].set_index("scenario")["value"]
     assert len(in_highs) == 16 and ((in_highs > 0) & (in_highs < seconds[in_highs.index])).all()

@@ -10,7 +10,8 @@ for the sweep: it comes back as rows with its status and the reason.
 Result rows form one long table, columns :data:`COLUMNS`:
 
 * ``objective``, ``seconds`` (wall time on the worker) and ``solve_seconds`` (of which in HiGHS; ``name`` of
-  both: reference, warm, restart or cold, see :mod:`planner.sweep.warm`);
+  both: reference, warm, restart or cold, see :mod:`planner.sweep.warm`; ``note`` of ``seconds``: ``built``
+  when the scenario's model was built, ``parameters`` when the worker's kept model took its numbers);
 * ``milestone_year`` per milestone (``name``): the decimal year first reached, NaN when never;
 * ``headline`` figures (``name``: compute_gw_at_end, flights_total, cash_low_musd, ...);
 * ``compute_in_service`` (GW) and ``held`` (counted commodities held away from their sources,
@@ -76,7 +77,7 @@ def _run(task: Task) -> list[dict[str, Any]]:
     try:
         loaded = task.load()
         options = task.solve_options()
-        solved = warm_solve(loaded, options, task.point) if task.warm else None
+        solved = warm_solve(loaded, options, task.point, task.overrides) if task.warm else None
         if solved is None:
             plan = solve(loaded, options)
             solved = Solved(objective=plan.objective, status=plan.status, tables=plan.tables, loaded=loaded,
@@ -89,7 +90,8 @@ def _run(task: Task) -> list[dict[str, Any]]:
         return [row(task.scenario, "seconds", time.perf_counter() - start),
                 row(task.scenario, "status", math.nan, name=status, note=f"{type(exc).__name__}: {reason}")]
     rows = plan_rows(task.scenario, solved)
-    rows.append(row(task.scenario, "seconds", time.perf_counter() - start, name=solved.path))
+    rows.append(row(task.scenario, "seconds", time.perf_counter() - start, name=solved.path,
+                    note="built" if solved.built else "parameters"))
     rows.append(row(task.scenario, "solve_seconds", solved.solve_s, name=solved.path))
     rows.append(row(task.scenario, "status", solved.objective, name=solved.status))
     return rows

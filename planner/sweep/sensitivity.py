@@ -72,11 +72,11 @@ def probe_weights(base: Task, steps: Sequence[tuple[Task, float]]) -> list[float
     hardly depends on the weights."""
     with collector.paused():  # whole models made and dropped: see planner.collector
         options = base.solve_options()
-        if warm_solve(base.load(), options, base.point) is None:
+        if warm_solve(base.load(), options, base.point, base.overrides) is None:
             return [1.0] * len(steps)
         rates: list[float | None] = []
         for task, step in steps:
-            solved = warm_solve(task.load(), options, task.point)
+            solved = warm_solve(task.load(), options, task.point, task.overrides)
             usable = solved is not None and solved.path == "warm" and step > 0
             rates.append(solved.iterations / step if usable else None)
     return weights(rates)
