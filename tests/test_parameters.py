@@ -105,7 +105,8 @@ def test_keys_under_a_declared_key_are_covered_and_others_are_not():
     assert not covers(registry, "launch_vehicles.starship")  # the whole vehicle: its structure may change
     assert not covers(registry, "launch_vehicles.starship.fleet.size")
     assert not covers(registry, "compute.life_years")  # decides which vintages retire when: structure
-    assert not covers(registry, "objective.discount_rate_per_year")
+    assert covers(registry, "objective.discount_rate_per_year")
+    assert not covers(registry, "objective.tie_break_per_musd")
 
 
 def test_a_parameter_that_turns_nonzero_where_it_was_zero_is_a_changed_structure(tmp_path):

@@ -13,7 +13,7 @@ import pyomo.core as pyo
 
 from planner.model import compute, funding, industry, launch, milestones, network, supply, transport
 from planner.model.data import ModelData, build_data
-from planner.model.objective import OBJECTIVES, REQUIRES_ALL_MILESTONES, Stage
+from planner.model.objective import OBJECTIVES, REQUIRES_ALL_MILESTONES, Stage, add_discounting
 from planner.model.registry import Registry
 from planner.schema.roadmap import Roadmap
 
@@ -43,6 +43,7 @@ def build_model(roadmap: Roadmap) -> BuiltModel:
     industry.add_limits(m, d, reg, stock)
     funding.add_cash(m, d, reg)
     mode = roadmap.objective.mode
+    add_discounting(m, d, reg)
     milestones.add_milestones(m, d, reg, stock, required=mode in REQUIRES_ALL_MILESTONES)
     stages = OBJECTIVES[mode](m, d, reg)
     return BuiltModel(model=m, data=d, registry=reg, stages=stages)

@@ -24,6 +24,8 @@ from planner.model.compute import gw_years
 from planner.model.data import ModelData
 from planner.model.launch import launched_mass_t
 from planner.model.milestones import milestone_rewards
+from planner.model.parameters import add_param
+from planner.model.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,32 @@ def objective(mode: str) -> Callable[[Builder], Builder]:
     return register
 
 
+def add_discounting(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    """The discount factors :math:`\\delta_p` and the value of a GW-year :math:`\\omega \\delta_p`, as parameters
+    (the objectives' terms read them, so a new discount rate or weight needs no rebuild)."""
+    add_param(m, reg, "discount", d.periods, _discount_factors, d, keys=("objective.discount_rate_per_year",))
+    add_param(m, reg, "gw_year_value", d.periods, _gw_year_values, d,
+              keys=("objective.discount_rate_per_year", "objective.compute_weight_per_gw_year"))
+
+
+def _discount_factors(d: ModelData) -> dict[int, float]:
+    factors = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
+    return {p: float(f) for p, f in enumerate(factors)}
+
+
+def _gw_year_values(d: ModelData) -> dict[int, float]:
+    weight = d.roadmap.objective.compute_weight_per_gw_year
+    return {p: weight * f for p, f in _discount_factors(d).items()}
+
+
 def discounted_cost(m: pyo.ConcreteModel, d: ModelData) -> Any:
-    df = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
-    return sum(float(df[p]) * m.spending[c, p] for c, p in m.spending.keys())
+    return sum(m.discount[p] * m.spending[c, p] for c, p in m.spending.keys())
 
 
 def discounted_compute(m: pyo.ConcreteModel, d: ModelData) -> Any:
     if d.roadmap.compute is None:
         return 0
-    df = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
-    weight = d.roadmap.objective.compute_weight_per_gw_year
-    return sum(weight * float(df[p]) * term for p, term in enumerate(gw_years(m, d)))
+    return sum(m.gw_year_value[p] * term for p, term in enumerate(gw_years(m, d)))
 
 
 def _tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:

@@ -3,10 +3,10 @@
 The model is built once per worker. The first scenario of a roadmap on a worker, the *reference*, is built,
 compiled and solved from scratch, and its model is kept when every key the sweep varies is a number the model
 reads only through mutable parameters (:mod:`planner.model.parameters`: launch prices and caps, payload,
-specific power, compute costs and revenue, chip supply, funding, factory productivity). A later scenario whose
-roadmap differs from the reference's only in such keys (the roadmap data with the varied keys blanked must be
-equal: a file edited mid-sweep is noticed) takes its numbers through the kept model: its parameters are set
-from the scenario's data and only the rows that read a parameter are read again
+specific power, compute costs and revenue, chip supply, funding, factory productivity, discounting). A later
+scenario whose roadmap differs from the reference's only in such keys (the roadmap data with the varied keys
+blanked must be equal: a file edited mid-sweep is noticed) takes its numbers through the kept model: its
+parameters are set from the scenario's data and only the rows that read a parameter are read again
 (:mod:`planner.solve.parametric`; about 5 ms on baseline.yaml against 0.1 s to build and compile the model),
 giving the matrices a rebuild would give, bit for bit. Any other scenario, or one whose numbers change the
 sparsity pattern (a parameter that was zero, now not), is built and compiled as usual.
