@@ -31,7 +31,8 @@ def headlines(tables: dict[str, pd.DataFrame], periods: list[str], source_locati
         out["flights_peak_period"] = str(flights.idxmax())
     stock = plan[(plan["quantity"] == "stock") & plan["commodity"].isin(list(counted))
                  & ~plan["location"].isin(list(source_locations)) & (plan["period"] == periods[-1])]
-    out["held_at_end"] = {f"{r.commodity}@{r.location}": round(float(r.value), 3) for r in stock.itertuples()}
+    out["held_at_end"] = {f"{commodity}@{location}": round(float(value), 3) for commodity, location, value
+                          in zip(stock["commodity"], stock["location"], stock["value"], strict=True)}
     cash = _series(plan, "cash")
     if len(cash):
         full = cash.reindex(periods, fill_value=0.0)

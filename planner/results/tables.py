@@ -26,8 +26,9 @@ REACHED_TOLERANCE = 1e-6
 
 def plan_tables(built: BuiltModel, loaded: LoadedRoadmap,
                 quantities: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
-    """``plan`` (every row), one frame per table name, and ``milestones``; with ``quantities``, the plan holds
-    only those quantities (and ``milestone_metric``, which the milestones table reads)."""
+    """``plan`` (every row), one frame per table name, and ``milestones``; with ``quantities``, only ``plan``,
+    holding only those quantities (and ``milestone_metric``, which the milestones table reads), and
+    ``milestones``."""
     m, d = built.model, built.data
     labels, years = d.timeline.labels, d.timeline.start_years
     units = {k: c.unit for k, c in d.roadmap.commodities.items()}
@@ -57,28 +58,32 @@ def plan_tables(built: BuiltModel, loaded: LoadedRoadmap,
             records.append(row)
     plan = pd.DataFrame.from_records(records, columns=COLUMNS)
     tables = {"plan": plan}
-    for name, frame in plan.groupby("table", sort=True):
-        tables[name] = frame.dropna(axis=1, how="all").reset_index(drop=True)
+    if quantities is None:
+        for name, frame in plan.groupby("table", sort=True):
+            tables[name] = frame.dropna(axis=1, how="all").reset_index(drop=True)
     tables["milestones"] = milestone_table(plan, loaded)
     return tables
 
 
 def milestone_table(plan: pd.DataFrame, loaded: LoadedRoadmap) -> pd.DataFrame:
     """Each milestone with the first period its metric meets the threshold ('not reached' otherwise)."""
-    rows = []
     metric = plan[plan["quantity"] == "milestone_metric"]
+    series: dict[str, list[tuple[float, str, float]]] = {}  # milestone -> (year, period, value), by year
+    for name, year, period, value in zip(metric["milestone"], metric["year"], metric["period"], metric["value"],
+                                         strict=True):
+        series.setdefault(name, []).append((year, period, value))
+    rows = []
     for name, ms in loaded.roadmap.milestones.items():
-        series = metric[metric["milestone"] == name]
-        hit = series[series["value"] >= ms.threshold * (1 - REACHED_TOLERANCE)]
-        first = hit.sort_values("year").iloc[0] if len(hit) else None
+        points = sorted(series.get(name, []), key=lambda point: point[0])
+        first = next((point for point in points if point[2] >= ms.threshold * (1 - REACHED_TOLERANCE)), None)
         rows.append({
             "milestone": name,
             "description": ms.description,
             "threshold": ms.threshold,
             "deadline": str(ms.deadline) if ms.deadline is not None else "",
-            "reached_period": first["period"] if first is not None else "not reached",
-            "reached_year": float(first["year"]) if first is not None else None,
-            "metric_at_end": float(series.sort_values("year")["value"].iloc[-1]) if len(series) else 0.0,
+            "reached_period": first[1] if first is not None else "not reached",
+            "reached_year": float(first[0]) if first is not None else None,
+            "metric_at_end": float(points[-1][2]) if points else 0.0,
         })
     return pd.DataFrame(rows, columns=["milestone", "description", "threshold", "deadline", "reached_period",
                                        "reached_year", "metric_at_end"])

@@ -100,9 +100,10 @@ def _run(task: Task) -> list[dict[str, Any]]:
 def plan_rows(scenario: str, plan: Solved) -> list[dict[str, Any]]:
     """The rows a sweep keeps of one plan (everything but ``seconds`` and ``status``)."""
     rows = [row(scenario, "objective", plan.objective)]
-    for ms in plan.tables["milestones"].itertuples():
-        year = math.nan if ms.reached_year is None or pd.isna(ms.reached_year) else float(ms.reached_year)
-        rows.append(row(scenario, "milestone_year", year, name=ms.milestone))
+    milestones = plan.tables["milestones"]
+    for name, reached in zip(milestones["milestone"], milestones["reached_year"], strict=True):
+        year = math.nan if reached is None or pd.isna(reached) else float(reached)
+        rows.append(row(scenario, "milestone_year", year, name=name))
     r = plan.loaded.roadmap
     sources = {s.location for c in r.commodities.values() for s in c.sources}
     counted = {k: c.unit for k, c in r.commodities.items() if c.unit != "t"}
@@ -116,9 +117,9 @@ def plan_rows(scenario: str, plan: Solved) -> list[dict[str, Any]]:
         rows.append(row(scenario, "compute_in_service", float(value), period=period, year=year))
     held = table[(table["quantity"] == "stock") & table["commodity"].isin(list(counted))
                  & ~table["location"].isin(list(sources))]
-    for h in held.itertuples():
-        rows.append(row(scenario, "held", float(h.value), name=f"{h.commodity}@{h.location}",
-                         period=h.period, year=h.year))
+    for commodity, location, period, year, value in zip(held["commodity"], held["location"], held["period"],
+                                                         held["year"], held["value"], strict=True):
+        rows.append(row(scenario, "held", float(value), name=f"{commodity}@{location}", period=period, year=year))
     return rows
 
 
