@@ -69,6 +69,7 @@ from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
 from planner.model.data import build_data
 from planner.model.parameters import covers, set_parameters
+from planner.model.registry import Registry
 from planner.results.tables import plan_tables
 from planner.solve.highs_backend import (
     FEASIBILITY_TOLERANCE,
@@ -193,7 +194,7 @@ def _build(loaded: LoadedRoadmap) -> tuple[BuiltModel, Compiled] | None:
 def _keep(built: BuiltModel, compiled: Compiled, loaded: LoadedRoadmap, varied: dict[str, Any]) -> _Kept | None:
     """The reference's model to keep, when every varied key is a number read only through parameters
     (:mod:`planner.model.parameters`)."""
-    if not all(value is not None and covers(built.registry, key) for key, value in varied.items()):
+    if not _numbers_only(built.registry, varied):
         return None
     return _Kept(built=built, parametric=ParametricModel(compiled), base=_blanked(loaded.origin.data, varied))
 
@@ -201,9 +202,7 @@ def _keep(built: BuiltModel, compiled: Compiled, loaded: LoadedRoadmap, varied: 
 def _from_kept(kept: _Kept, loaded: LoadedRoadmap, varied: dict[str, Any]) -> tuple[BuiltModel, Compiled] | None:
     """The kept model with this scenario's numbers, without building it; None when the scenario differs from
     the kept one in more than covered numbers, or its numbers change the matrices' structure."""
-    if not all(value is not None and covers(kept.built.registry, key) for key, value in varied.items()):
-        return None
-    if _blanked(loaded.origin.data, varied) != kept.base:
+    if not _numbers_only(kept.built.registry, varied) or _blanked(loaded.origin.data, varied) != kept.base:
         return None
     data = build_data(loaded.roadmap)
     built = kept.built
@@ -214,6 +213,11 @@ def _from_kept(kept: _Kept, loaded: LoadedRoadmap, varied: dict[str, Any]) -> tu
         return None
     built.data = data
     return built, compiled
+
+
+def _numbers_only(registry: Registry, varied: Mapping[str, Any]) -> bool:
+    """Whether every varied key is set to a value (not to none) and read by the model only through parameters."""
+    return all(value is not None and covers(registry, key) for key, value in varied.items())
 
 
 def _blanked(data: Any, varied: Mapping[str, Any]) -> Any:
@@ -227,11 +231,8 @@ def _blank(data: Any, parts: list[str]) -> Any:
     if not parts:
         return None
     head, rest = parts[0], parts[1:]
-    if isinstance(data, dict) and head in data:
+    if isinstance(data, dict) and head in data:  # overrides set mapping keys only (planner.io.compose)
         return {**data, head: _blank(data[head], rest)}
-    if isinstance(data, list) and head.isdigit() and int(head) < len(data):
-        i = int(head)
-        return [*data[:i], _blank(data[i], rest), *data[i + 1:]]
     return data
 
 
@@ -308,6 +309,6 @@ def _update(instance: _Instance, new: Compiled) -> None:
 
 
 def _numbers(compiled: Compiled) -> Compiled:
-    """``compiled`` without its Pyomo rows and columns: all an instance needs to compare and update, and it
-    lets the scenario's model go when the scenario is done."""
-    return replace(compiled, rows=[], columns=[])
+    """``compiled`` without its Pyomo rows, columns and parameter rows: all an instance needs to compare and
+    update, and it lets the scenario's model go when the scenario is done."""
+    return replace(compiled, rows=[], columns=[], parameters=None)
