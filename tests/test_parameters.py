@@ -18,6 +18,7 @@ from planner.solve.highs_backend import Compiled, compile_model
 from planner.solve.parametric import ParametricModel
 from planner.sweep.sampling import design, overrides_for
 from planner.sweep.spec import parse_vary, sweep_spec
+from tests.tiny_roadmap import TINY
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "roadmaps").rglob("*.yaml"))
@@ -66,8 +67,8 @@ def test_covered_keys_the_shipped_roadmaps_do_not_write_change_the_numbers_as_a_
     """A cost per flight (not a price per kg) and a satellite kind's own specific power."""
     path = tmp_path / "tiny.yaml"
     own_power = "satellites: {satellites: {specific_power_w_per_kg: 150}}"
-    path.write_text(_TINY.replace("satellites: {satellites: {}}", own_power)
-                    .replace("revenue_musd_per_gw_year: 0", "revenue_musd_per_gw_year: 300"), encoding="utf-8")
+    path.write_text(TINY.replace("satellites: {satellites: {}}", own_power)
+                    .replace("life_years: 4", "life_years: 4\n  revenue_musd_per_gw_year: 300"), encoding="utf-8")
     moved = _covered_keys_change_numbers_as_a_rebuild(path)
     assert {"launch_vehicles.starship.cost_per_flight_musd", "compute.satellites.satellites.specific_power_w_per_kg",
             "compute.revenue_musd_per_gw_year"} <= set(moved)
@@ -110,10 +111,11 @@ def test_keys_under_a_declared_key_are_covered_and_others_are_not():
 
 
 def test_a_parameter_that_turns_nonzero_where_it_was_zero_is_a_changed_structure(tmp_path):
-    """Revenue zero in every period leaves no revenue coefficient in the matrix; once positive, the numbers
-    cannot be set in place (the pattern grows), and the parametric model says so rather than drop them."""
+    """Revenue zero in every period (the default) leaves no revenue coefficient in the matrix; once positive,
+    the numbers cannot be set in place (the pattern grows), and the parametric model says so rather than drop
+    them."""
     path = tmp_path / "zero.yaml"
-    path.write_text(_TINY, encoding="utf-8")
+    path.write_text(TINY, encoding="utf-8")
     built, compiled = _compiled(load_roadmap(path).roadmap, keep=True)
     parametric = ParametricModel(compiled)
     paying = load_roadmap(path, overrides={"compute.revenue_musd_per_gw_year": 500.0})
@@ -126,33 +128,7 @@ def test_a_parameter_that_turns_nonzero_where_it_was_zero_is_a_changed_structure
 
 def test_parameters_of_a_differently_shaped_roadmap_do_not_fit(tmp_path):
     path = tmp_path / "tiny.yaml"
-    path.write_text(_TINY, encoding="utf-8")
+    path.write_text(TINY, encoding="utf-8")
     built = build_model(load_roadmap(path).roadmap)
     longer = load_roadmap(path, overrides={"time.end": 2033})
     assert not set_parameters(built.model, built.registry, build_data(longer.roadmap))
-
-
-_TINY = """
-name: tiny-parameters
-time: {start: 2026, end: 2031, step: year}
-objective: {mode: max_value, discount_rate_per_year: 0.05}
-integer: none
-locations:
-  earth_surface: {}
-  leo: {}
-commodities:
-  satellites:
-    sources: [{location: earth_surface, cost_usd_per_kg: 1000}]
-launch_vehicles:
-  starship:
-    payload_t: 100
-    cost_per_flight_musd: 50
-    max_flights_per_year: 20
-compute:
-  deploy_at: [leo]
-  satellites: {satellites: {}}
-  specific_power_w_per_kg: 100
-  revenue_musd_per_gw_year: 0
-funding:
-  external_musd_per_year: 2000
-"""
