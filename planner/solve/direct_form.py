@@ -231,27 +231,9 @@ def read_rows(m: pyo.ConcreteModel, csr_array: Any, keep_parameters: bool = Fals
     return form
 
 
-def read_row(con: Any, walker: RowWalker) -> tuple[dict[int, float], float, list[tuple[int, float]]]:
-    """One constraint as ``({column: coefficient}, constant of the body, [(kind, bound), ...])``: no rows
+def read_row(con: Any, walker: RowWalker) -> tuple[dict[int, float], float, tuple[tuple[int, float], ...]]:
+    """One constraint as ``({column: coefficient}, constant of the body, ((kind, bound), ...))``: no rows
     when it bounds nothing or its body is constant and within its bounds, two when it is ranged."""
-    lower, upper, linear, offset = _row(con, walker)
-    if lower is None and upper is None:
-        return linear, offset, []
-    if not any(linear.values()):
-        if (lower is None or lower <= offset) and (upper is None or upper >= offset):
-            return linear, offset, []
-        raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
-    if lower == upper:
-        return linear, offset, [(0, upper)]
-    if lower is None:
-        return linear, offset, [(1, upper)]
-    if upper is None:
-        return linear, offset, [(-1, lower)]
-    return linear, offset, [(1, upper), (-1, lower)]
-
-
-def _row(con: Any, walker: RowWalker) -> tuple[Any, Any, dict[int, float], float]:
-    """(lower, upper, {column: coefficient}, constant of the body) of one constraint."""
     expr = con.expr
     kind = expr.__class__
     if kind is not InequalityExpression and kind is not EqualityExpression:
@@ -272,7 +254,19 @@ def _row(con: Any, walker: RowWalker) -> tuple[Any, Any, dict[int, float], float
         lower = walker.value(lower)
     if upper is not None and upper.__class__ not in native_types:
         upper = walker.value(upper)
-    return lower, upper, linear, offset
+    if lower is None and upper is None:
+        return linear, offset, ()
+    if not any(linear.values()):
+        if (lower is None or lower <= offset) and (upper is None or upper >= offset):
+            return linear, offset, ()
+        raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{con.name}'")
+    if lower == upper:
+        return linear, offset, ((0, upper),)
+    if lower is None:
+        return linear, offset, ((1, upper),)
+    if upper is None:
+        return linear, offset, ((-1, lower),)
+    return linear, offset, ((1, upper), (-1, lower))
 
 
 def _constant(side: Any) -> bool:
