@@ -132,3 +132,10 @@ def test_parameters_of_a_differently_shaped_roadmap_do_not_fit(tmp_path):
     built = build_model(load_roadmap(path).roadmap)
     longer = load_roadmap(path, overrides={"time.end": 2033})
     assert not set_parameters(built.model, built.registry, build_data(longer.roadmap))
+
+
+def test_the_readme_names_every_key_a_sweep_varies_without_rebuilding():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    registry = build_model(load_roadmap(ROOT / "roadmaps" / "baseline.yaml").roadmap).registry
+    for key in _declared_keys(registry):
+        assert f"`{key}`" in readme or f"`{key.rsplit('.', 1)[-1]}`" in readme, key
