@@ -6,7 +6,7 @@ the function of the model data that gives its values, and the roadmap keys those
 name the parameter, never its current value, and the model never branches on it, so a roadmap that
 differs from the one built only in *covered* keys (:func:`covers`) has the same rows, columns and sparsity
 pattern, and its numbers are the built model's after :func:`set_parameters` (the values are functions of
-the data: a rocket-equation factor or a discount factor is recomputed exactly, not extrapolated).
+the data: a discount factor, say, is recomputed exactly from a new rate, not extrapolated).
 
 That a key is covered is a claim about every place the model reads it; ``tests/test_parameters.py``
 checks the claim for every declared key on every shipped roadmap, by comparing the rebuilt model's
