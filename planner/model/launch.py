@@ -42,11 +42,13 @@ def flight_costs(lv: LaunchVehicle, d: ModelData) -> np.ndarray:
 
 
 def _flight_costs(d: ModelData) -> dict[tuple[str, int], float]:
+    """Cost per flight of each class in each period, M$ (:func:`flight_costs`)."""
     return {(lv, p): float(c) for lv, veh in d.roadmap.launch_vehicles.items()
             for p, c in enumerate(flight_costs(veh, d))}
 
 
 def _payload_per_flight(d: ModelData) -> dict[tuple[str, int], float]:
+    """Payload per flight of each class in each period, :math:`P_{lp}` t."""
     return {(lv, p): d.at(veh.payload_t, p) for lv, veh in d.roadmap.launch_vehicles.items() for p in d.periods}
 
 
