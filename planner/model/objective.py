@@ -62,11 +62,13 @@ def add_discounting(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
 
 def _discount_factors(d: ModelData) -> dict[int, float]:
+    """:math:`\\delta_p` of each period (:func:`planner.discounting.discount_factors`)."""
     factors = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
     return {p: float(f) for p, f in enumerate(factors)}
 
 
 def _gw_year_values(d: ModelData) -> dict[int, float]:
+    """:math:`\\omega \\delta_p`, the objective's value of a GW-year in service in each period."""
     weight = d.roadmap.objective.compute_weight_per_gw_year
     return {p: weight * f for p, f in _discount_factors(d).items()}
 
