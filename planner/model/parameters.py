@@ -64,8 +64,7 @@ def set_parameters(m: pyo.ConcreteModel, reg: Registry, data: Any) -> bool:
         values = parameter.values(data)
         if len(values) != len(param) or any(index not in param for index in values):
             return False
-        for index, value in values.items():
-            param[index] = value
+        param.store_values(values)
     return True
 
 
