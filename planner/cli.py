@@ -22,13 +22,16 @@ from rich.table import Table
 
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
+from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
+from planner.results.write import check_target, output_folder, recover
 from planner.solve.run import Plan, SolveOptions, solve
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
 errors = Console(stderr=True)
 STATE = {"debug": False}
+REPORTS = Path("reports")
 
 
 @app.callback()
@@ -102,33 +105,43 @@ def solve_command(
     export_model: Path | None = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf (the report CSVs are still written)."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
     def run() -> None:
+        recover_beside(out)
         timings: dict[str, float] = {}
         with errors.status("loading roadmap…"):
             start = time.perf_counter()
             loaded = load_roadmap(roadmap, scenario=scenario, overrides=parse_overrides(overrides))
             timings["load_s"] = time.perf_counter() - start
-        from planner.reports.preload import Preloader
-
-        preloader = Preloader(pdf=not no_pdf)
-        options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, export_model=export_model,
-                               before_highs=preloader.start)
-        try:
-            with errors.status("building and solving…"):
-                plan = solve(loaded, options, timings)
-        finally:
-            preloader.join()
-        target = out or Path("reports") / _folder_name(loaded)
-        start = time.perf_counter()
-        from planner.reports.build import report_writer
-
-        with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
-            write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf))
-        print_summary(plan, target)
-        console.print(f"  written in {time.perf_counter() - start:.2f} s" + ("" if no_pdf else " (with report.pdf)"))
+        target = out or REPORTS / _folder_name(loaded)
+        check_target(target, force)  # before the solve: a refused folder costs no solving time
+        with folder_lock(target):
+            _solve_and_write(loaded, target, no_pdf, force, timings,
+                            SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap,
+                                         export_model=export_model))
     _guard(run)
+
+
+def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: bool, timings: dict[str, float],
+                    options: SolveOptions) -> None:
+    """The body of ``planner solve`` once the roadmap is loaded and its output folder locked."""
+    from planner.reports.build import report_writer
+    from planner.reports.preload import Preloader
+
+    preloader = Preloader(pdf=not no_pdf)
+    options.before_highs = preloader.start
+    try:
+        with errors.status("building and solving…"):
+            plan = solve(loaded, options, timings)
+    finally:
+        preloader.join()
+    start = time.perf_counter()
+    with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
+        write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf), force=force)
+    print_summary(plan, target)
+    console.print(f"  written in {time.perf_counter() - start:.2f} s" + ("" if no_pdf else " (with report.pdf)"))
 
 
 @app.command()
@@ -191,14 +204,16 @@ def sweep(
     mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
     cold: bool = typer.Option(False, "--cold", help="Solve every scenario from scratch (no in-place re-solves)."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Solve a roadmap across many variations on Dask; resumable; summaries, fan and tornado charts."""
     from planner.sweep.commands import sweep_roadmap
     from planner.sweep.execute import SolveSettings
 
     settings = SolveSettings(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, warm=not cold)
+    recover_beside(out)
     _guard(lambda: sweep_roadmap(roadmap, vary, spec_file, method, samples, seed, workers, scheduler, out, settings,
-                                 console))
+                                 console, force))
 
 
 @app.command()
@@ -212,12 +227,14 @@ def pareto(
     time_limit: float | None = typer.Option(None, "--time-limit", help="Solver time limit per point, s."),
     mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap to stop at."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Trace the frontier between discounted compute and settlement (epsilon-constraint), a plan per point."""
     from planner.sweep.commands import pareto_roadmap
 
     options = SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap, duals=False)
-    _guard(lambda: pareto_roadmap(roadmap, scenario, points, metric, out, options, console))
+    recover_beside(out)
+    _guard(lambda: pareto_roadmap(roadmap, scenario, points, metric, out, options, console, force))
 
 
 @app.command()
@@ -225,14 +242,16 @@ def report(
     run_dir: Path = typer.Argument(..., help="Run folder written by 'planner solve'."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write into this folder (default: RUN_DIR)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Rebuild the CSVs only."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Rebuild report.pdf and the report CSVs of a saved run, without solving."""
     from planner.reports.build import rebuild
 
     def run() -> None:
+        recover_beside(out or run_dir)
         with errors.status("building report…"):
             start = time.perf_counter()
-            target = rebuild(run_dir, out, pdf=not no_pdf)
+            target = rebuild(run_dir, out, pdf=not no_pdf, force=force)
         console.print(f"report of {run_dir} written to {target}/ in {time.perf_counter() - start:.2f} s")
     _guard(run)
 
@@ -241,6 +260,7 @@ def report(
 def compare(
     items: list[str] = typer.Argument(..., help="Run folders or roadmap files (file.yaml:scenario), two or more."),
     out: Path = typer.Option(Path("reports/compare"), "--out", "-o", help="Output folder."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Put runs or roadmaps side by side: compare.pdf and CSVs of differences in milestones, figures, limits."""
     from planner.reports.compare import compare_runs, load_items, write_comparison
@@ -248,12 +268,23 @@ def compare(
     def run() -> None:
         if len(items) < 2:
             raise RoadmapError([Problem("compare needs two or more runs or roadmaps", key="ITEMS")])
-        with errors.status("comparing…") as status:
+        recover_beside(out)
+        with errors.status("comparing…") as status, output_folder(out, "compare", force):
             comparison = compare_runs(load_items(items, out, progress=status.update))
-            write_comparison(comparison, out)
+            write_comparison(comparison, out, force)
         console.print(f"{comparison.differences} difference(s) between {', '.join(comparison.labels)}; "
                       f"outputs: {out}/")
     _guard(run)
+
+
+def recover_beside(out: Path | None) -> None:
+    """First thing in a command that writes: put back outputs that a killed run left aside next to ``out``
+    (or in ``reports/``), so that they return even when this command fails later. Best effort: the write
+    itself recovers again and reports what it cannot do."""
+    try:
+        recover(out.parent if out is not None else REPORTS)
+    except OSError:
+        pass
 
 
 def _folder_name(loaded: LoadedRoadmap) -> str:

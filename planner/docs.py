@@ -83,7 +83,9 @@ def render_reference() -> str:
              "Any value may be written as `{value: X, source: \"...\"}` and any mapping may carry a `source:` "
              "note; year tables are `{2026: 90, 2035: 10, interpolation: linear}` (`step` by default: "
              "each value holds until the next year given). A file may `extends:` another and declare "
-             "`scenarios: {name: {description: ..., set: {dotted.key: value}}}`.", ""]
+             "`scenarios: {name: {description: ..., set: {dotted.key: value}}}`.",
+             "Roadmap and scenario names name output folders (`reports/<name>--<scenario>`): 1-64 letters, "
+             "digits, `_`, `-` or `.`, starting with a letter, a digit or `_`.", ""]
     for model in _models(Roadmap):
         lines += [f"## {model.__name__}", "", inspect.cleandoc(model.__doc__ or ""), "",
                   "| key | type | default | meaning |", "|---|---|---|---|"]

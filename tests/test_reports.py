@@ -162,16 +162,17 @@ def test_compare_with_itself_shows_no_differences(run_dir: Path, tmp_path: Path)
 
 def test_compare_of_two_scenarios_lists_both_milestone_years(run_dir: Path, roadmap_path: Path,
                                                              tmp_path: Path) -> None:
-    runs = load_items([str(run_dir), f"{roadmap_path}:more_flights"], tmp_path)
+    out = tmp_path / "compare"  # not tmp_path itself: it holds the roadmap, and compare refuses such a folder
+    runs = load_items([str(run_dir), f"{roadmap_path}:more_flights"], out)
     comparison = compare_runs(runs)
-    write_comparison(comparison, tmp_path)
-    milestones = pd.read_csv(tmp_path / "compare_milestones.csv", dtype=str).set_index("milestone")
+    write_comparison(comparison, out)
+    milestones = pd.read_csv(out / "compare_milestones.csv", dtype=str).set_index("milestone")
     # By hand with 5 flights a year: 500 t in 2026, 1 kt in 2027.
     assert milestones.loc["first_kt"].to_dict() == {"capped": "2030", "capped / more_flights": "2027",
                                                     "differs": "True"}
     assert milestones.loc["first_400t"].to_dict() == {"capped": "2027", "capped / more_flights": "2026",
                                                       "differs": "True"}
-    text = _text(tmp_path / "compare.pdf")
+    text = _text(out / "compare.pdf")
     assert "difference(s) found" in text
     assert "capped / more_flights" in text
 

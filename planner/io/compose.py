@@ -17,8 +17,9 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from planner.errors import RoadmapError, did_you_mean
+from planner.errors import Problem, RoadmapError, did_you_mean
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
+from planner.schema.names import NAME_RULE, name_problem
 
 
 def compose(
@@ -32,6 +33,9 @@ def compose(
     scenarios = merged.data.pop("scenarios", None) or {}
     if not isinstance(scenarios, dict):
         raise RoadmapError([merged.problem(("scenarios",), "must be a mapping of scenario names to overrides")])
+    problems = _scenario_problems(merged, scenarios)
+    if problems:
+        raise RoadmapError(problems)
     if scenario is not None:
         if scenario not in scenarios:
             names = ", ".join(sorted(scenarios)) or "none declared"
@@ -39,9 +43,6 @@ def compose(
                                                + did_you_mean(scenario, scenarios), allowed=names)])
         spec = scenarios[scenario]
         spec_path: KeyPath = ("scenarios", scenario)
-        if not isinstance(spec, dict) or set(spec) - {"description", "set"}:
-            raise RoadmapError([merged.problem(spec_path, "a scenario is a mapping with 'description' and 'set'",
-                                               allowed="description, set")])
         for dotted, value in (spec.get("set") or {}).items():
             _set_dotted(merged, str(dotted), value, spec_path + ("set", str(dotted)))
         merged.data["scenario"] = scenario
@@ -49,6 +50,22 @@ def compose(
         _set_dotted(merged, dotted, value, None)
     merged.data["scenario_names"] = sorted(scenarios)
     return merged
+
+
+def _scenario_problems(merged: SourcedData, scenarios: dict[Any, Any]) -> list[Problem]:
+    """Every declared scenario's name and shape: a name that can name a folder, ``description`` and ``set``."""
+    problems = []
+    for name, spec in scenarios.items():
+        at: KeyPath = ("scenarios", str(name))
+        if (problem := name_problem(name)) is not None:
+            problems.append(merged.problem(at, f"scenario name: {problem}", allowed=NAME_RULE))
+        elif not isinstance(spec, dict) or set(spec) - {"description", "set"}:
+            problems.append(merged.problem(at, "a scenario is a mapping with 'description' and 'set'",
+                                           allowed="description, set"))
+        elif not isinstance(spec.get("set") or {}, dict):
+            problems.append(merged.problem(at + ("set",), "a scenario's 'set' maps dotted keys to values",
+                                           allowed="a mapping such as {funding.initial_cash_musd: 50000}"))
+    return problems
 
 
 def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: Path) -> SourcedData:

@@ -64,13 +64,13 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     return run
 
 
-def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True) -> Path:
+def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True, force: bool = False) -> Path:
     """Rebuild the derived CSVs and the PDF of a saved run into ``out`` (default: in place), atomically."""
     source = Path(run_dir)
     read_run(source)  # fail early, before touching anything, when it is not a run folder
     target = Path(out) if out is not None else source
     rebuilt = DERIVED if pdf else DERIVED[:-1]  # with --no-pdf the existing report.pdf is kept
-    with atomic_folder(target) as staging:
+    with atomic_folder(target, "run", force) as staging:
         for path in source.iterdir():
             if path.is_file() and path.name not in rebuilt and path.name != ERROR_FILE:
                 shutil.copy2(path, staging / path.name)

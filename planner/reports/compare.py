@@ -31,6 +31,7 @@ from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, g
 from planner.reports.rendering import draw
 from planner.reports.run_folder import RunData, read_run
 from planner.results.outputs import write_run
+from planner.results.write import output_folder
 from planner.solve.run import SolveOptions, solve
 
 RELATIVE_TOLERANCE = 1e-6
@@ -73,27 +74,28 @@ def compare_runs(runs: list[RunData]) -> Comparison:
     return Comparison(labels, runs, milestones, heads, binding)
 
 
-def write_comparison(comparison: Comparison, out: Path) -> Path:
+def write_comparison(comparison: Comparison, out: Path, force: bool = False) -> Path:
     """Write the comparison CSVs and ``compare.pdf`` into ``out``, each file replaced only once complete
-    (``out/runs`` keeps the runs solved for it)."""
+    (``out/runs`` keeps the runs solved for it); ``out`` must be new, empty or planner's unless ``force``."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     writers: dict[str, Callable[[Path], Any]] = {
         "compare_milestones.csv": lambda p: comparison.milestones.to_csv(p, index=False),
         "compare_headlines.csv": lambda p: comparison.headlines.to_csv(p, index=False),
         "compare_bottlenecks.csv": lambda p: comparison.bottlenecks.to_csv(p, index=False),
         "compare.pdf": lambda p: _pdf(comparison, p),
     }
-    for name, write in writers.items():
-        partial = out / f".{name}.partial"
-        write(partial)
-        os.replace(partial, out / name)
+    with output_folder(out, "compare", force):
+        for name, write in writers.items():
+            partial = out / f".{name}.partial"
+            write(partial)
+            os.replace(partial, out / name)
     return out
 
 
 def load_items(items: list[str], out: Path, options: SolveOptions | None = None,
                progress: Callable[[str], None] = lambda text: None) -> list[RunData]:
-    """Read run folders as they are; solve roadmap files into ``out/runs/<name>`` (report CSVs, no PDF)."""
+    """Read run folders as they are; solve roadmap files into ``out/runs/<name>`` (report CSVs, no PDF); ``out``
+    is claimed as a comparison folder (:func:`~planner.results.write.output_folder`) when a roadmap is solved."""
     runs = []
     for item in items:
         path, scenario = split_item(item)
@@ -104,7 +106,8 @@ def load_items(items: list[str], out: Path, options: SolveOptions | None = None,
         options = options or SolveOptions()
         plan = solve(load_roadmap(path, scenario=scenario), options)
         folder = out / "runs" / (path.stem + (f"--{scenario}" if scenario else ""))
-        write_run(plan, folder, extra=report_writer(plan, options.highs_options(), pdf=False))
+        with output_folder(out, "compare"):
+            write_run(plan, folder, extra=report_writer(plan, options.highs_options(), pdf=False))
         runs.append(read_run(folder))
     return runs
 

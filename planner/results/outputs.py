@@ -10,9 +10,10 @@ from planner.results.write import atomic_folder, write_json, write_yaml
 FLOAT_FORMAT = "%.10g"
 
 
-def write_run(plan: Any, out_dir: Path, extra: Any = None) -> Path:
-    """Write ``plan`` into ``out_dir`` atomically; ``extra(folder)`` may add files (reports)."""
-    with atomic_folder(out_dir) as folder:
+def write_run(plan: Any, out_dir: Path, extra: Any = None, force: bool = False) -> Path:
+    """Write ``plan`` into ``out_dir`` atomically; ``extra(folder)`` may add files (reports). ``out_dir`` must
+    be new, empty or an earlier output folder unless ``force`` (:mod:`planner.results.write`)."""
+    with atomic_folder(out_dir, "run", force) as folder:
         for name, frame in plan.tables.items():
             frame.to_csv(folder / f"{name}.csv", index=False, float_format=FLOAT_FORMAT)
         if plan.duals is not None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from planner.schema.names import Name
 from planner.schema.network import (
     Commodity,
     Consumption,
@@ -22,7 +23,7 @@ from planner.schema.strategy import Compute, Demand, Funding, Milestone, Objecti
 class Roadmap(Strict):
     """A roadmap file after ``extends:``, scenario and overrides are applied."""
 
-    name: str = Field(description="Short name; names the output folder.")
+    name: Name = Field(description="Short name; names the output folder (letters, digits, '_', '-', '.').")
     description: str = Field("", description="What the roadmap plans, in a sentence or two.")
     scenario: str | None = Field(None, description="Scenario applied (set by the loader).")
     scenario_names: list[str] = Field(default_factory=list, description="Scenarios the file declares.")

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from planner.io.load import load_roadmap
+from planner.results.write import check_target
 from planner.solve.run import SolveOptions
 from planner.sweep.execute import SolveSettings, run_sweep
 from planner.sweep.pareto import frontier, write_frontier
@@ -17,7 +18,7 @@ from planner.sweep.spec import parse_vary, read_sweep_file, sweep_from_mapping, 
 
 def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method: str | None, samples: int | None,
                   seed: int | None, workers: int | None, scheduler: str | None, out: Path | None,
-                  settings: SolveSettings, console: Console) -> Path:
+                  settings: SolveSettings, console: Console, force: bool = False) -> Path:
     """Run (or resume) a sweep, then write its summaries and PDF; command-line values win over the file's."""
     if spec_file is not None:
         declared = read_sweep_file(spec_file)
@@ -33,7 +34,7 @@ def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method
     console.print(f"sweep of {roadmap} ({spec.method}) on {where}; results in {target}/")
     with progress_bar(console) as update:
         final = run_sweep(roadmap, spec, target, workers=workers, scheduler=scheduler, settings=settings,
-                          on_progress=update)
+                          on_progress=update, force=force)
     console.print(f"{final.done} solved now, {final.skipped} already done, {final.failed} failed")
     for path in write_sweep_report(target):
         console.print(f"  {path}")
@@ -41,13 +42,14 @@ def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method
 
 
 def pareto_roadmap(roadmap: Path, scenario: str | None, points: int, metric: str | None, out: Path | None,
-                   options: SolveOptions, console: Console) -> Path:
+                   options: SolveOptions, console: Console, force: bool = False) -> Path:
     """Trace the compute-settlement frontier and write it (CSV, chart, a plan per point)."""
     loaded = load_roadmap(roadmap, scenario=scenario)
+    target = out or Path("reports") / f"{loaded.roadmap.name}-pareto"
+    check_target(target, force)  # before solving: a refused folder costs no solving time
     with console.status(f"solving {points} points of the frontier…"):
         front = frontier(loaded, points=points, metric=metric, options=options)
-    target = out or Path("reports") / f"{loaded.roadmap.name}-pareto"
-    write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}")
+    write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}", force)
     console.print(front.points.to_string(index=False))
     console.print(f"  outputs: {target}/")
     return target

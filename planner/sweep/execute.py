@@ -36,6 +36,7 @@ import pandas as pd
 
 from planner.errors import Problem, RoadmapError
 from planner.io.load import load_roadmap
+from planner.results.write import output_folder
 from planner.sweep.progress import SweepProgress
 from planner.sweep.sampling import design, design_points, overrides_for, scenario_id
 from planner.sweep.scenario import Task, row, run_task
@@ -63,26 +64,28 @@ class SolveSettings:
 
 def run_sweep(roadmap: Path, spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
               settings: SolveSettings = SolveSettings(),
-              on_progress: Callable[[SweepProgress], None] | None = None) -> SweepProgress:
-    """Solve every scenario of ``spec`` not yet in ``out``; return the final :class:`SweepProgress`."""
+              on_progress: Callable[[SweepProgress], None] | None = None, force: bool = False) -> SweepProgress:
+    """Solve every scenario of ``spec`` not yet in ``out``; return the final :class:`SweepProgress`. ``out`` is
+    locked while the sweep runs and must be new, empty or planner's unless ``force`` (:mod:`planner.results.write`)."""
     roadmap = Path(roadmap).resolve()
-    tasks = prepare(roadmap, spec, Path(out), settings)
-    log = ResultLog(Path(out))
-    finished = log.open()
-    pending = [t for t in tasks if t.scenario not in finished]
-    progress = SweepProgress(total=len(tasks), skipped=len(tasks) - len(pending), started=time.perf_counter())
-    if on_progress is not None:
-        on_progress(progress)
-    if not pending:
+    with output_folder(Path(out), "sweep", force):
+        tasks = prepare(roadmap, spec, Path(out), settings)
+        log = ResultLog(Path(out))
+        finished = log.open()
+        pending = [t for t in tasks if t.scenario not in finished]
+        progress = SweepProgress(total=len(tasks), skipped=len(tasks) - len(pending), started=time.perf_counter())
+        if on_progress is not None:
+            on_progress(progress)
+        if not pending:
+            return progress
+        with dask_client(workers, scheduler) as client:
+            for rows in _dispatch(client, _weighed(client, pending, settings)):
+                log.append(rows)
+                progress.done += 1
+                progress.failed += rows[-1]["name"] not in SOLVED
+                if on_progress is not None:
+                    on_progress(progress)
         return progress
-    with dask_client(workers, scheduler) as client:
-        for rows in _dispatch(client, _weighed(client, pending, settings)):
-            log.append(rows)
-            progress.done += 1
-            progress.failed += rows[-1]["name"] not in SOLVED
-            if on_progress is not None:
-                on_progress(progress)
-    return progress
 
 
 def _weighed(client: Any, tasks: list[Task], settings: SolveSettings) -> list[Task]:

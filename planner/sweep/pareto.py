@@ -105,9 +105,9 @@ def frontier(loaded: LoadedRoadmap, points: int = 7, metric: str | None = None,
                     metric=label, plans=[plans[i] for i in order])
 
 
-def write_frontier(front: Frontier, out: Path, title: str) -> Path:
+def write_frontier(front: Frontier, out: Path, title: str, force: bool = False) -> Path:
     """``frontier.csv``, ``frontier.png`` and ``point_NN/`` (plan and milestones CSVs) into ``out``."""
-    with atomic_folder(Path(out)) as folder:
+    with atomic_folder(Path(out), "pareto", force) as folder:
         front.points.to_csv(folder / "frontier.csv", index=False, float_format=FLOAT_FORMAT)
         frontier_chart(front, title).savefig(folder / "frontier.png", dpi=120)
         for i, tables in enumerate(front.plans):
