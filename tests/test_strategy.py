@@ -112,7 +112,7 @@ def test_mars_departures_only_in_windows_and_arrive_after_the_transit(solve_text
     plan = solve_text(MARS)
     trips = plan.tables["transport"]
     departures = trips[trips["quantity"] == "trips"]
-    windows = [w for w in mars_table() if date(2026, 1, 1) <= w.open < date(2032, 1, 1)]
+    windows = [row.span for row in mars_table() if date(2026, 1, 1) <= row.span.open < date(2032, 1, 1)]
     open_months = {f"{d.year}-{d.month:02d}" for w in windows
                    for d in (w.open + timedelta(days=k) for k in range((w.close - w.open).days + 1))}
     assert len(departures) > 0

@@ -7,7 +7,8 @@ So with yearly periods a 3-day transfer arrives in the same period (trips chain 
 with dated periods a mission's legs land in the period their dates say.
 
 For vehicle :math:`v` on route :math:`r` the rocket equation with :math:`v_e = g_0 I_{sp}` gives the
-propellant burned per tonne of mass after the burn, :math:`f_{vr} = e^{\\Delta v_r / v_e} - 1`.
+propellant burned per tonne of mass after the burn, :math:`f_{vr} = e^{\\Delta v_r / v_e} - 1`, with
+the delta-v of the departure's window where the window gives one (:mod:`planner.windows`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Arc:
     arrive: int
     transit_days: float
     depart_date: date
+    dv_km_s: float
 
 
 @dataclass
@@ -118,7 +120,7 @@ def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:
         spans = open_spans(route.windows, timeline.end) if route.windows is not None else None
         for p, start in enumerate(timeline.starts):
             end = timeline.end_of(p)
-            transit = route.transit_days
+            transit, dv = route.transit_days, route.dv_km_s
             depart = start
             if spans is not None:
                 span = next((s for s in spans if s.open < end and s.close >= start), None)
@@ -126,7 +128,8 @@ def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:
                     continue
                 depart = max(span.open, start)
                 transit = span.transit_days if span.transit_days is not None else transit
+                dv = span.dv_km_s if span.dv_km_s is not None else dv
             arrive = timeline.period_of(depart + timedelta(days=transit))
             if arrive is not None:
-                arcs.append(Arc(name, p, arrive, transit, depart))
+                arcs.append(Arc(name, p, arrive, transit, depart, dv))
     return arcs

@@ -37,7 +37,7 @@ def vehicle_arcs(d: ModelData) -> list[tuple[str, str, int]]:
             route = r.routes[arc.route]
             if route.facility is not None or (veh.routes != "all" and arc.route not in veh.routes):
                 continue
-            f = burn_factor(route.dv_km_s, veh.isp_s)
+            f = burn_factor(arc.dv_km_s, veh.isp_s)
             if _reachable(veh, f):
                 out.append((v, arc.route, arc.depart))
     return out
@@ -85,7 +85,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         return [(1.0, x) for x in propellant_of_arc[v, rt, p]]
 
     def burned(mm, v, rt, p):
-        f = burn_factor(r.routes[rt].dv_km_s, r.vehicles[v].isp_s)
+        f = burn_factor(arc_of[(rt, p)].dv_km_s, r.vehicles[v].isp_s)
         c = f / (1.0 + f)
         mass = [(r.vehicles[v].dry_mass_t, trips[v, rt, p])] + payload_terms(v, rt, p) + propellant_terms(v, rt, p)
         return linear((c * mass_per_unit, x) for mass_per_unit, x in mass)

@@ -115,14 +115,37 @@ class Window(Strict):
     close: date = Field(description="Last departure date.")
     transit_days: float | None = Field(None, ge=0, description="Transit for departures in this window; "
                                                                 "the route's own when absent.")
+    dv_km_s: float | None = Field(None, ge=0, le=30, description="Delta-v for departures in this window; the "
+                                                                 "route's own when absent.")
+
+
+class TableDeltaV(Strict):
+    """Each window's delta-v from its own energies (patched conics): departure burn from C3, capture burn
+    from the arrival v-infinity, plus the burns that do not depend on the window."""
+
+    departure_altitude_km: float = Field(gt=0, le=100_000, description="Circular Earth orbit departed from, km.")
+    capture_altitude_km: float | None = Field(None, gt=0, le=100_000, description="Circular Mars orbit captured "
+                                              "into, km; none (no capture burn) when the arrival is aerocaptured.")
+    other_km_s: float = Field(0.0, ge=0, le=30, description="Window-independent burns added (e.g. landing).")
 
 
 class WindowTable(Strict):
-    """Windows from a shipped table, repeated every synodic period beyond its last row."""
+    """Windows from a shipped table, continued by the table's own 15-year (seven-window) cycle beyond its
+    last row."""
 
     table: Literal["mars"] = Field(description="'mars': Earth-to-Mars departure windows (mars_windows.csv).")
-    shift_days: float = Field(0.0, description="Days added to every window (e.g. Mars-to-Earth returns).")
+    shift_days: float = Field(0.0, ge=-800, le=800, description="Days added to every window (e.g. Mars-to-Earth "
+                                                                "returns).")
     use_table_transit: bool = Field(True, description="Use each window's time of flight as the transit.")
+    delta_v: TableDeltaV | None = Field(None, description="Take each window's delta-v from its energies, in "
+                                        "place of the route's (Earth-to-Mars departures only: no shift_days).")
+
+    @model_validator(mode="after")
+    def _energies_are_earth_departures(self) -> WindowTable:
+        if self.delta_v is not None and self.shift_days != 0:
+            raise ValueError("delta_v from the table's energies holds for Earth-to-Mars departures: give it "
+                             "without shift_days, or give the route's own dv_km_s")
+        return self
 
 
 class RouteFacility(Strict):
