@@ -78,7 +78,7 @@ def _flight_caps(d: ModelData) -> dict[tuple[str, int], float]:
             for p in d.periods}
 
 
-def ramp_step(growth: float, before: tuple[float, float], period: tuple[float, float]) -> tuple[float, float]:
+def _ramp_step(growth: float, before: tuple[float, float], period: tuple[float, float]) -> tuple[float, float]:
     """:math:`(\\rho_p, G_p)` of the ramp bound from the span ``before`` to ``period``, each given as (start
     in decimal years, length in years); see the module docstring."""
     lam = math.log1p(growth)
@@ -175,7 +175,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         else:
             before = (float(d.years[p - 1]), d.length_years[p - 1])
             before_rate = mm.flights[lv, p - 1] / d.length_years[p - 1]
-        rho, gain = ramp_step(g.rate_per_year, before, (float(d.years[p]), d.length_years[p]))
+        rho, gain = _ramp_step(g.rate_per_year, before, (float(d.years[p]), d.length_years[p]))
         return mm.flights[lv, p] / d.length_years[p] <= rho * before_rate + g.seed_flights_per_year * gain
 
     add_constraint(m, reg, "launch_ramp", ramp, ramp_rule, subsystem=SUBSYSTEM,
