@@ -83,7 +83,14 @@ def render_reference() -> str:
              "Any value may be written as `{value: X, source: \"...\"}` and any mapping may carry a `source:` "
              "note; year tables are `{2026: 90, 2035: 10, interpolation: linear}` (`step` by default: "
              "each value holds until the next year given). A file may `extends:` another and declare "
-             "`scenarios: {name: {description: ..., set: {dotted.key: value}}}`.",
+             "`scenarios: {name: {description: ..., set: {dotted.key: value}}}`.", "",
+             "A file that `extends:` another merges its mappings into the base's key by key; any other value "
+             "replaces the base's whole, and so does a year table (a mapping with a year or a date among its "
+             "keys: a derived `{2026: 25, 2027: 8760}` keeps none of the base's other years; "
+             "`{interpolation: linear}` alone changes only the interpolation) and a mapping tagged "
+             "`!replace` (`time: !replace {dates: [2026-01-01, 2030-01-01], end: 2040}` drops the base's "
+             "`start` and `step`). A scenario's `set:` entry and an override replace the value at their "
+             "dotted key whole. The base's `source:` notes go with the values they cite.",
              "Roadmap and scenario names name output folders (`reports/<name>--<scenario>`): 1-64 letters, "
              "digits, `_`, `-` or `.`, starting with a letter, a digit or `_`.", ""]
     for model in _models(Roadmap):

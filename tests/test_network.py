@@ -44,25 +44,6 @@ demands:
     assert value(plan, "supplied", commodity="consumables") == pytest.approx(4 * 13 * 0.008655, rel=1e-6)
 
 
-def test_launch_cap_ramps_from_a_seed(solve_text):
-    plan = solve_text("""
-name: ramp
-time: {start: 2026, end: 2028}
-objective: {mode: max_delivered, delivered: {location: leo, commodities: [cargo]}}
-locations: {earth_surface: {}, leo: {}}
-commodities:
-  cargo: {sources: [{location: earth_surface}]}
-launch_vehicles:
-  rocket:
-    payload_t: 100
-    growth: {rate_per_year: 0.5, seed_flights_per_year: 10}
-""")
-    # rate_0 <= 10; rate_p <= 1.5 rate_{p-1} + 10: 10, 25, 47.5 flights
-    for period, flights in (("2026", 10), ("2027", 25), ("2028", 47.5)):
-        assert value(plan, "flights", period=period) == pytest.approx(flights, rel=1e-6)
-    assert plan.objective == pytest.approx(8250, rel=1e-6)
-
-
 def test_route_open_only_in_its_window_arrives_after_transit(solve_text):
     plan = solve_text("""
 name: window

@@ -2,9 +2,20 @@
 
 Order of application (later wins):
 
-1. the ``extends:`` chain, base first; mappings merge key by key, any other value replaces;
-2. the chosen scenario's ``set:`` entries (dotted key paths);
-3. overrides given on the command line or through the Python API (dotted key paths).
+1. the ``extends:`` chain, base first: a file's mapping merges key by key into the inherited mapping at
+   the same key path, and any other value replaces the inherited one whole, with two exceptions that
+   replace a mapping whole too:
+
+   * a year table (a mapping with a year or a date among its keys, :func:`~planner.schema.time_table.
+     is_year_table`): it states a whole curve, so a derived ``{2026: 25, 2027: 8760}`` keeps none of the
+     base's other years; a mapping with ``interpolation`` alone is no year table and changes only that;
+   * a mapping tagged ``!replace`` (``time: !replace {dates: [2026-01-01, 2030-01-01], end: 2040}``), to
+     drop keys the base gives (``start``, ``step`` there).
+
+   The base's line marks and ``source:`` notes inside a replaced value are dropped with it, and so is
+   the base's note on the value itself: a note cites the value written beside it;
+2. the chosen scenario's ``set:`` entries (dotted key paths), each replacing the value at its path whole;
+3. overrides given on the command line or through the Python API (dotted key paths), the same way.
 
 ``extends:`` paths are relative to the file that names them and must stay inside that file's folder
 tree unless ``allow_outside`` is given.
@@ -20,6 +31,7 @@ from typing import Any
 from planner.errors import Problem, RoadmapError, did_you_mean
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
+from planner.schema.time_table import is_year_table
 
 
 def compose(
@@ -87,21 +99,31 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         raise RoadmapError([own.problem(("extends",), f"'extends:' cycle: {cycle}",
                                         allowed="a chain of bases that ends in a file without 'extends:'")])
     base = _with_bases(base_path, chain + (path,), allow_outside, root)
+    replaced: list[KeyPath] = []
+    data = _merge(base.data, own.data, own.replaced, (), replaced)
     return SourcedData(
-        data=_merge(base.data, own.data),
-        marks={**base.marks, **own.marks},
-        sources={**base.sources, **own.sources},
+        data=data,
+        marks={**_outside(base.marks, replaced), **own.marks},
+        sources={**_outside(base.sources, replaced), **own.sources},
     )
 
 
-def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-    out = deepcopy(base)
-    for key, value in own.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = deepcopy(value)
-    return out
+def _merge(base: Any, own: Any, tagged: set[KeyPath], at: KeyPath, replaced: list[KeyPath]) -> Any:
+    """``own`` (at key path ``at``) over ``base`` by the rules of the module docstring; every key path
+    where a value of ``own`` replaces one of ``base`` is appended to ``replaced``."""
+    if isinstance(base, dict) and isinstance(own, dict) and at not in tagged and not is_year_table(own):
+        out = deepcopy(base)
+        for key, value in own.items():
+            out[key] = _merge(out[key], value, tagged, at + (str(key),), replaced) if key in out \
+                else deepcopy(value)
+        return out
+    replaced.append(at)
+    return deepcopy(own)
+
+
+def _outside(table: dict[KeyPath, Any], replaced: list[KeyPath]) -> dict[KeyPath, Any]:
+    """``table`` without the entries at or below the replaced key paths."""
+    return {path: entry for path, entry in table.items() if not any(path[:len(r)] == r for r in replaced)}
 
 
 def _set_dotted(target: SourcedData, dotted: str, value: Any, at: KeyPath | None) -> None:

@@ -8,6 +8,10 @@ into a separate table, so that the schema sees clean data and the report can sti
 A value may be written with its note as ``{value: 100, source: "SpaceX"}``; a mapping may carry a
 ``source:`` key of its own, which then cites the mapping's values.
 
+The one tag allowed is ``!replace`` before a mapping (``time: !replace {dates: [...], end: 2040}``): the
+mapping is read as usual and its key path is noted in :attr:`SourcedData.replaced`, for ``extends:`` to
+put it in place of the inherited mapping instead of merging it in (:mod:`planner.io.compose`).
+
 The parse is cached per process (the last :data:`CACHED_FILES`), keyed by the file's name as given and
 its text (the file is still read every time: cheap, and an edit can never be missed, however close in time
 to the last one): a sweep worker loading the same roadmap with different overrides parses it once. Each
@@ -33,6 +37,7 @@ CACHED_FILES = 32
 
 KeyPath = tuple[str, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+REPLACE_TAG = "!replace"
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,13 @@ class Mark:
 
 @dataclass
 class SourcedData:
-    """Plain roadmap data with the position of each key path and the ``source:`` notes."""
+    """Plain roadmap data with the position of each key path, the ``source:`` notes, and the key paths of
+    the mappings tagged ``!replace``."""
 
     data: dict[str, Any]
     marks: dict[KeyPath, Mark] = field(default_factory=dict)
     sources: dict[KeyPath, str] = field(default_factory=dict)
+    replaced: set[KeyPath] = field(default_factory=set)
 
     def problem(self, path: KeyPath, message: str, allowed: str = "") -> Problem:
         """A problem located at ``path`` (or at its nearest recorded parent)."""
@@ -90,7 +97,8 @@ def read_yaml(path: Path) -> SourcedData:
     except OSError as exc:
         raise RoadmapError([Problem(f"cannot be read: {exc.strerror}", file=name)]) from None
     parsed = _parsed(name, text)
-    return SourcedData(data=_copy(parsed.data), marks=dict(parsed.marks), sources=dict(parsed.sources))
+    return SourcedData(data=_copy(parsed.data), marks=dict(parsed.marks), sources=dict(parsed.sources),
+                       replaced=set(parsed.replaced))
 
 
 @lru_cache(maxsize=CACHED_FILES)
@@ -119,7 +127,7 @@ def _parsed(name: str, text: str) -> SourcedData:
         ) from None
     if not isinstance(data, dict):
         raise RoadmapError([Problem("a roadmap file must be a mapping of keys to values", file=name, line=1)])
-    return SourcedData(data=data, marks=walker.marks, sources=walker.sources)
+    return SourcedData(data=data, marks=walker.marks, sources=walker.sources, replaced=walker.replaced)
 
 
 def _copy(value: Any) -> Any:
@@ -137,6 +145,7 @@ class _Walker:
         self.file = file
         self.marks: dict[KeyPath, Mark] = {}
         self.sources: dict[KeyPath, str] = {}
+        self.replaced: set[KeyPath] = set()
         self.visited = 0
 
     def _mark(self, node: yaml.Node) -> Mark:
@@ -153,10 +162,19 @@ class _Walker:
                 [Problem("nesting is too deep", file=self.file, line=m.line, column=m.column,
                          allowed=f"at most {MAX_DEPTH} levels")]
             )
+        if node.tag == REPLACE_TAG:
+            if not isinstance(node, yaml.MappingNode):
+                m = self._mark(node)
+                raise RoadmapError([Problem(f"'{REPLACE_TAG}' marks a mapping that replaces the inherited one whole",
+                                            key=".".join(path), file=self.file, line=m.line, column=m.column,
+                                            allowed=f"'{REPLACE_TAG}' before a mapping; other values always replace")])
+            self.replaced.add(path)
+            return self._mapping(node, path, depth)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
             m = self._mark(node)
             raise RoadmapError([Problem(f"YAML tag '{node.tag}' is not allowed", key=".".join(path), file=self.file,
-                                        line=m.line, column=m.column, allowed="plain mappings, lists and values")])
+                                        line=m.line, column=m.column,
+                                        allowed=f"plain mappings, lists and values; '{REPLACE_TAG}' before a mapping")])
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):

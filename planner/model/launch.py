@@ -6,8 +6,27 @@ For class :math:`l` in period :math:`p` (length :math:`y_p` years), :math:`F_{lp
 * payload: :math:`\\sum_k \\mu_k w_{lpk} + \\sum_v m^{L}_v B_{vp} \\le P_{lp} F_{lp}`;
 * vehicles that ride their own flight: :math:`\\sum_v \\phi_v B_{vp} \\le F_{lp}`;
 * cap: :math:`F_{lp} \\le \\bar F_l(t_p)\\, y_p`; fleet: :math:`F_{lp} \\le N_l(t_p)\\, \\kappa_l\\, y_p`;
-* ramp (after TEMOA's growth limits): :math:`F_{lp}/y_p \\le (1+g)^{t_p - t_{p-1}} F_{l,p-1}/y_{p-1} + s`,
-  and :math:`F_{l0}/y_0 \\le F^{init}_l`.
+* ramp (after TEMOA's growth limits, in continuous time): the flight rate :math:`r(t)` grows at most by
+  the share :math:`g` per year plus the seed :math:`s` flights/yr per year,
+  :math:`\\dot r \\le \\lambda r + s` with :math:`\\lambda = \\ln(1+g)`, from :math:`r(t_0) \\le F^{init}_l`
+  at the horizon's start. Period :math:`p` flies at the mean rate :math:`\\bar r_p = F_{lp}/y_p`, held to
+  :math:`\\bar r_p \\le \\rho_p \\bar r_{p-1} + s\\,G_p` with
+  :math:`\\rho_p = (1+g)^{t_p - t_{p-1}} E(y_p)/E(y_{p-1})`, :math:`G_p = (\\rho_p - 1)/\\lambda`, and
+  :math:`E(y) = ((1+g)^y - 1)/(\\lambda y)` the mean of :math:`(1+g)^u` over :math:`0 \\le u \\le y`
+  (:math:`E(0) = 1`). The first period's predecessor is the instant :math:`t_0`:
+  :math:`y_{-1} = 0`, :math:`t_{-1} = t_0`, :math:`\\bar r_{-1} = F^{init}_l`. Without growth
+  (:math:`g = 0`, :math:`\\rho_p = 1`), :math:`G_p = m_p - m_{p-1}`, the time between the periods'
+  midpoints :math:`m_p = t_p + y_p/2`: :math:`\\bar r_p \\le \\bar r_{p-1} + s\\,(m_p - m_{p-1})`.
+
+  Why: :math:`q(t) = (r(t) + s/\\lambda)(1+g)^{-(t - t_0)}` (:math:`r(t) - s(t - t_0)` without growth)
+  has :math:`\\dot q \\le 0`, and
+  :math:`(\\bar r_p + s/\\lambda)/\\big((1+g)^{t_p - t_0} E(y_p)\\big)` is the mean of :math:`q` over period
+  :math:`p` weighted by :math:`(1+g)^{t - t_0}`, so it never rises from one period to the next (nor from
+  :math:`q(t_0)`): every rate path of the ramp meets the bound. The fastest ramp
+  (:math:`\\dot r = \\lambda r + s` from :math:`F^{init}_l`) has constant :math:`q` and meets each bound
+  with equality, so the flights the ramp allows over a horizon,
+  :math:`\\int r\\,dt = (F^{init}_l + s/\\lambda)((1+g)^T - 1)/\\lambda - sT/\\lambda` (:math:`F^{init}_l T + sT^2/2`
+  without growth), are the same on any grid of periods.
 
 Cost per flight comes from a table, from a price per kg times the payload, or from Wright's law on
 cumulative flights :math:`N`: unit cost :math:`c_1 N^{-b}` with :math:`b = -\\log_2(1 - LR)`. The
@@ -57,6 +76,21 @@ def _flight_caps(d: ModelData) -> dict[tuple[str, int], float]:
     return {(lv, p): d.at(veh.max_flights_per_year, p) * d.length_years[p]
             for lv, veh in d.roadmap.launch_vehicles.items() if veh.max_flights_per_year is not None
             for p in d.periods}
+
+
+def _ramp_step(growth: float, before: tuple[float, float], period: tuple[float, float]) -> tuple[float, float]:
+    """:math:`(\\rho_p, G_p)` of the ramp bound from the span ``before`` to ``period``, each given as (start
+    in decimal years, length in years); see the module docstring."""
+    lam = math.log1p(growth)
+    (t_before, y_before), (t, y) = before, period
+
+    def mean_growth(years: float) -> float:
+        return 1.0 if lam * years == 0 else math.expm1(lam * years) / (lam * years)
+
+    rho = math.exp(lam * (t - t_before)) * mean_growth(y) / mean_growth(y_before)
+    if lam == 0:
+        return rho, (t + y / 2) - (t_before + y_before / 2)
+    return rho, (rho - 1) / lam
 
 
 def learning_costs(lv: LaunchVehicle, flights: np.ndarray) -> np.ndarray:
@@ -134,17 +168,20 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     def ramp_rule(mm, lv, p):
         g = lvs[lv].growth
-        rate = mm.flights[lv, p] / d.length_years[p]
         if p == 0:
-            initial = g.initial_flights_per_year if g.initial_flights_per_year is not None else g.seed_flights_per_year
-            return rate <= initial
-        step = float(d.years[p] - d.years[p - 1])
-        return rate <= (1 + g.rate_per_year) ** step * mm.flights[lv, p - 1] / d.length_years[p - 1] \
-            + g.seed_flights_per_year
+            before = (float(d.years[0]), 0.0)
+            before_rate = g.initial_flights_per_year if g.initial_flights_per_year is not None \
+                else g.seed_flights_per_year
+        else:
+            before = (float(d.years[p - 1]), d.length_years[p - 1])
+            before_rate = mm.flights[lv, p - 1] / d.length_years[p - 1]
+        rho, gain = _ramp_step(g.rate_per_year, before, (float(d.years[p]), d.length_years[p]))
+        return mm.flights[lv, p] / d.length_years[p] <= rho * before_rate + g.seed_flights_per_year * gain
 
     add_constraint(m, reg, "launch_ramp", ramp, ramp_rule, subsystem=SUBSYSTEM,
-                   description="Flight rate grows at most by the ramp rate per year plus the seed.",
-                   math=r"F_{lp}/y_p \le (1+g_l)^{t_p - t_{p-1}} F_{l,p-1}/y_{p-1} + s_l", limit="launch ramp")
+                   description="Mean flight rate within the fastest continuous ramp from the period before: "
+                               "growth share per year plus the seed.",
+                   math=r"F_{lp}/y_p \le \rho_p F_{l,p-1}/y_{p-1} + s_l G_p", limit="launch ramp")
 
     for lv, p in flight_idx:
         site, dest = lvs[lv].from_, lvs[lv].to

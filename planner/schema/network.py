@@ -216,11 +216,14 @@ class Learning(Strict):
 
 
 class Growth(Strict):
-    """Launch cadence ramp: flights per year may grow at most by a rate from a seed."""
+    """Launch cadence ramp, in continuous time: the flight rate may grow at most by a share of itself per
+    year plus a seed, from an initial rate at the horizon's start; the same on any grid of periods."""
 
-    rate_per_year: float = Field(ge=0, le=100, description="Largest growth of the flight rate per year.")
-    seed_flights_per_year: float = Field(ge=0, description="Flights per year allowed on top of growth.")
-    initial_flights_per_year: float | None = Field(None, ge=0, description="Flight rate before the horizon "
+    rate_per_year: float = Field(ge=0, le=100, description="Largest growth of the flight rate per year, as a "
+                                                           "share of the rate (compounded continuously).")
+    seed_flights_per_year: float = Field(ge=0, description="Growth of the flight rate on top of the share, "
+                                                           "flights per year added per year.")
+    initial_flights_per_year: float | None = Field(None, ge=0, description="Flight rate at the horizon's start "
                                                                             "(default: the seed).")
 
 

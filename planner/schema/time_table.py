@@ -21,6 +21,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
 
+def is_year_key(key: Any) -> bool:
+    """Whether ``key`` names a point in time in a year table: a year number or a date."""
+    return isinstance(key, (int, float, date)) and not isinstance(key, bool)
+
+
+def is_year_table(raw: Any) -> bool:
+    """Whether ``raw`` is written as a year-to-value table: a mapping with at least one year key."""
+    return isinstance(raw, dict) and any(is_year_key(key) for key in raw)
+
+
 def decimal_year(when: int | float | date) -> float:
     """A year number or a date as a decimal year (2030-07-02 is about 2030.5)."""
     if isinstance(when, date):
@@ -51,7 +61,7 @@ class TimeTable(BaseModel):
             for key, value in raw.items():
                 if key == "interpolation":
                     continue
-                if isinstance(key, bool) or not isinstance(key, (int, float, date)):
+                if not is_year_key(key):
                     raise ValueError(f"table key '{key}' is not a year")
                 points[decimal_year(key)] = value
             if not points:
