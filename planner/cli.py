@@ -28,8 +28,8 @@ from planner.results.write import check_target, output_folder, recover
 from planner.solve.run import Plan, SolveOptions, solve
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
-errors = Console(stderr=True)
+console = Console(emoji=False)  # a path such as file:100:21 is not an emoji code
+errors = Console(stderr=True, emoji=False)
 STATE = {"debug": False}
 REPORTS = Path("reports")
 

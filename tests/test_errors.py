@@ -370,3 +370,14 @@ def test_the_console_command_flushes_its_output_and_exits_with_its_code(tmp_path
     assert solved.returncode == 0 and f"outputs: {tmp_path / 'run'}/" in solved.stdout.replace("\n", "")
     assert (tmp_path / "run" / "report.pdf").stat().st_size > 10_000
     assert (tmp_path / "run" / "summary.json").read_text(encoding="utf-8").rstrip().endswith("}")
+
+
+def test_a_location_on_line_100_is_printed_as_a_location_not_an_emoji(write_roadmap):
+    from planner.cli import app
+
+    minimal = (ROOT / "roadmaps" / "examples" / "minimal.yaml").read_text()
+    lines = minimal.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("name:"))
+    padded = "\n".join(lines[:at] + ["#"] * (99 - at) + ["paylod_t: 1"] + lines[at:]) + "\n"
+    output = CliRunner().invoke(app, ["validate", str(write_roadmap(padded))]).output
+    assert "roadmap.yaml:100:1: paylod_t: unknown key" in output and "\N{HUNDRED POINTS SYMBOL}" not in output
