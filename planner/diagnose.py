@@ -32,6 +32,7 @@ import pyomo.core as pyo
 import scipy.sparse as sp
 
 from planner.errors import InfeasibleError
+from planner.model.network import eating
 from planner.solve.highs_backend import Compiled, compile_model, new_highs
 
 if TYPE_CHECKING:
@@ -261,8 +262,7 @@ def _relaxation(built: BuiltModel, c: Compiled, i: int, label: str, amount: floa
         where = f"'{index[0]}' (threshold {ms.threshold:,g}{about}) by {labels[index[1]]}"
     elif label == "life support":  # a row per day of the period: the shortfall over the period it is eaten in
         loc, k, p = index
-        eaters = sorted({c.consumer for c in roadmap.consumption.values()
-                         if c.consumes == k and c.in_storage and loc not in c.not_at})
+        eaters = sorted({c.consumer for c in eating(roadmap, loc, k)})
         where = f"of {', '.join(eaters)} at {loc} in {labels[p]}"
         amount, unit, own = amount * built.data.length_days[p], f"{unit} of {k}", None
     return Relaxation(limit=label, family=row.parent_component().name, index=index, where=where, amount=amount,

@@ -27,6 +27,8 @@ import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_var, linear, total
+from planner.schema.network import Consumption
+from planner.schema.roadmap import Roadmap
 from planner.timeline import as_date
 
 SUBSYSTEM = "network"
@@ -65,6 +67,11 @@ def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
     return pairs
 
 
+def eating(roadmap: Roadmap, loc: str, k: str) -> list[Consumption]:
+    """The consumption rules that eat commodity ``k`` while it is held at ``loc``."""
+    return [c for c in roadmap.consumption.values() if c.in_storage and c.consumes == k and loc not in c.not_at]
+
+
 def retention(d: ModelData, loc: str, k: str, p: int) -> float:
     store = d.roadmap.locations[loc].storage.get(k)
     loss = store.loss_fraction_per_month if store else 0.0
@@ -84,24 +91,17 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
             for p in d.periods:
                 m.stock[loc, k, p].setub(store.capacity)
     held = set(pairs)
-    consumers = {}
-    for cons in r.consumption.values():
-        if cons.in_storage:
-            consumers.setdefault(cons.consumes, []).append(cons)
-
+    # (location, commodity) -> (use per unit per day, consumer) of the rules eating it there, consumer held
+    eaters = {(loc, k): [(c.per_unit_per_day, c.consumer) for c in eating(r, loc, k) if (loc, c.consumer) in held]
+              for loc, k in pairs}
     stocks = dict(m.stock.items())  # a dict lookup is 5x cheaper than indexing a Pyomo Var
-
-    def eaters(loc: str, k: str) -> list[tuple[float, str]]:
-        """(use per unit per day, consumer) of the rules that eat ``k`` at ``loc``."""
-        return [(c.per_unit_per_day, c.consumer) for c in consumers.get(k, [])
-                if (loc, c.consumer) in held and loc not in c.not_at]
 
     def left(loc: str, k: str, p: int, scale: float = 1.0):
         """What remains of the stock held through period ``p`` after its losses and its consumption, times
         ``scale``."""
         days = d.length_days[p]
         return linear([(scale * retention(d, loc, k, p), stocks[loc, k, p])]
-                      + [(-scale * rate * days, stocks[loc, u, p]) for rate, u in eaters(loc, k)])
+                      + [(-scale * rate * days, stocks[loc, u, p]) for rate, u in eaters[loc, k]])
 
     def balance(mm, loc, k, p):
         before = left(loc, k, p - 1) if p > 0 else 0
@@ -111,7 +111,7 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
                    description="Held = held last period after losses and consumption, plus inflows, minus outflows.",
                    math=r"S_{lkp} = \rho_{lk,p-1} S_{lk,p-1} - \sum_u \kappa_{uk} d_{p-1} S_{lu,p-1}"
                         r" + \text{in} - \text{out}")
-    eaten = [(loc, k, p) for loc, k in pairs if eaters(loc, k) for p in d.periods]
+    eaten = [(loc, k, p) for loc, k in pairs if eaters[loc, k] for p in d.periods]
     add_constraint(m, reg, "consumption_covered", eaten,
                    lambda mm, loc, k, p: left(loc, k, p, 1.0 / d.length_days[p]) >= 0,
                    subsystem=SUBSYSTEM, description="What is held through a period, after its losses, covers the "
