@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from planner.errors import InfeasibleError
 from planner.schema.network import TimeSpec
 from planner.timeline import build_timeline
 from tests.conftest import value
@@ -192,3 +193,41 @@ demands:
     assert value(plan, "vehicles_in_fleet", period="2037") == pytest.approx(1)
     assert value(plan, "trips", period="2037") == pytest.approx(1)
     assert value(plan, "stock", commodity="cargo", location="mars_surface", period="2038") == pytest.approx(50)
+
+
+# A 500-day leg from 1 January 2030 and then a second leg from far: the first spills 135 days into 2031.
+SPILL = """
+name: spill
+time: {start: 2030, end: 2031, step: year}
+objective: {mode: min_cost}
+locations: {leo: {}, far: {}, near: {}}
+commodities:
+  cargo: {sources: [{location: leo}]}
+  prop: {sources: [{location: leo}, {location: far}]}
+routes:
+  leo_far: {from: leo, to: far, dv_km_s: 1.0, transit_days: 500}
+  far_near: {from: far, to: near, dv_km_s: 1.0, transit_days: LEG}
+vehicles:
+  ship: {payload_t: 10, propellant_capacity_t: 50, dry_mass_t: 10, isp_s: 350, propellant: prop,
+         initial_units: {leo: 1}}
+demands:
+  cargo_near: {location: near, commodity: cargo, at_least: 10, from: 2031-12-01, to: 2031-12-31}
+"""
+
+
+@pytest.mark.parametrize(("leg", "feasible"), [(230, True), (231, False)])
+def test_days_a_trip_spills_into_the_next_period_count_there(solve_text, leg, feasible):
+    # 10 t at 10 t a trip: one whole trip on each leg. The first leg fills 2030 (365 days) and the first
+    # 500 - 365 = 135 days of 2031 (it lands on 16 May 2031), leaving 365 - 135 = 230 days of 2031 for the
+    # second leg: a 230-day leg ends exactly as 2031 does, a 231-day one a day into 2032, too late.
+    # (Charging each trip to its departure period alone, the 500-day leg never fitted in 2030's 365 days.)
+    assert date(2030, 1, 1) + timedelta(days=500) == date(2031, 5, 16)
+    assert date(2031, 5, 16) + timedelta(days=230) == date(2032, 1, 1)
+    text = SPILL.replace("LEG", str(leg))
+    if feasible:
+        plan = solve_text(text)
+        assert value(plan, "trips", route="far_near", period="2031") == pytest.approx(1)
+        assert value(plan, "stock", commodity="cargo", location="near", period="2031") == pytest.approx(10)
+    else:
+        with pytest.raises(InfeasibleError, match="no feasible plan"):
+            solve_text(text)
