@@ -32,6 +32,7 @@ import pyomo.core as pyo
 import scipy.sparse as sp
 
 from planner.errors import InfeasibleError
+from planner.model.network import eating
 from planner.solve.highs_backend import Compiled, compile_model, new_highs
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ UNITS: dict[str, str | None] = {
     "chip supply": "GW", "funding": "M$", "facility capacity": "t of activity", "milestone deadline": "",
     "demand": None, "habitat": None, "supply rate": None, "supply total": None, "power": "kW",
     "vehicle payload": "t", "tank capacity": "t", "fleet time": "vehicle-days", "vehicle copies": "vehicles",
-    "vehicle life": "trips", "mass driver capacity": "t",
+    "vehicle life": "trips", "mass driver capacity": "t", "life support": None,
 }
 
 
@@ -259,6 +260,11 @@ def _relaxation(built: BuiltModel, c: Compiled, i: int, label: str, amount: floa
         ms = roadmap.milestones[index[0]]
         about = f": {ms.description}" if ms.description else ""
         where = f"'{index[0]}' (threshold {ms.threshold:,g}{about}) by {labels[index[1]]}"
+    elif label == "life support":  # a row per day of the period: the shortfall over the period it is eaten in
+        loc, k, p = index
+        eaters = sorted({c.consumer for c in eating(roadmap, loc, k)})
+        where = f"of {', '.join(eaters)} at {loc} in {labels[p]}"
+        amount, unit, own = amount * built.data.length_days[p], f"{unit} of {k}", None
     return Relaxation(limit=label, family=row.parent_component().name, index=index, where=where, amount=amount,
                       unit=unit, bound=own)
 

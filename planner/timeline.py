@@ -61,6 +61,27 @@ class Timeline:
         bounds = list(self.starts) + [self.end]
         return [p for p in range(len(self)) if bounds[p] <= last and bounds[p + 1] > first]
 
+    def days_in_periods(self, first: date, days: float) -> dict[int, float]:
+        """Days of the span :math:`[\\tau, \\tau + L)` (``first``, ``days``) falling in each period it touches:
+        :math:`\\delta_p = \\max(0, \\min(\\tau + L, s_{p+1}) - \\max(\\tau, s_p))`; days beyond the horizon
+        fall in none."""
+        start = first.toordinal()
+        stop = start + days
+        bounds = self._bound_days
+        shares: dict[int, float] = {}
+        for p in range(max(bisect_right(bounds, start) - 1, 0), len(self)):
+            if bounds[p] >= stop:
+                break
+            share = min(stop, bounds[p + 1]) - max(start, bounds[p])
+            if share > 0:
+                shares[p] = share
+        return shares
+
+    @cached_property
+    def _bound_days(self) -> list[int]:
+        """Day numbers (ordinals) of the period starts and of the horizon's end."""
+        return [s.toordinal() for s in self.starts] + [self.end.toordinal()]
+
     def end_of(self, p: int) -> date:
         return self.starts[p + 1] if p + 1 < len(self) else self.end
 

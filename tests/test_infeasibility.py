@@ -166,3 +166,35 @@ def test_diagnose_a_shipped_roadmap_with_overrides():
                     "--set", "demands.cargo_in_orbit.from=2027")
     assert code == 3
     assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:g} more flights (the limit is 85)" in out
+
+
+def test_crew_held_through_a_year_without_consumables_is_refused(tmp_path: Path, write_roadmap):
+    # Reproducer D2: consumables can be made only from 2031, yet four people are held in LEO through 2030
+    path = write_roadmap("""\
+name: d2_consumption_leak
+time: {start: 2030, end: 2031, step: year}
+objective: {mode: min_cost}
+locations:
+  earth_surface: {}
+  leo: {}
+commodities:
+  crew: {unit: person, unit_mass_t: 0.1, sources: [{location: earth_surface}]}
+  consumables:
+    sources: [{location: earth_surface, max_per_year: {2030: 0, 2031: 1000}}]
+consumption:
+  life_support: {consumer: crew, consumes: consumables, per_unit_per_day: 0.01, not_at: [earth_surface]}
+launch_vehicles:
+  lv: {payload_t: 100, cost_per_flight_musd: 1}
+demands:
+  crew_in_orbit: {location: leo, commodity: crew, at_least: 4, from: 2030, to: 2031}
+""")
+    # 2030's meals cannot be paid from 2031's supply: 4 people x 0.01 t/person-day x 365 days are missing
+    missing = 4 * 0.01 * 365
+    code, out = cli("solve", path, "--out", tmp_path / "out")
+    assert code == 3, out
+    assert "has no feasible plan" in out
+    assert "demand 'crew_in_orbit' (4 person of crew at leo) in 2030: short by 4 person" in out
+    assert f"life support of crew at leo in 2030: needs {missing:,.4g} more t of consumables" in out
+    code, diagnosed = cli("diagnose", path)
+    assert code == 3
+    assert out[out.index("These requirements"):] in diagnosed

@@ -44,6 +44,35 @@ demands:
     assert value(plan, "supplied", commodity="consumables") == pytest.approx(4 * 13 * 0.008655, rel=1e-6)
 
 
+@pytest.mark.parametrize("step", ["year", "quarter", "month"])
+def test_consumables_supplied_in_the_period_they_are_eaten(solve_text, step):
+    plan = solve_text(f"""
+name: just_in_time
+time: {{start: 2031, end: 2032, step: {step}}}
+objective: {{mode: min_cost}}
+locations: {{earth_surface: {{}}, leo: {{}}}}
+commodities:
+  crew: {{unit: person, unit_mass_t: 0.1, sources: [{{location: earth_surface}}]}}
+  consumables:
+    sources: [{{location: earth_surface, cost_usd_per_kg: 1, max_per_year: {{2031: 14.6, 2032: 14.64}}}}]
+consumption:
+  life_support: {{consumer: crew, consumes: consumables, per_unit_per_day: 0.01, not_at: [earth_surface]}}
+launch_vehicles:
+  lv: {{payload_t: 100, cost_per_flight_musd: 1}}
+demands:
+  crew_in_orbit: {{location: leo, commodity: crew, at_least: 4, from: 2031, to: 2032}}
+""")
+    # The supply is capped at exactly the meals of four people at 0.01 t/person-day: 4 x 0.01 x 365 = 14.6 t
+    # in 2031 and x 366 = 14.64 t in 2032 (a leap year), pro rata in a shorter period (a period's cap is the
+    # rate times its share of the year). So every period's consumables must come in that period, on any grid.
+    rows = plan.tables["plan"]
+    supplied = rows[(rows["quantity"] == "supplied") & (rows["commodity"] == "consumables")]
+    by_year = supplied.groupby(supplied["year"].astype(int))["value"].sum()  # "year": a period's decimal start
+    assert by_year[2031] == pytest.approx(4 * 0.01 * 365, rel=1e-6)
+    assert by_year[2032] == pytest.approx(4 * 0.01 * 366, rel=1e-6)
+    assert value(plan, "supplied", commodity="consumables") == pytest.approx(4 * 0.01 * (365 + 366), rel=1e-6)
+
+
 def test_route_open_only_in_its_window_arrives_after_transit(solve_text):
     plan = solve_text("""
 name: window

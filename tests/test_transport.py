@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 import pytest
 
+from planner.errors import InfeasibleError
+from planner.schema.network import TimeSpec
+from planner.timeline import build_timeline
 from tests.conftest import value
 
 G0 = 9.80665
@@ -113,3 +117,117 @@ vehicles:
     # year 2 starts at llo: back, out (a third leg would leave llo empty-handed). Three loaded trips out.
     assert value(plan, "trips", route="out") == pytest.approx(3)
     assert value(plan, "stock", commodity="cargo", location="llo", period="2027") == pytest.approx(300, rel=1e-6)
+
+
+# One 100-day transfer delivering 10 t within 2030 (reproducer D4); ships are built at leo, 100 M$ each,
+# so the plan builds as many as the fleet-time rule demands.
+LONG_LEG = """
+name: long_leg
+time: {start: 2030, end: 2030, step: STEP}
+integer: auto
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}, far: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+  prop: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  lv: {payload_t: 100, cost_per_flight_musd: 1}
+routes:
+  leo_far: {from: leo, to: far, dv_km_s: 1.0, transit_days: 100}
+vehicles:
+  ship: {payload_t: 20, propellant_capacity_t: 50, dry_mass_t: 10, isp_s: 350, propellant: prop,
+         enters_at: leo, build_cost_musd: 100, integer: true}
+demands:
+  cargo_far: {location: far, commodity: cargo, at_least: 10, from: 2030-12-01, to: 2030-12-31}
+"""
+
+
+@pytest.mark.parametrize("step", ["month", "quarter", "year"])
+def test_ships_needed_for_a_long_leg_do_not_depend_on_the_period_length(solve_text, step):
+    plan = solve_text(LONG_LEG.replace("STEP", step))
+    # 10 t fit in one trip (payload 20 t). The trip occupies its ship 100 days from its departure; on any
+    # grid the days falling in one period are at most that period's days (a month: 31 >= the 28..31 days
+    # of it the trip spans), so one ship suffices. Charging all 100 days to a 31-day departure month
+    # asked for ceil(100 / 31) = 4 ships, to a 90-day quarter for 2.
+    assert value(plan, "vehicles_built") == pytest.approx(1)
+    assert value(plan, "trips") == pytest.approx(1)
+
+
+def test_a_trip_occupies_its_ship_in_each_period_it_spans():
+    # the share of each period in [departure, departure + days), by calendar arithmetic
+    yearly = build_timeline(TimeSpec(start=2037, end=2039, step="year"))
+    # D4b: the 2037 Mars window opens on 16 August, 398 days of transit: 16 Aug - 31 Dec 2037 is
+    # 16 + 30 + 31 + 30 + 31 = 138 days, the other 398 - 138 = 260 fall in 2038
+    assert yearly.days_in_periods(date(2037, 8, 16), 398) == {0: 138, 1: 260}
+    monthly = build_timeline(TimeSpec(start=2030, end=2030, step="month"))
+    # from 1 August: August 31, September 30, October 31, then 100 - 92 = 8 days of November
+    assert monthly.days_in_periods(date(2030, 8, 1), 100) == {7: 31, 8: 30, 9: 31, 10: 8}
+    # half days count by halves; days past the horizon's end fall in no period
+    assert monthly.days_in_periods(date(2030, 12, 20), 20.5) == {11: 12}
+    assert monthly.days_in_periods(date(2030, 1, 31), 1.5) == {0: 1, 1: 0.5}
+
+
+def test_a_transfer_longer_than_a_year_needs_one_ship(solve_text):
+    # D4b: one ship, 50 t to Mars by December 2038 through the 2037 window (398 days); yearly periods
+    plan = solve_text("""
+name: d4b_mars_398d
+time: {start: 2037, end: 2039, step: year}
+integer: auto
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}, mars_surface: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+  prop: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  lv: {payload_t: 200, cost_per_flight_musd: 1}
+routes:
+  earth_mars: {from: leo, to: mars_surface, dv_km_s: 4.3, windows: {table: mars}}
+vehicles:
+  ship: {payload_t: 100, propellant_capacity_t: 1500, dry_mass_t: 120, isp_s: 378, propellant: prop,
+         initial_units: {leo: 1}, integer: true}
+demands:
+  cargo_on_mars: {location: mars_surface, commodity: cargo, at_least: 50, from: 2038-12-01, to: 2038-12-31}
+""")
+    # the one trip occupies its ship 138 days of 2037 and 260 of 2038, each within the year's days: feasible
+    # with the single ship; all 398 days charged to 2037 needed 33 vehicle-days more than one ship has
+    assert value(plan, "vehicles_in_fleet", period="2037") == pytest.approx(1)
+    assert value(plan, "trips", period="2037") == pytest.approx(1)
+    assert value(plan, "stock", commodity="cargo", location="mars_surface", period="2038") == pytest.approx(50)
+
+
+# A 500-day leg from 1 January 2030 and then a second leg from far: the first spills 135 days into 2031.
+SPILL = """
+name: spill
+time: {start: 2030, end: 2031, step: year}
+objective: {mode: min_cost}
+locations: {leo: {}, far: {}, near: {}}
+commodities:
+  cargo: {sources: [{location: leo}]}
+  prop: {sources: [{location: leo}, {location: far}]}
+routes:
+  leo_far: {from: leo, to: far, dv_km_s: 1.0, transit_days: 500}
+  far_near: {from: far, to: near, dv_km_s: 1.0, transit_days: LEG}
+vehicles:
+  ship: {payload_t: 10, propellant_capacity_t: 50, dry_mass_t: 10, isp_s: 350, propellant: prop,
+         initial_units: {leo: 1}}
+demands:
+  cargo_near: {location: near, commodity: cargo, at_least: 10, from: 2031-12-01, to: 2031-12-31}
+"""
+
+
+@pytest.mark.parametrize(("leg", "feasible"), [(230, True), (231, False)])
+def test_days_a_trip_spills_into_the_next_period_count_there(solve_text, leg, feasible):
+    # 10 t at 10 t a trip: one whole trip on each leg. The first leg fills 2030 (365 days) and the first
+    # 500 - 365 = 135 days of 2031 (it lands on 16 May 2031), leaving 365 - 135 = 230 days of 2031 for the
+    # second leg: a 230-day leg ends exactly as 2031 does, a 231-day one a day into 2032, too late.
+    # (Charging each trip to its departure period alone, the 500-day leg never fitted in 2030's 365 days.)
+    assert date(2030, 1, 1) + timedelta(days=500) == date(2031, 5, 16)
+    assert date(2031, 5, 16) + timedelta(days=230) == date(2032, 1, 1)
+    text = SPILL.replace("LEG", str(leg))
+    if feasible:
+        plan = solve_text(text)
+        assert value(plan, "trips", route="far_near", period="2031") == pytest.approx(1)
+        assert value(plan, "stock", commodity="cargo", location="near", period="2031") == pytest.approx(10)
+    else:
+        with pytest.raises(InfeasibleError, match="no feasible plan"):
+            solve_text(text)

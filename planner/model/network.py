@@ -9,9 +9,13 @@ requirements and power.
 .. math:: S_{lkp} = \\rho_{lk,p-1} S_{lk,p-1} - \\sum_u \\kappa_{uk} d_{p-1} S_{lu,p-1}
           + \\sum(\\text{flows in}) - \\sum(\\text{flows out})
 
-and what is held through the last period must last it:
-:math:`\\rho_{lk,P} S_{lkP} - \\sum_u \\kappa_{uk} d_P S_{luP} \\ge 0`. Only pairs :math:`(l, k)` that some
-flow touches get a stock variable (sparse).
+and what is held through every period, after its losses, must cover that period's consumption, in the
+period it is eaten: :math:`\\rho_{lkp} S_{lkp} - \\sum_u \\kappa_{uk} d_p S_{lup} \\ge 0` for each :math:`p`
+(a consumer held through a period without consumables has nothing to eat; what arrives later cannot
+feed it). The row is written per day of the period, :math:`\\rho_{lkp} S_{lkp} / d_p \\ge \\sum_u
+\\kappa_{uk} S_{lup}`, so that the infeasibility diagnosis weighs a shortfall as a daily ration and names it
+before the supply limits upstream of it. Only pairs :math:`(l, k)` that some flow touches get a stock
+variable (sparse).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Any
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var, total
+from planner.model.registry import Registry, add_constraint, add_var, linear, total
+from planner.schema.network import Consumption
+from planner.schema.roadmap import Roadmap
 from planner.timeline import as_date
 
 SUBSYSTEM = "network"
@@ -61,6 +67,11 @@ def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
     return pairs
 
 
+def eating(roadmap: Roadmap, loc: str, k: str) -> list[Consumption]:
+    """The consumption rules that eat commodity ``k`` while it is held at ``loc``."""
+    return [c for c in roadmap.consumption.values() if c.in_storage and c.consumes == k and loc not in c.not_at]
+
+
 def retention(d: ModelData, loc: str, k: str, p: int) -> float:
     store = d.roadmap.locations[loc].storage.get(k)
     loss = store.loss_fraction_per_month if store else 0.0
@@ -80,34 +91,32 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
             for p in d.periods:
                 m.stock[loc, k, p].setub(store.capacity)
     held = set(pairs)
-    consumers = {}
-    for cons in r.consumption.values():
-        if cons.in_storage:
-            consumers.setdefault(cons.consumes, []).append(cons)
-
+    # (location, commodity) -> (use per unit per day, consumer) of the rules eating it there, consumer held
+    eaters = {(loc, k): [(c.per_unit_per_day, c.consumer) for c in eating(r, loc, k) if (loc, c.consumer) in held]
+              for loc, k in pairs}
     stocks = dict(m.stock.items())  # a dict lookup is 5x cheaper than indexing a Pyomo Var
 
-    def used(loc: str, k: str, p: int):
-        if k not in consumers:
-            return 0
-        return sum(c.per_unit_per_day * d.length_days[p] * stocks[loc, c.consumer, p]
-                   for c in consumers[k] if (loc, c.consumer) in held and loc not in c.not_at)
+    def left(loc: str, k: str, p: int, scale: float = 1.0):
+        """What remains of the stock held through period ``p`` after its losses and its consumption, times
+        ``scale``."""
+        days = d.length_days[p]
+        return linear([(scale * retention(d, loc, k, p), stocks[loc, k, p])]
+                      + [(-scale * rate * days, stocks[loc, u, p]) for rate, u in eaters[loc, k]])
 
     def balance(mm, loc, k, p):
-        before = retention(d, loc, k, p - 1) * stocks[loc, k, p - 1] - used(loc, k, p - 1) if p > 0 else 0
+        before = left(loc, k, p - 1) if p > 0 else 0
         return stocks[loc, k, p] == before + total(reg.balance.get((loc, k, p), []))
 
     add_constraint(m, reg, "balance", idx, balance, subsystem=SUBSYSTEM,
                    description="Held = held last period after losses and consumption, plus inflows, minus outflows.",
                    math=r"S_{lkp} = \rho_{lk,p-1} S_{lk,p-1} - \sum_u \kappa_{uk} d_{p-1} S_{lu,p-1}"
                         r" + \text{in} - \text{out}")
-    last = d.periods[-1]
-    ending = [(loc, k) for loc, k in pairs
-              if any((loc, c.consumer) in held and loc not in c.not_at for c in consumers.get(k, []))]
-    add_constraint(m, reg, "last_period_supplies", ending,
-                   lambda mm, loc, k: retention(d, loc, k, last) * stocks[loc, k, last] - used(loc, k, last) >= 0,
-                   subsystem=SUBSYSTEM, description="What is held through the last period covers its consumption.",
-                   math=r"\rho_{lkP} S_{lkP} - \sum_u \kappa_{uk} d_P S_{luP} \ge 0")
+    eaten = [(loc, k, p) for loc, k in pairs if eaters[loc, k] for p in d.periods]
+    add_constraint(m, reg, "consumption_covered", eaten,
+                   lambda mm, loc, k, p: left(loc, k, p, 1.0 / d.length_days[p]) >= 0,
+                   subsystem=SUBSYSTEM, description="What is held through a period, after its losses, covers the "
+                                                    "consumption of that period (per day of it).",
+                   math=r"\rho_{lkp} S_{lkp} / d_p \ge \sum_u \kappa_{uk} S_{lup}", limit="life support")
 
     def stock(loc: str, k: str, p: int):
         return stocks[loc, k, p] if (loc, k) in held else 0

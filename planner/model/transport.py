@@ -11,6 +11,12 @@ For vehicle :math:`v` flying route :math:`r` departing in period :math:`p` (arc 
   the payload and the propellant carried onward.
 * Component :math:`j` burns the share :math:`s_j` of :math:`b_a` (mixture ratio) and the rest arrives:
   :math:`\\ell_{aj} - s_j b_a \\ge 0`.
+* A trip occupies its vehicle from the arc's departure date :math:`\\tau_a` for its transit and the
+  vehicle's turnaround, :math:`[\\tau_a, \\tau_a + t_a + t^{turn}_v)`, in every period that span touches:
+  :math:`\\delta_{aq}` is the number of its days in period :math:`q` (none beyond the horizon), and the
+  trips of vehicle :math:`v` fit in its fleet's days, :math:`\\sum_a \\delta_{aq} n_a \\le d_q U_{vq}`. A
+  398-day transfer leaving on 16 August thus takes 138 vehicle-days of its departure year and 260 of the
+  next, whatever the period length.
 """
 
 from __future__ import annotations
@@ -231,15 +237,20 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
                    math=r"U_{vp} = U_{v,p-1} + B_{vp}, \quad U_{v,-1} = U^0_v")
 
     routes_of: dict[tuple[str, int], list[str]] = {}
+    # (vehicle, period) -> (days of the period a trip occupies its vehicle, trips) for every arc that spans it
+    occupied: dict[tuple[str, int], list[tuple[float, Any]]] = {}
     for v, rt, p in m.vehicle_arcs:
         routes_of.setdefault((v, p), []).append(rt)
+        arc = arc_of[(rt, p)]
+        span = arc.transit_days + r.vehicles[v].turnaround_days
+        for q, days in d.timeline.days_in_periods(arc.depart_date, span).items():
+            occupied.setdefault((v, q), []).append((days, trips[v, rt, p]))
     add_constraint(
-        m, reg, "vehicle_time", sorted(routes_of),
-        lambda mm, v, p: sum((arc_of[(rt, p)].transit_days + r.vehicles[v].turnaround_days) * mm.trips[v, rt, p]
-                             for rt in routes_of[(v, p)])
-        <= d.length_days[p] * mm.fleet[v, p],
-        subsystem=SUBSYSTEM, description="Trip-days flown in a period within the fleet's days.",
-        math=r"\sum_r (t_r + t^{turn}_v) n_{vrp} \le d_p U_{vp}", limit="fleet time")
+        m, reg, "vehicle_time", sorted(occupied),
+        lambda mm, v, q: linear(occupied[v, q]) <= d.length_days[q] * mm.fleet[v, q],
+        subsystem=SUBSYSTEM, description="Days the trips occupy their vehicles in a period (transit and "
+                                         "turnaround, in each period they span) within the fleet's days.",
+        math=r"\sum_a \delta_{aq} n_a \le d_q U_{vq}", limit="fleet time")
     copies = [v for v, veh in r.vehicles.items() if veh.enters_at and veh.copies is not None]
     add_constraint(m, reg, "vehicle_copies", copies,
                    lambda mm, v: sum(mm.built[v, p] for p in d.periods) <= r.vehicles[v].copies,
