@@ -246,3 +246,26 @@ def test_a_failing_report_keeps_the_solved_tables(roadmap_path: Path, tmp_path: 
     assert (folder / "plan.csv").is_file() and (folder / "bottlenecks.csv").is_file()
     assert "a chart bug" in (folder / "report_error.txt").read_text()
     assert not (folder / "report.pdf").exists()
+
+
+def test_the_report_says_the_cap_is_flown(run_dir: Path) -> None:
+    from planner.reports.narrative import cadence
+
+    assert cadence(read_run(run_dir)) == ["rocket flies its full cap in every period."]
+
+
+def test_the_report_says_when_money_not_cadence_holds_launches_back(write_roadmap, tmp_path: Path) -> None:
+    from planner.reports.narrative import cadence
+
+    # 20 M$ a year at 10 M$ a flight, cash carried: 10 flights in five years, by hand, of the 25 allowed
+    poor = (ROADMAP.split("milestones:")[0].replace("name: capped", "name: poor")
+            .replace("    max_flights_per_year: {value: 2,",
+                     "    cost_per_flight_musd: 10\n    max_flights_per_year: {value: 5,")
+            + "funding: {external_musd_per_year: 20}\n")
+    assert "cost_per_flight_musd: 10" in poor
+    run = read_run(_write(tmp_path / "poor", write_roadmap(poor)))
+    assert run.series("flights")["flights"].sum() == pytest.approx(10, rel=1e-9)
+    (sentence,) = cadence(run)
+    assert sentence.startswith("rocket flies below its cap in ")
+    assert sentence.endswith("money, not cadence, holds it back.")
+    assert "money, not cadence, holds it back" in _text(run.folder / "report.pdf").replace("\n", " ")

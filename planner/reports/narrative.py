@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.reports import bottlenecks
@@ -69,9 +70,44 @@ def sentences(run: RunData) -> list[str]:
                    f"{number(top['total_shadow_price'])} summed over its {int(top['binding_rows'])} binding rows.")
     else:
         out.append("No limit a strategist can relax binds: the plan is shaped by costs and the objective alone.")
+    out += cadence(run)
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
+
+
+def cadence(run: RunData) -> list[str]:
+    """For each launch class with a cap: whether it flies its cap, and where it does not, whether funding
+    binds in those periods (money holds it back) or not (other limits or costs do)."""
+    table = run.tables.get("bottlenecks")
+    money = table[table["binding"].astype(bool) & (table["limit"] == "funding")] if table is not None else None
+    money_years = set(money["year"]) if money is not None else set()
+    flights = run.series("flights", by="vehicle")
+    labels = run.data.timeline.labels
+    out = []
+    for name, lv in run.roadmap.launch_vehicles.items():
+        if lv.max_flights_per_year is None or name not in flights:
+            continue
+        cap = lv.max_flights_per_year.at(run.years) * run.lengths
+        flown = flights[name].to_numpy()
+        below = np.flatnonzero(flown < cap * (1 - 1e-6))
+        if not len(below):
+            out.append(f"{name} flies its full cap in every period.")
+            continue
+        first = below[0]
+        text = (f"{name} flies below its cap in {len(below)} of {len(cap)} periods, first in {labels[first]} "
+                f"({number(flown[first])} of {number(cap[first])} flights)")
+        held = [labels[i] for i in below if run.years[i] in money_years]
+        if held:
+            text += f"; funding binds in {len(held)} of them ({_list(held)}): money, not cadence, holds it back."
+        else:
+            text += "; funding does not bind there: other limits or costs hold it back."
+        out.append(text)
+    return out
+
+
+def _list(labels: list[str]) -> str:
+    return ", ".join(labels) if len(labels) <= 4 else f"{labels[0]}, {labels[1]}, ... {labels[-1]}"
 
 
 def number(value: float) -> str:
