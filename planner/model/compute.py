@@ -42,7 +42,9 @@ period, which it does not; so with :math:`u_\\alpha, u_\\beta` those of :math:`\
 
 Both are exact on any grid: on yearly, quarterly or uneven periods the same deployments serve the same
 GW-years. Hardware costs :math:`10^3 h(t_p) a_p` M$ ($/W) when deployed; operations and revenue accrue
-per GW-year served, :math:`S_p`.
+per GW-year served, :math:`S_p`. Of the revenue, the part the period's own additions earn,
+:math:`(\\Lambda(y_p)/y_p - \\varsigma_{pp})\\, r(t_p)\\, a_p`, comes after their hardware is bought:
+:mod:`planner.model.funding` does not let it pay for the period's spending.
 """
 
 from __future__ import annotations
@@ -169,6 +171,8 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             table="compute")
     g, y = decay(d), d.length_years
     retired = retiring(d)
+    own = {p: g.served_integral(y[p]) / y[p] - sum(r.served for r in retired.get(p, []) if r.vintage == p)
+           for p in d.periods}
 
     def vintage_balance(mm, p):
         before = g.power(y[p]) * mm.compute[p - 1] if p > 0 else 0
@@ -209,6 +213,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         reg.spending["manufacturing"][p].append(m.hardware_musd_per_gw[p] * m.compute_added[p])
         reg.spending["operations"][p].append(m.operations_musd[p] * m.compute_served[p])
         reg.revenue[p].append(m.revenue_musd[p] * m.compute_served[p])
+        reg.new_revenue[p].append(m.revenue_musd[p] * own[p] * m.compute_added[p])
 
 
 def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:
