@@ -184,19 +184,13 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                                "additions since their deployment, minus the units that reached their life.",
                    math=r"K_p = \gamma^{y_p} K_{p-1} + \frac{\Gamma(y_p)}{y_p} a_p - \sum_{v \in R_p} \rho_{vp} a_v")
 
-    add_var(m, reg, "compute_served", d.periods, quantity="compute_served", unit="GW-year", dims=("period",),
-            table="compute")
-
     def service(mm, p):
         before = g.served(y[p]) * mm.compute[p - 1] if p > 0 else 0
         out = sum(r.served * mm.compute_added[r.vintage] for r in retired.get(p, []))
-        return mm.compute_served[p] == before + g.served_integral(y[p]) / y[p] * mm.compute_added[p] - out
+        return before + g.served_integral(y[p]) / y[p] * mm.compute_added[p] - out
 
-    add_constraint(m, reg, "compute_service", d.periods, service, subsystem=SUBSYSTEM,
-                   description="GW-years served in the period: the start's in service, decaying, plus the "
-                               "period's additions from their deployment, less what retiring units no longer serve.",
-                   math=r"S_p = \Gamma(y_p) K_{p-1} + \frac{\Lambda(y_p)}{y_p} a_p"
-                        r" - \sum_{v \in R_p} \varsigma_{vp} a_v")
+    add_expression(m, reg, "compute_served", d.periods, service, quantity="compute_served", unit="GW-year",
+                   dims=("period",), table="compute")
     if c.chip_supply_gw_per_year is not None:
         add_param(m, reg, "chip_gw", d.periods, per_period(lambda r: r.compute.chip_supply_gw_per_year), d,
                   keys=("compute.chip_supply_gw_per_year",))

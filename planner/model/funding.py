@@ -54,7 +54,8 @@ def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def cash_balance(mm, p):
         before = growth_factor(f.interest_rate_per_year, d.length_years[p - 1]) * mm.cash[p - 1] if p > 0 \
             else f.initial_cash_musd
-        return mm.cash[p] == before + mm.funding_in[p] + mm.revenue[p] - sum(mm.spending[c, p] for c in categories)
+        # spending on the left: both row readers then add a variable's coefficients in the same order
+        return mm.cash[p] + sum(mm.spending[c, p] for c in categories) == before + mm.funding_in[p] + mm.revenue[p]
 
     add_constraint(m, reg, "cash_balance", d.periods, cash_balance, subsystem=SUBSYSTEM,
                    description="Cash carried with interest, plus funding and revenue, minus spending; "
