@@ -48,9 +48,9 @@ MOST_CREW = {"objective.mode": "max_delivered", "objective.delivered": {"locatio
 
 
 def _discounted_compute(plan) -> float:
-    """V = sum_p delta_p K_p y_p from the plan's table (yearly periods: y_p = 1, tau_p = p)."""
+    """V = sum_p delta_p S_p from the plan's GW-years served (yearly periods: tau_p = p)."""
     rows = plan.tables["plan"]
-    k = rows[rows["quantity"] == "compute_in_service"].set_index("year")["value"]
+    k = rows[rows["quantity"] == "compute_served"].set_index("year")["value"]
     years = np.arange(2026, 2031)
     df = discount_factors(years - 2026, 0.1)
     return float(sum(df[i] * k.get(float(y), 0.0) for i, y in enumerate(years)))

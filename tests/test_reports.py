@@ -7,6 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -209,9 +210,12 @@ def test_compute_by_origin_follows_the_vintages(write_roadmap, tmp_path: Path) -
 
     run = read_run(_write(tmp_path / "run", write_roadmap(COMPUTE)))
     by_origin = compute_in_service(run)
-    # By hand: each year adds 100 t * 100 W/kg = 0.01 GW (earth) and 50 t * 300 W/kg = 0.015 GW (moon); a
-    # vintage keeps 0.9 per year of age and retires at age 3, so in service = added * (1 + 0.9 + 0.81) at most.
-    ages = [sum(0.9 ** a for a in range(min(p, 2) + 1)) for p in range(6)]
+    # By hand: each year adds 100 t * 100 W/kg = 0.01 GW (earth) and 50 t * 300 W/kg = 0.015 GW (moon),
+    # deployed evenly over the year; a unit keeps 0.9**t after t years and retires at age 3. At a year's end
+    # the year's own vintage holds integral_0^1 0.9**t dt = 0.1 / ln(1/0.9) of itself, each older one 0.9 times
+    # the next younger, and the vintage three years old has just retired: added * f * (1 + 0.9 + 0.81) at most.
+    f = 0.1 / np.log(1 / 0.9)
+    ages = [f * sum(0.9 ** a for a in range(min(p, 2) + 1)) for p in range(6)]
     assert by_origin["earth"].to_numpy() == pytest.approx([0.01 * f for f in ages], rel=1e-6)
     assert by_origin["moon"].to_numpy() == pytest.approx([0.015 * f for f in ages], rel=1e-6)
     model = run.series("compute_in_service")["compute_in_service"].to_numpy()

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.discounting import discount_factors
-from planner.model.compute import retirement_period
+from planner.model.compute import in_service_shares, retiring
 from planner.windows import mars_table
 from tests.conftest import value
 
@@ -40,23 +40,37 @@ def test_one_megaton_at_100_w_per_kg_adds_100_gw(solve_text):
 def test_vintages_degrade_and_retire(solve_text):
     plan = solve_text(COMPUTE.format(life="life_years: 5"))
     gamma = 0.99 * 0.94
-    for year in range(2030, 2038):
-        expected = 100 * gamma ** (year - 2030) if year < 2035 else 0.0
+    lam = -np.log(gamma)
+    # 100 GW deployed evenly over 2030; a unit deployed s years in holds gamma**(t - s) until age 5, so at
+    # the end of year k it holds 100 * integral_0^1 gamma**(k + 1 - s) ds until the last unit retires
+    for k, year in enumerate(range(2030, 2038)):
+        expected = 100 * gamma**k * (1 - gamma) / lam if k < 5 else 0.0
         assert value(plan, "compute_in_service", period=str(year)) == pytest.approx(expected, rel=1e-9, abs=1e-9)
-    # no discounting: the objective is the GW-years in service, 100 (1 + g + ... + g^4)
-    assert plan.objective == pytest.approx(sum(100 * gamma**k for k in range(5)), rel=1e-9)
+    # no discounting: the objective is the GW-years served, each unit its full five years' integral_0^5 gamma**t dt
+    assert plan.objective == pytest.approx(100 * (1 - gamma**5) / lam, rel=1e-9)
+    assert value(plan, "compute_served") == pytest.approx(plan.objective, rel=1e-9)
 
 
-@given(st.lists(st.floats(0.01, 3.0), min_size=1, max_size=40), st.floats(0.0, 12.0))
-def test_a_vintage_retires_in_the_first_period_its_life_after_its_start(lengths, life):
+@given(st.lists(st.floats(0.01, 3.0), min_size=1, max_size=30), st.floats(0.05, 12.0), st.floats(0.0, 0.3))
+def test_vintages_retire_at_their_life_inside_any_period(lengths, life, loss):
     years = 2030 + np.cumsum([0.0, *lengths])
-    d = SimpleNamespace(years=years, roadmap=SimpleNamespace(compute=SimpleNamespace(life_years=life)))
-    expected = {}
-    for v in range(len(years)):
-        later = [p for p in range(v + 1, len(years)) if years[p] - years[v] >= life - 1e-9]
-        if later:
-            expected[v] = later[0]
-    assert retirement_period(d) == expected
+    compute = SimpleNamespace(life_years=life, degradation_fraction_per_year=loss, attrition_fraction_per_year=0.0)
+    d = SimpleNamespace(years=years[:-1], length_years=list(lengths), periods=list(range(len(lengths))),
+                        roadmap=SimpleNamespace(compute=compute))
+    retired = retiring(d)
+    if loss == 0:  # no decay: a vintage's retired shares add up to the share of it whose life ends in the horizon
+        for v, length in enumerate(lengths):
+            share = sum(r.power for rs in retired.values() for r in rs if r.vintage == v)
+            assert share == pytest.approx(min(max((years[-1] - life - years[v]) / length, 0.0), 1.0), abs=1e-7)
+    # the recursion's coefficients give the vintages' dense shares in service at each period's end
+    gamma, dense = 1 - loss, in_service_shares(d)
+    lam = -np.log1p(-loss)  # so that 1 - gamma**y = -expm1(-lam * y) keeps its digits for tiny losses
+    for v in range(len(lengths)):
+        level = 0.0
+        for p, y in enumerate(lengths):
+            fresh = (-np.expm1(-lam * y) / lam if loss else y) / y if p == v else 0.0
+            level = gamma**y * level + fresh - sum(r.power for r in retired.get(p, []) if r.vintage == v)
+            assert level == pytest.approx(dense[p, v], abs=1e-9)
 
 
 def test_no_maintenance_means_no_decay(solve_text):

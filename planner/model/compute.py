@@ -2,50 +2,154 @@
 
 Deploying :math:`D_{klp}` t of satellite commodity :math:`k` at location :math:`l` in period :math:`p`
 adds :math:`a_p = 10^{-6} \\sum_{kl} \\sigma_k(t_p) D_{klp}` GW (:math:`\\sigma` in W/kg, so 1 Mt at
-100 W/kg is 100 GW). A vintage keeps the share :math:`\\gamma^{\\tau}` of its power after
-:math:`\\tau` years, :math:`\\gamma = (1 - \\text{degradation})(1 - \\text{attrition})`, and retires
-in the first period that starts at least its life after its own start. Compute in service follows
+100 W/kg is 100 GW). Chips cap the additions: :math:`a_p \\le \\bar a(t_p) y_p`.
 
-.. math:: K_p = \\gamma^{t_p - t_{p-1}} K_{p-1} + a_p - \\sum_{v \\in R_p} \\gamma^{t_p - t_v} a_v
+**Convention.** Period :math:`p` runs from :math:`t_p` to :math:`t_{p+1} = t_p + y_p`. Its additions are
+deployed at an even rate over the period, and a GW deployed at time :math:`s` serves
+:math:`\\gamma^{t-s}` GW at time :math:`t` for :math:`s \\le t < s + L` (life :math:`L`,
+:math:`\\gamma = (1 - \\text{degradation})(1 - \\text{attrition})`): a vintage serves from when it is
+deployed, decays continuously, and each of its units retires at its own age :math:`L`, inside whatever
+period that falls. With :math:`\\lambda = -\\ln\\gamma`, one GW serves
+:math:`\\Gamma(x) = \\int_0^x \\gamma^u du = (1 - \\gamma^x)/\\lambda` GW-years in its first
+:math:`x` years, and :math:`\\Lambda(x) = \\int_0^x \\Gamma(u) du = (x - \\Gamma(x))/\\lambda`
+(:math:`x` and :math:`x^2/2` without decay).
 
-(:math:`R_p` the vintages retiring at :math:`p`), which needs no vintage index: the decayed sum of all
-alive vintages, exactly. A vintage serves from the period it is deployed in. Chips cap the additions:
-:math:`a_p \\le \\bar a(t_p) y_p`. Hardware costs :math:`10^3 h(t_p) a_p` M$ ($/W), operations and
-revenue accrue per GW-year in service, :math:`K_p y_p`.
+Two quantities, not to be confused:
+
+* :math:`K_p`, GW **in service at the end** of period :math:`p` (at :math:`t_{p+1}`): the level that
+  milestones such as "100 GW in orbit" read (reported ``compute_in_service``);
+* :math:`S_p = \\int_{t_p}^{t_{p+1}} K(t) dt`, **GW-years served during** :math:`p`: what earns revenue,
+  costs operations and is valued by the objective (reported ``compute_served``).
+
+Both follow recursions without a vintage index (the compute in service at :math:`t_p` is
+:math:`K_{p-1}`):
+
+.. math::
+
+    K_p = \\gamma^{y_p} K_{p-1} + \\frac{\\Gamma(y_p)}{y_p} a_p - \\sum_{v \\in R_p} \\rho_{vp} a_v,
+    \\qquad
+    S_p = \\Gamma(y_p) K_{p-1} + \\frac{\\Lambda(y_p)}{y_p} a_p - \\sum_{v \\in R_p} \\varsigma_{vp} a_v
+
+where :math:`R_p` holds the vintages :math:`v \\le p` deployed at some time :math:`s` whose end of life
+:math:`s + L` lies in period :math:`p`, over :math:`[\\alpha, \\beta) = [t_v, t_{v+1}) \\cap
+[t_p - L, t_{p+1} - L)`. Such a unit would have served :math:`u = t_{p+1} - L - s` years more in the
+period, which it does not; so with :math:`u_\\alpha, u_\\beta` those of :math:`\\alpha, \\beta`,
+
+.. math::
+
+    \\rho_{vp} = \\frac{\\gamma^L}{y_v} \\left(\\Gamma(u_\\alpha) - \\Gamma(u_\\beta)\\right), \\qquad
+    \\varsigma_{vp} = \\frac{\\gamma^L}{y_v} \\left(\\Lambda(u_\\alpha) - \\Lambda(u_\\beta)\\right).
+
+Both are exact on any grid: on yearly, quarterly or uneven periods the same deployments serve the same
+GW-years. Hardware costs :math:`10^3 h(t_p) a_p` M$ ($/W) when deployed; operations and revenue accrue
+per GW-year served, :math:`S_p`. Of the revenue, the part the period's own additions earn,
+:math:`(\\Lambda(y_p)/y_p - \\varsigma_{pp})\\, r(t_p)\\, a_p`, comes after their hardware is bought:
+:mod:`planner.model.funding` does not let it pay for the period's spending.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.parameters import add_param, per_period
+from planner.model.parameters import add_param, at_period_starts, per_period
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "compute"
 
 
-def retirement_period(d: ModelData) -> dict[int, int]:
-    """Vintage period -> period in which it retires (absent when it outlives the horizon)."""
+@dataclass(frozen=True)
+class Decay:
+    """Service of one GW from its deployment on: :math:`\\gamma^x` GW after :math:`x` years, with
+    :math:`\\lambda = -\\ln \\gamma` per year."""
+
+    rate: float
+
+    def power(self, years: float) -> float:
+        """:math:`\\gamma^x`."""
+        return math.exp(-self.rate * years)
+
+    def served(self, years: float) -> float:
+        """:math:`\\Gamma(x) = (1 - \\gamma^x)/\\lambda`, GW-years served in the first :math:`x` years."""
+        return -math.expm1(-self.rate * years) / self.rate if self.rate else years
+
+    def served_integral(self, years: float) -> float:
+        """:math:`\\Lambda(x) = \\int_0^x \\Gamma(u) du = (x - \\Gamma(x))/\\lambda` (its series where
+        :math:`\\lambda x` is small, where the difference would cancel)."""
+        z = self.rate * years
+        if z < 1e-3:
+            return years * years * (0.5 - z / 6 + z * z / 24 - z ** 3 / 120)
+        return (years - self.served(years)) / self.rate
+
+
+@dataclass(frozen=True)
+class Retiring:
+    """The units of vintage ``vintage`` that reach their life inside a period: the share of the vintage's
+    power they take out of service by the period's end (:math:`\\rho_{vp}`) and the GW-years per GW of the
+    vintage they no longer serve in it (:math:`\\varsigma_{vp}`)."""
+
+    vintage: int
+    power: float
+    served: float
+
+
+def decay(d: ModelData) -> Decay:
+    c = d.roadmap.compute
+    return Decay(-math.log1p(-c.degradation_fraction_per_year) - math.log1p(-c.attrition_fraction_per_year))
+
+
+def period_bounds(d: ModelData) -> list[float]:
+    """:math:`t_0, \\dots, t_P`: the periods' starts and the horizon's end, decimal years."""
+    return [*d.years.tolist(), float(d.years[-1]) + d.length_years[-1]]
+
+
+def retiring(d: ModelData) -> dict[int, list[Retiring]]:
+    """Period -> the vintages :math:`R_p` some of whose units reach their life in it, with
+    :math:`\\rho_{vp}, \\varsigma_{vp}`."""
     life = d.roadmap.compute.life_years
     if life is None:
         return {}
-    years = d.years.tolist()
-    out = {}
-    for v, start in enumerate(years):
-        # the first later period at least ``life`` years on (ages grow with the period: a bisection)
-        p = bisect_left(years, life - 1e-9, lo=v + 1, key=lambda year, start=start: year - start)
-        if p < len(years):
-            out[v] = p
+    g, t = decay(d), period_bounds(d)
+    out: dict[int, list[Retiring]] = {}
+    first = 0  # the earliest vintage still alive at the start of p: deployed after t_p - L
+    for p in d.periods:
+        lo, hi = t[p] - life, t[p + 1] - life  # deployment times whose life ends in p
+        while t[first + 1] <= lo:
+            first += 1
+        for v in range(first, p + 1):
+            if t[v] >= hi:  # deployed too late to reach its life in p, as are all later vintages
+                break
+            alpha, beta = max(t[v], lo), min(t[v + 1], hi)
+            if beta - alpha <= 1e-9:  # a shared bound, up to rounding: nobody retires here
+                continue
+            u_alpha, u_beta = hi - alpha, hi - beta
+            scale = g.power(life) / (t[v + 1] - t[v])
+            out.setdefault(p, []).append(Retiring(
+                v, scale * (g.served(u_alpha) - g.served(u_beta)),
+                scale * (g.served_integral(u_alpha) - g.served_integral(u_beta))))
     return out
 
 
-def retention_per_year(d: ModelData) -> float:
-    c = d.roadmap.compute
-    return (1.0 - c.degradation_fraction_per_year) * (1.0 - c.attrition_fraction_per_year)
+def in_service_shares(d: ModelData) -> np.ndarray:
+    """:math:`P_{pv}`: the share of vintage :math:`v`'s additions in service at the end of period
+    :math:`p`, :math:`\\frac{1}{y_v}\\int \\gamma^{t_{p+1} - s} ds` over its deployment times :math:`s` in
+    :math:`[t_v, t_{v+1}) \\cap (t_{p+1} - L, t_{p+1}]` (the dense form of :math:`K_p`, for reports that
+    split compute by vintage)."""
+    life = d.roadmap.compute.life_years
+    g, t = decay(d), period_bounds(d)
+    n = len(d.periods)
+    shares = np.zeros((n, n))
+    for p in range(n):
+        for v in range(p, -1, -1):
+            alpha = t[v] if life is None else max(t[v], t[p + 1] - life)
+            if t[v + 1] <= alpha:  # retired by the end of p, as are all earlier vintages
+                break
+            shares[p, v] = (g.served(t[p + 1] - alpha) - g.served(t[p + 1] - t[v + 1])) / (t[v + 1] - t[v])
+    return shares
 
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -65,19 +169,28 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                    quantity="compute_added", unit="GW", dims=("period",), table="compute")
     add_var(m, reg, "compute", d.periods, quantity="compute_in_service", unit="GW", dims=("period",),
             table="compute")
-    gamma = retention_per_year(d)
-    retiring: dict[int, list[int]] = {}
-    for v, p in retirement_period(d).items():
-        retiring.setdefault(p, []).append(v)
+    g, y = decay(d), d.length_years
+    retired = retiring(d)
+    own = {p: g.served_integral(y[p]) / y[p] - sum(r.served for r in retired.get(p, []) if r.vintage == p)
+           for p in d.periods}
 
     def vintage_balance(mm, p):
-        carried = gamma ** float(d.years[p] - d.years[p - 1]) * mm.compute[p - 1] if p > 0 else 0
-        retired = sum(gamma ** float(d.years[p] - d.years[v]) * mm.compute_added[v] for v in retiring.get(p, []))
-        return mm.compute[p] == carried + mm.compute_added[p] - retired
+        before = g.power(y[p]) * mm.compute[p - 1] if p > 0 else 0
+        out = sum(r.power * mm.compute_added[r.vintage] for r in retired.get(p, []))
+        return mm.compute[p] == before + g.served(y[p]) / y[p] * mm.compute_added[p] - out
 
     add_constraint(m, reg, "compute_vintages", d.periods, vintage_balance, subsystem=SUBSYSTEM,
-                   description="Compute in service: last period's decayed, plus added, minus retiring vintages.",
-                   math=r"K_p = \gamma^{t_p - t_{p-1}} K_{p-1} + a_p - \sum_{v \in R_p} \gamma^{t_p - t_v} a_v")
+                   description="Compute in service at the period's end: the start's decayed, plus the period's "
+                               "additions since their deployment, minus the units that reached their life.",
+                   math=r"K_p = \gamma^{y_p} K_{p-1} + \frac{\Gamma(y_p)}{y_p} a_p - \sum_{v \in R_p} \rho_{vp} a_v")
+
+    def service(mm, p):
+        before = g.served(y[p]) * mm.compute[p - 1] if p > 0 else 0
+        out = sum(r.served * mm.compute_added[r.vintage] for r in retired.get(p, []))
+        return before + g.served_integral(y[p]) / y[p] * mm.compute_added[p] - out
+
+    add_expression(m, reg, "compute_served", d.periods, service, quantity="compute_served", unit="GW-year",
+                   dims=("period",), table="compute")
     if c.chip_supply_gw_per_year is not None:
         add_param(m, reg, "chip_gw", d.periods, per_period(lambda r: r.compute.chip_supply_gw_per_year), d,
                   keys=("compute.chip_supply_gw_per_year",))
@@ -86,14 +199,15 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                        math=r"a_p \le \bar a(t_p)\, y_p", limit="chip supply")
     add_param(m, reg, "hardware_musd_per_gw", d.periods, _hardware_musd_per_gw, d,
               keys=("compute.hardware_cost_usd_per_w",))
-    add_param(m, reg, "operations_musd", d.periods, per_period(lambda r: r.compute.operations_musd_per_gw_year), d,
-              keys=("compute.operations_musd_per_gw_year",))
-    add_param(m, reg, "revenue_musd", d.periods, per_period(lambda r: r.compute.revenue_musd_per_gw_year), d,
+    add_param(m, reg, "operations_musd", d.periods, at_period_starts(lambda r: r.compute.operations_musd_per_gw_year),
+              d, keys=("compute.operations_musd_per_gw_year",))
+    add_param(m, reg, "revenue_musd", d.periods, at_period_starts(lambda r: r.compute.revenue_musd_per_gw_year), d,
               keys=("compute.revenue_musd_per_gw_year",))
     for p in d.periods:
         reg.spending["manufacturing"][p].append(m.hardware_musd_per_gw[p] * m.compute_added[p])
-        reg.spending["operations"][p].append(m.operations_musd[p] * m.compute[p])
-        reg.revenue[p].append(m.revenue_musd[p] * m.compute[p])
+        reg.spending["operations"][p].append(m.operations_musd[p] * m.compute_served[p])
+        reg.revenue[p].append(m.revenue_musd[p] * m.compute_served[p])
+        reg.new_revenue[p].append(m.revenue_musd[p] * own[p] * m.compute_added[p])
 
 
 def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:
@@ -109,5 +223,5 @@ def _hardware_musd_per_gw(d: ModelData) -> dict[int, float]:
 
 
 def gw_years(m: pyo.ConcreteModel, d: ModelData) -> np.ndarray:
-    """Per-period compute-years expressions :math:`K_p y_p` (an object array of Pyomo expressions)."""
-    return np.array([m.compute[p] * d.length_years[p] for p in d.periods], dtype=object)
+    """Per-period GW-years served, :math:`S_p` (an object array of Pyomo expressions)."""
+    return np.array([m.compute_served[p] for p in d.periods], dtype=object)

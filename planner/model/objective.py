@@ -3,7 +3,8 @@
 A stage is optimized, then held (within a tolerance) while the next is optimized; single-stage modes
 have one. Terms, with discount factors :math:`\\delta_p` (:mod:`planner.discounting`):
 
-* discounted compute-years :math:`V = \\omega \\sum_p \\delta_p K_p y_p`;
+* discounted compute-years :math:`V = \\omega \\sum_p \\delta_p S_p`, with :math:`S_p` the GW-years served
+  in period :math:`p` (:mod:`planner.model.compute`);
 * milestone rewards :math:`M = \\sum_{mp} w_m (1-\\delta_m)^{\\tau_p} e_{mp}`;
 * discounted cost :math:`C = \\sum_p \\delta_p \\sum_c C_{cp}` (M$), and a tie-break :math:`\\epsilon C`
   that removes pointless activity from alternative optima.

@@ -47,12 +47,20 @@ def add_param(m: pyo.ConcreteModel, reg: Registry, name: str, index: Iterable[An
     return param
 
 
+def at_period_starts(table: Callable[[Any], Any]) -> Values:
+    """The values of a roadmap time table (``table(roadmap)``) at each period's start: :math:`x(t_p)`."""
+    def values(data: Any) -> dict[int, float]:
+        return dict(enumerate(table(data.roadmap).at(data.years).tolist()))
+    return values
+
+
 def per_period(table: Callable[[Any], Any]) -> Values:
     """The values of a roadmap time table (a rate per year, ``table(roadmap)``) over each period:
     :math:`x(t_p)\\, y_p`."""
+    rates = at_period_starts(table)
+
     def values(data: Any) -> dict[int, float]:
-        rates = table(data.roadmap).at(data.years).tolist()
-        return {p: x * data.length_years[p] for p, x in enumerate(rates)}
+        return {p: x * data.length_years[p] for p, x in rates(data).items()}
     return values
 
 

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
-from planner.model.compute import retention_per_year, retirement_period  # noqa: E402
+from planner.model.compute import decay, in_service_shares  # noqa: E402
 from planner.model.data import propellant_shares  # noqa: E402
 from planner.reports import bottlenecks  # noqa: E402
 from planner.reports.run_folder import RunData  # noqa: E402
@@ -148,12 +148,12 @@ def milestones_timeline(run: RunData) -> Figure | None:
 
 
 def compute_in_service(run: RunData) -> pd.DataFrame:
-    """Compute in service by origin (GW per period), rebuilt from the additions by vintage.
+    """Compute in service by origin (GW at each period's end), rebuilt from the additions by vintage.
 
     The additions :math:`a_{v}` of each period (``compute_added``) are split by origin in proportion to
-    deployed mass times specific power; a vintage keeps :math:`\\gamma^{t_p - t_v}` of its power until it
-    retires (the model's own retention and retirement rules), so the origins sum to the model's
-    ``compute_in_service``.
+    deployed mass times specific power; a vintage keeps the share :math:`P_{pv}` of
+    :func:`planner.model.compute.in_service_shares` (the model's own service rules), so the origins sum to
+    the model's ``compute_in_service``.
     """
     c, d = run.roadmap.compute, run.data
     deployed = run.series("deployed", by="commodity")
@@ -165,13 +165,7 @@ def compute_in_service(run: RunData) -> pd.DataFrame:
     by_origin = weight.T.groupby(origin).sum().T
     share = by_origin.div(by_origin.sum(axis=1).replace(0.0, np.nan), axis=0).fillna(0.0)
     additions = share.mul(added, axis=0).to_numpy()
-    gamma, retire = retention_per_year(d), retirement_period(d)
-    n = len(d.periods)
-    alive = np.zeros((n, n))  # alive[p, v]: share of vintage v's power in service in period p
-    for v in range(n):
-        for p in range(v, retire.get(v, n)):
-            alive[p, v] = gamma ** (run.years[p] - run.years[v])
-    return pd.DataFrame(alive @ additions, index=deployed.index, columns=by_origin.columns)
+    return pd.DataFrame(in_service_shares(d) @ additions, index=deployed.index, columns=by_origin.columns)
 
 
 def compute_chart(run: RunData) -> Figure | None:
@@ -182,10 +176,9 @@ def compute_chart(run: RunData) -> Figure | None:
     by_origin = compute_in_service(run)
     total = run.series("compute_in_service")["compute_in_service"]
     before = np.concatenate([[0.0], total.to_numpy()[:-1]])
-    gamma = retention_per_year(d)
-    steps = np.concatenate([[0.0], np.diff(run.years)])
+    kept = np.array([decay(d).power(y) for y in d.length_years])
     added = run.series("compute_added")["compute_added"].to_numpy()
-    retired = np.maximum(gamma ** steps * before + added - total.to_numpy(), 0.0)
+    retired = np.maximum(kept * before + added - total.to_numpy(), 0.0)
     fig, (ax, ax2) = new_figure(run, 2)
     x = by_origin.index.to_numpy(dtype=float)
     ax.stackplot(x, *[by_origin[c].to_numpy() for c in by_origin.columns],

@@ -1,6 +1,6 @@
 """The frontier between discounted compute and settlement, by the epsilon-constraint method.
 
-Two objectives on one roadmap: discounted compute :math:`V = \\omega \\sum_p \\delta_p K_p y_p`
+Two objectives on one roadmap: discounted compute :math:`V`, the weighted GW-years served
 (:func:`planner.model.objective.discounted_compute`) and a settlement metric :math:`S` measured in the
 last period: the people (any commodity) held at a location (``crew@mars_surface``), or a milestone's
 metric. Milestone rewards are left out; both objectives keep the roadmap's tiny cost tie-break.

@@ -1,0 +1,120 @@
+"""Compute vintages credited for the time they serve, on any time grid: checked against continuous time.
+
+The continuous-time reference is written here from the definitions alone: a period's additions are
+deployed at an even rate over the period, a unit deployed at time ``s`` gives ``gamma**(t - s)`` of its
+power at time ``t`` while ``t - s`` is below its life. Its service in a window is the closed form
+``(gamma**a - gamma**b) / -ln(gamma)``; the even deployment is averaged by a fine midpoint rule in ``s``
+(for GW-years) or integrated in closed form (for the level at a period's end).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from tests.conftest import value
+
+# Reproducer T2 (/work/shared/cases/time/t2b_nonuniform.yaml): periods of 1, 2, 3 and 4 years, life 3
+T2B = """
+name: t2b_nonuniform
+time: {dates: [2030-01-01, 2031-01-01, 2033-01-01, 2036-01-01], end: 2039-12-31}
+objective: {mode: max_value, discount_rate_per_year: 0.05, tie_break_per_musd: 0}
+locations:
+  earth_surface: {}
+  leo: {}
+commodities:
+  satellites:
+    sources: [{location: earth_surface}]
+launch_vehicles:
+  lv:
+    payload_t: 100
+    cost_per_flight_musd: 0
+    max_flights_per_year: {2030: 4, 2032: 10}
+compute:
+  deploy_at: [leo]
+  satellites: {satellites: {origin: earth}}
+  specific_power_w_per_kg: {2030: 50, 2035: 100, interpolation: linear}
+  life_years: 3
+  degradation_fraction_per_year: 0.05
+  attrition_fraction_per_year: 0.05
+  chip_supply_gw_per_year: 0.07
+"""
+NONUNIFORM = "{dates: [2030-01-01, 2031-01-01, 2033-01-01, 2036-01-01], end: 2039-12-31}"
+YEARLY = "{start: 2030, end: 2039, step: year}"
+GAMMA = 0.95 * 0.95
+LIFE = 3.0
+SAMPLES = 20_000  # deployment times per period (midpoint rule)
+
+
+def decimal_year(day: str) -> float:
+    """Decimal year of an ISO date: the year plus the share of its days gone by."""
+    d = date.fromisoformat(day)
+    start, following = date(d.year, 1, 1), date(d.year + 1, 1, 1)
+    return d.year + (d - start).days / (following - start).days
+
+
+NONUNIFORM_BOUNDS = [2030.0, 2031.0, 2033.0, 2036.0, decimal_year("2039-12-31")]
+
+
+def served(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """GW-years from age ``a`` to age ``b`` of one GW deployed: the integral of gamma**age (0 when b <= a)."""
+    lam = -math.log(GAMMA)
+    return np.where(b > a, (GAMMA ** a - GAMMA ** np.maximum(a, b)) / lam, 0.0)
+
+
+def continuous(bounds: list[float], added: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """GW-years served in each period and GW in service at each period's end, in continuous time."""
+    n = len(added)
+    years = np.zeros(n)
+    at_end = np.zeros(n)
+    for v in range(n):
+        step = (bounds[v + 1] - bounds[v]) / SAMPLES
+        s = bounds[v] + step * (np.arange(SAMPLES) + 0.5)  # deployment times of vintage v
+        for p in range(v, n):
+            start, end = np.maximum(bounds[p], s), np.minimum(bounds[p + 1], s + LIFE)
+            years[p] += added[v] * served(start - s, end - s).mean()
+            # alive at the end: deployed in (end - LIFE, end], at ages end - s, in closed form over s
+            first, last = max(bounds[v], bounds[p + 1] - LIFE), bounds[v + 1]
+            ages = served(np.array(bounds[p + 1] - last), np.array(bounds[p + 1] - first))
+            at_end[p] += added[v] * float(ages) / (bounds[v + 1] - bounds[v])
+    return years, at_end
+
+
+def series(plan, quantity: str, years: list[int]) -> list[float]:
+    """Values of ``quantity`` in the periods starting in ``years`` (0 where the plan has no row)."""
+    rows = plan.tables["plan"]
+    rows = rows[rows["quantity"] == quantity]
+    return rows.groupby("year")["value"].sum().reindex(years, fill_value=0.0).tolist()
+
+
+def test_nonuniform_periods_serve_the_continuous_time_compute_years(solve_text):
+    plan = solve_text(T2B)
+    starts = [2030, 2031, 2033, 2036]
+    years, at_end = continuous(NONUNIFORM_BOUNDS, series(plan, "compute_added", starts))
+    # no tie-break: the objective is the discounted compute-years, discounted from each period's start
+    discount = [1.05 ** -(b - 2030) for b in NONUNIFORM_BOUNDS[:-1]]
+    assert plan.objective == pytest.approx(float(np.dot(discount, years)), rel=1e-6)
+    assert series(plan, "compute_served", starts) == pytest.approx(years.tolist(), rel=1e-6, abs=1e-12)
+    assert series(plan, "compute_in_service", starts) == pytest.approx(at_end.tolist(), rel=1e-6, abs=1e-12)
+
+
+def test_yearly_and_nonuniform_periods_tell_the_same_story(solve_text):
+    # with tables that stay put inside the periods, chips bind everywhere: 0.07 GW a year on either grid
+    steady = T2B.replace("{2030: 4, 2032: 10}", "10").replace("{2030: 50, 2035: 100, interpolation: linear}", "100")
+    coarse, yearly = solve_text(steady), solve_text(steady.replace(NONUNIFORM, YEARLY))
+    totals = []
+    for plan, bounds in ((coarse, NONUNIFORM_BOUNDS), (yearly, [2030.0 + k for k in range(11)])):
+        lengths = np.diff(bounds)
+        years, _ = continuous(bounds, (0.07 * lengths).tolist())
+        assert plan.objective == pytest.approx(float(np.dot(1.05 ** -(np.array(bounds[:-1]) - 2030), years)),
+                                               rel=1e-6)
+        totals.append(value(plan, "compute_served"))
+        assert totals[-1] == pytest.approx(years.sum(), rel=1e-6)
+    assert totals[0] == pytest.approx(totals[1], rel=2e-3)  # the dated grid ends a day early
+    # on the reproducer itself the grids sample its tables at their own period starts (the flight cap
+    # rises in 2032, inside the dated grid's 2031-2032 period): the plans differ by that alone
+    coarse, yearly = solve_text(T2B), solve_text(T2B.replace(NONUNIFORM, YEARLY))
+    assert value(coarse, "compute_served") == pytest.approx(value(yearly, "compute_served"), rel=0.1)
