@@ -3,7 +3,9 @@
 Period :math:`p` runs from its start date :math:`s_p` to :math:`s_{p+1}` (the horizon's end for the
 last one); its length in days is :math:`d_p` and in decimal years :math:`y_p` (a calendar year is
 exactly 1, a month its days over the year's days). A date belongs to
-the period that contains it. Time tables are evaluated at the decimal year of a period's start.
+the period that contains it. A time table enters a period as its mean over the period (flows run at even
+rates inside a period), so a step table keyed on years gives each calendar year its own value, and a
+linear table gives a five-year period the value at its middle.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ class Timeline:
     def length_days(self) -> np.ndarray:
         bounds = list(self.starts) + [self.end]
         return np.array([(b - a).days for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=float)
+
+    @cached_property
+    def end_years(self) -> np.ndarray:
+        """Decimal year of each period's end (the next one's start; the horizon's end for the last)."""
+        return np.append(self.start_years[1:], decimal_year(self.end))
 
     @cached_property
     def length_years(self) -> np.ndarray:

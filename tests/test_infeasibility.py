@@ -13,7 +13,8 @@ from planner.cli import app
 from planner.diagnose import diagnose
 from planner.model import build_model
 
-# Launch cap 25 flights/yr in 2026 rising linearly to 145 in 2028 (85 in 2027), 100 t per flight.
+# Launch cap 25 flights/yr in 2026 rising linearly to 145 in 2028, 100 t per flight: a year's cap is the
+# table's mean over it, 55 in 2026 ((25 + 85) / 2) and 115 in 2027 ((85 + 145) / 2).
 CAPPED = """\
 name: capped
 time: {start: 2026, end: 2028}
@@ -29,9 +30,9 @@ launch_vehicles:
 demands:
   cargo_in_orbit: {location: leo, commodity: cargo, at_least: 20000, from: 2027}
 """
-# By the end of 2027 at most (25 + 85) flights x 100 t = 11,000 t can be in orbit: 9,000 t short, which
-# is 90 more flights; the cheapest relaxation relative to the cap is in 2027 (85) rather than 2026 (25).
-SHORT_T = 20000 - (25 + 85) * 100
+# By the end of 2027 at most (55 + 115) flights x 100 t = 17,000 t can be in orbit: 3,000 t short, which
+# is 30 more flights; the cheapest relaxation relative to the cap is in 2027 (115) rather than 2026 (55).
+SHORT_T = 20000 - (55 + 115) * 100
 MORE_FLIGHTS = SHORT_T / 100
 
 
@@ -47,7 +48,7 @@ def test_demand_beyond_the_launch_cap_is_explained(tmp_path: Path, write_roadmap
     assert code == 3, out
     assert "Traceback" not in out
     assert "has no feasible plan" in out
-    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:,.4g} more flights (the limit is 85)" in out
+    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:,.4g} more flights (the limit is 115)" in out
     assert f"demand 'cargo_in_orbit' (20,000 t of cargo at leo) in 2027: short by {SHORT_T:,.4g} t" in out
     assert not out_dir.exists()
 
@@ -59,7 +60,7 @@ def test_demand_beyond_the_launch_cap_is_explained(tmp_path: Path, write_roadmap
 
 def test_raising_the_limit_by_the_reported_amount_makes_it_feasible(write_roadmap):
     relaxed = CAPPED.replace("{2026: 25, 2028: 145, interpolation: linear}",
-                             f"{{2026: 25, 2027: {85 + MORE_FLIGHTS:g}, 2028: 145}}")
+                             f"{{2026: 55, 2027: {115 + MORE_FLIGHTS:g}, 2028: 145}}")  # step: the same means
     code, out = cli("solve", write_roadmap(relaxed), "--no-pdf", "--out", write_roadmap("", "x").parent / "ok")
     assert code == 0, out
 
@@ -165,7 +166,7 @@ def test_diagnose_a_shipped_roadmap_with_overrides():
     code, out = cli("diagnose", minimal, "--set", "demands.cargo_in_orbit.at_least=20000",
                     "--set", "demands.cargo_in_orbit.from=2027")
     assert code == 3
-    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:g} more flights (the limit is 85)" in out
+    assert f"launch cap of starship in 2027: needs {MORE_FLIGHTS:g} more flights (the limit is 115)" in out
 
 
 def test_crew_held_through_a_year_without_consumables_is_refused(tmp_path: Path, write_roadmap):

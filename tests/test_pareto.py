@@ -48,11 +48,11 @@ MOST_CREW = {"objective.mode": "max_delivered", "objective.delivered": {"locatio
 
 
 def _discounted_compute(plan) -> float:
-    """V = sum_p delta_p S_p from the plan's GW-years served (yearly periods: tau_p = p)."""
+    """V = sum_p delta_p S_p from the plan's GW-years served (yearly periods: tau_p = p, y_p = 1)."""
     rows = plan.tables["plan"]
     k = rows[rows["quantity"] == "compute_served"].set_index("year")["value"]
     years = np.arange(2026, 2031)
-    df = discount_factors(years - 2026, 0.1)
+    df = discount_factors(years - 2026, np.ones(len(years)), 0.1)
     return float(sum(df[i] * k.get(float(y), 0.0) for i, y in enumerate(years)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -51,7 +52,8 @@ def test_vintages_degrade_and_retire(solve_text):
     assert value(plan, "compute_served") == pytest.approx(plan.objective, rel=1e-9)
 
 
-@given(st.lists(st.floats(0.01, 3.0), min_size=1, max_size=30), st.floats(0.05, 12.0), st.floats(0.0, 0.3))
+@given(st.lists(st.floats(0.01, 3.0), min_size=1, max_size=30), st.floats(0.05, 12.0),
+       st.one_of(st.just(0.0), st.floats(1e-9, 0.3)))  # not denormal: the reference below divides by it
 def test_vintages_retire_at_their_life_inside_any_period(lengths, life, loss):
     years = 2030 + np.cumsum([0.0, *lengths])
     compute = SimpleNamespace(life_years=life, degradation_fraction_per_year=loss, attrition_fraction_per_year=0.0)
@@ -156,10 +158,17 @@ funding:
 demands:
   late: {location: leo, commodity: cargo, at_least: 10, from: 2032}
 """)
-    # one flight (50 M$) and 10 t of cargo (10 M$) in 2032, when money is cheapest in present value
+    # one flight (50 M$) and 10 t of cargo (10 M$) in 2032, when money is cheapest in present value; spent
+    # evenly over 2032, it is worth the mean of 1.1^-t over t in [2, 3]: (1.1^-2 - 1.1^-3) / ln 1.1
     spend = 50 + 10
-    assert plan.objective == pytest.approx(spend / 1.1**2, rel=1e-9)
-    assert discount_factors([0.0, 1.0, 2.0], 0.1) == pytest.approx([1, 1 / 1.1, 1 / 1.21])
+    mean_2032 = (1 / 1.21 - 1 / 1.331) / math.log(1.1)
+    assert mean_2032 == pytest.approx(0.78828, rel=1e-5)
+    assert plan.objective == pytest.approx(spend * mean_2032, rel=1e-9)
+    assert discount_factors([0.0, 1.0, 2.0], [1.0, 1.0, 1.0], 0.1) == pytest.approx(
+        [(1 - 1 / 1.1) / math.log(1.1), (1 / 1.1 - 1 / 1.21) / math.log(1.1), mean_2032])
+    # a five-year period's factor is the mean of its five years' (the same flows, the same value)
+    assert discount_factors([0.0], [5.0], 0.1)[0] == pytest.approx(
+        discount_factors(np.arange(5.0), np.ones(5), 0.1).mean(), rel=1e-12)
     cash_2030 = 100 + 40
     cash_2031 = cash_2030 * 1.05 + 40
     cash_2032 = cash_2031 * 1.05 + 40 - spend
@@ -239,3 +248,30 @@ compute:
     assert value(plan, "facility_launch") == pytest.approx(2000, rel=1e-9)
     assert value(plan, "compute_in_service") == pytest.approx(0.2, rel=1e-9)
     assert value(plan, "propellant_burned") == 0
+
+
+def test_a_time_table_enters_a_period_as_its_mean_over_it():
+    from planner.schema.time_table import TimeTable
+
+    step = TimeTable.model_validate({2030: 10, 2032: 20})
+    linear = TimeTable.model_validate({2030: 100, 2050: 300, "interpolation": "linear"})
+    starts, ends = np.array([2029, 2031, 2030, 2033, 2035.5]), np.array([2030, 2033, 2031, 2034, 2035.5])
+    # by hand: before the first year the first value; (10 + 20) / 2; a calendar year its own step; the last
+    # value beyond; an empty span its value at the point
+    assert step.mean(starts, ends).tolist() == [10, 15, 10, 20, 20]
+    # linear (10 a year): a span's mean is the value at its middle: 2029.5 -> 100 (held), 2032 -> 120,
+    # 2030.5 -> 105, 2033.5 -> 135, 2035.5 -> 155
+    assert linear.mean(starts, ends) == pytest.approx([100, 120, 105, 135, 155])
+    # across the last point: 2049..2053 holds 295 (2049..2050 mean) for 1 year, then 300 for 3
+    assert linear.mean(np.array([2049.0]), np.array([2053.0]))[0] == pytest.approx((295 + 3 * 300) / 4)
+
+
+@given(st.floats(2020, 2060), st.floats(0.01, 20), st.sampled_from(["step", "linear"]))
+def test_a_tables_mean_is_its_integral_over_the_span(start, width, interpolation):
+    from planner.schema.time_table import TimeTable
+
+    table = TimeTable.model_validate({2026: 90, 2030: 40, 2031: 45, 2045: 10, "interpolation": interpolation})
+    grid = np.linspace(start, start + width, 200_001)
+    midpoints = (grid[1:] + grid[:-1]) / 2
+    assert table.mean(np.array([start]), np.array([start + width]))[0] == pytest.approx(
+        table.at(midpoints).mean(), rel=1e-3, abs=1e-3)

@@ -42,21 +42,23 @@ period, which it does not; so with :math:`u_\\alpha, u_\\beta` those of :math:`\
 
 Both are exact on any grid: on yearly, quarterly or uneven periods the same deployments serve the same
 GW-years. Hardware costs :math:`10^3 h(t_p) a_p` M$ ($/W) when deployed; operations and revenue accrue
-per GW-year served, :math:`S_p`. Of the revenue, the part the period's own additions earn,
-:math:`(\\Lambda(y_p)/y_p - \\varsigma_{pp})\\, r(t_p)\\, a_p`, comes after their hardware is bought:
-:mod:`planner.model.funding` does not let it pay for the period's spending.
+per GW-year served, :math:`S_p`. The revenue that the period's own additions have earned by the share
+:math:`f` of the period is :math:`r(t_p)\\, a_p\\, \\omega_p(f)` (:func:`own_served`; at :math:`f = 1`,
+:math:`\\omega_p(1) = \\Lambda(y_p)/y_p - \\varsigma_{pp}`): :mod:`planner.model.funding` lets it pay only
+for what is spent after it came in.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.parameters import add_param, at_period_starts, per_period
+from planner.model.parameters import add_param, per_period, period_means
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "compute"
@@ -74,8 +76,12 @@ class Decay:
         return math.exp(-self.rate * years)
 
     def served(self, years: float) -> float:
-        """:math:`\\Gamma(x) = (1 - \\gamma^x)/\\lambda`, GW-years served in the first :math:`x` years."""
-        return -math.expm1(-self.rate * years) / self.rate if self.rate else years
+        """:math:`\\Gamma(x) = (1 - \\gamma^x)/\\lambda`, GW-years served in the first :math:`x` years (its
+        series where :math:`\\lambda x` is tiny: a denormal :math:`\\lambda` would lose every digit)."""
+        z = self.rate * years
+        if z < 1e-8:
+            return years * (1 - z / 2)
+        return -math.expm1(-z) / self.rate
 
     def served_integral(self, years: float) -> float:
         """:math:`\\Lambda(x) = \\int_0^x \\Gamma(u) du = (x - \\Gamma(x))/\\lambda` (its series where
@@ -171,8 +177,6 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             table="compute")
     g, y = decay(d), d.length_years
     retired = retiring(d)
-    own = {p: g.served_integral(y[p]) / y[p] - sum(r.served for r in retired.get(p, []) if r.vintage == p)
-           for p in d.periods}
 
     def vintage_balance(mm, p):
         before = g.power(y[p]) * mm.compute[p - 1] if p > 0 else 0
@@ -199,27 +203,40 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                        math=r"a_p \le \bar a(t_p)\, y_p", limit="chip supply")
     add_param(m, reg, "hardware_musd_per_gw", d.periods, _hardware_musd_per_gw, d,
               keys=("compute.hardware_cost_usd_per_w",))
-    add_param(m, reg, "operations_musd", d.periods, at_period_starts(lambda r: r.compute.operations_musd_per_gw_year),
+    add_param(m, reg, "operations_musd", d.periods, period_means(lambda r: r.compute.operations_musd_per_gw_year),
               d, keys=("compute.operations_musd_per_gw_year",))
-    add_param(m, reg, "revenue_musd", d.periods, at_period_starts(lambda r: r.compute.revenue_musd_per_gw_year), d,
+    add_param(m, reg, "revenue_musd", d.periods, period_means(lambda r: r.compute.revenue_musd_per_gw_year), d,
               keys=("compute.revenue_musd_per_gw_year",))
     for p in d.periods:
         reg.spending["manufacturing"][p].append(m.hardware_musd_per_gw[p] * m.compute_added[p])
         reg.spending["operations"][p].append(m.operations_musd[p] * m.compute_served[p])
         reg.revenue[p].append(m.revenue_musd[p] * m.compute_served[p])
-        reg.new_revenue[p].append(m.revenue_musd[p] * own[p] * m.compute_added[p])
+        reg.new_revenue[p].append((own_served(g, c.life_years, y[p]), m.revenue_musd[p], m.compute_added[p]))
+
+
+def own_served(g: Decay, life: float | None, length: float) -> Callable[[float], float]:
+    """GW-years that one GW of a period's additions, deployed evenly over its :math:`y` years, has served by
+    the share :math:`f` of the period: :math:`\\frac{1}{y}\\int_0^{fy} \\Gamma(\\min(u, L))\\, du =
+    \\frac{1}{y}\\left(\\Lambda(\\min(fy, L)) + \\max(fy - L, 0)\\, \\Gamma(L)\\right)` (a unit
+    retired at age :math:`L` serves no more)."""
+    def served(share: float) -> float:
+        x = share * length
+        if life is None or x <= life:
+            return g.served_integral(x) / length
+        return (g.served_integral(life) + (x - life) * g.served(life)) / length
+    return served
 
 
 def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:
     """GW per t of each satellite kind deployed, :math:`10^{-6} \\sigma_k(t_p)`."""
     c = d.roadmap.compute
     return {(k, p): 1e-6 * w for k, kind in c.satellites.items()
-            for p, w in enumerate((kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(d.years).tolist())}
+            for p, w in enumerate(d.period_means(kind.specific_power_w_per_kg or c.specific_power_w_per_kg))}
 
 
 def _hardware_musd_per_gw(d: ModelData) -> dict[int, float]:
     """Hardware cost per GW added, M$: :math:`10^3 h(t_p)`."""
-    return {p: 1e3 * h for p, h in enumerate(d.roadmap.compute.hardware_cost_usd_per_w.at(d.years).tolist())}
+    return {p: 1e3 * h for p, h in enumerate(d.period_means(d.roadmap.compute.hardware_cost_usd_per_w))}
 
 
 def gw_years(m: pyo.ConcreteModel, d: ModelData) -> np.ndarray:

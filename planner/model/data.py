@@ -67,11 +67,18 @@ class ModelData:
         return [float(x) for x in self.timeline.length_days]
 
     def at(self, table: TimeTable, p: int) -> float:
-        """A time table's value in period ``p`` (evaluated once per table for every period)."""
+        """A time table's value in period ``p``: its mean over the period (:meth:`period_means`)."""
+        return self.period_means(table)[p]
+
+    def period_means(self, table: TimeTable) -> list[float]:
+        """A time table's mean over each period, :math:`\\bar x_p = \\frac{1}{y_p}\\int_{t_p}^{t_{p+1}} x(t) dt`
+        (computed once per table): a rate, price or specific power holds on average over the period in
+        which the flows it prices run at even rates, so that the same table gives the same totals on any grid."""
         values = self._table_values.get(id(table))
         if values is None:
-            values = self._table_values[id(table)] = (table, table.at(self.years).tolist())
-        return values[1][p]
+            t = self.timeline
+            values = self._table_values[id(table)] = (table, table.mean(t.start_years, t.end_years).tolist())
+        return values[1]
 
     def mass_t(self, commodity: str) -> float:
         """Tonnes per unit of ``commodity`` (1 for mass commodities)."""

@@ -8,18 +8,21 @@ cash :math:`W_p` held at the end of period :math:`p` is
 (the growth convention of :mod:`planner.discounting`). Without a ``funding:`` section spending is
 reported but not limited.
 
-**Spending is paid from money held before the revenue it creates.** Within a period, spending, funding
-and compute additions run at even rates (the convention of :mod:`planner.model.compute`). The revenue
-:math:`R^{new}_p` that the period's own additions earn comes after their hardware and launches are paid,
-so it is left out of what pays the period's spending; it is cash from the next period on:
+**Spending is paid from money held before the revenue it creates**, at every moment, not only at the
+period's end. Within a period, spending, funding and compute additions run at even rates (the convention
+of :mod:`planner.model.compute`). By the share :math:`f` of period :math:`p`, :math:`f C_p` has been
+spent and :math:`f E(t_p) y_p` received; the revenue of earlier vintages, :math:`R_p - R^{new}_p(1)`,
+comes in at a rate that only falls (decay, retirements), so at least :math:`f` of it has come in; the
+period's own additions have earned :math:`R^{new}_p(f) = r(t_p)\\, a_p\\, \\omega_p(f)`, which grows
+with the GW-years they have served (about :math:`f^2` of their period's revenue). The cash at that moment,
 
-.. math:: W_p - R^{new}_p = (1+i)^{y_{p-1}} W_{p-1} + E(t_p)\\, y_p + (R_p - R^{new}_p) - C_p \\ge -\\bar D
+.. math:: W_p(f) = (1+i)^{y_{p-1}} W_{p-1} + f \\left(E(t_p)\\, y_p + R_p - R^{new}_p(1) - C_p\\right)
+   + R^{new}_p(f) \\ge -\\bar D, \\qquad f \\in \\{\\tfrac14, \\tfrac12, \\tfrac34\\}
 
-The revenue of earlier vintages, :math:`R_p - R^{new}_p`, does pay: it comes in as the period goes,
-at a rate that only falls (decay, retirements), so by any share :math:`f` of the period at least
-:math:`f` of it has come in, as has :math:`f` of the funding, against :math:`f C_p` spent; the row
-therefore keeps the balance above :math:`-\\bar D` at every moment inside the period, not only at its end,
-on any time grid. Revenue can never pay for the hardware that earns it.
+and :math:`W_p(1) = W_p` at the end. So new hardware is paid from cash held before it earns, while the
+revenue it earns early in a period pays for hardware bought later in it, as it would in continuous time:
+growth financed by revenue compounds the same way on any grid, up to the even-rate assumption inside a
+period (a period much longer than the hardware's payback time cannot represent the growth inside it).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from planner.model.parameters import add_param, per_period
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "funding"
+CASH_CHECKS = (0.25, 0.5, 0.75)  # shares of a period at which the cash inside it is checked (the end is W_p)
 
 
 def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -61,9 +65,24 @@ def add_cash(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                    description="Cash carried with interest, plus funding and revenue, minus spending; "
                                "never below the debt limit.",
                    math=r"W_p = (1+i)^{y_{p-1}} W_{p-1} + E(t_p) y_p + R_p - C_p \ge -\bar D", limit="funding")
-    paid = [p for p in d.periods if reg.new_revenue.get(p)]
-    add_constraint(m, reg, "paid_before_revenue", paid,
-                   lambda mm, p: mm.cash[p] - sum(reg.new_revenue[p]) >= -f.debt_limit_musd, subsystem=SUBSYSTEM,
-                   description="Spending is paid without the revenue that the period's own additions earn.",
-                   math=r"W_p - R^{new}_p \ge -\bar D")
+    checks = [(p, share) for p in d.periods if reg.new_revenue.get(p) for share in CASH_CHECKS]
+    # (R^new_p(f) - f R^new_p(1)) / f: what the period's own additions have earned by share f beyond an
+    # even share of their revenue (a named expression, so that the row takes it at scale 1)
+    m.revenue_ahead = pyo.Expression(checks, rule=lambda mm, p, share: sum(
+        rate * (served(share) / share - served(1.0)) * added for served, rate, added in reg.new_revenue[p]))
+
+    def cash_inside(mm, p, share):
+        """:math:`W_p(f) \\ge -\\bar D` divided by :math:`f`: spending, funding and revenue then enter with the
+        balance row's coefficients, and with the spending on the left both row readers add a column's
+        coefficients in the same order (bit for bit the same matrix)."""
+        before = growth_factor(f.interest_rate_per_year, d.length_years[p - 1]) / share * mm.cash[p - 1] if p > 0 \
+            else f.initial_cash_musd / share
+        return sum(mm.spending[c, p] for c in categories) - mm.revenue_ahead[p, share] \
+            <= before + mm.funding_in[p] + mm.revenue[p] + f.debt_limit_musd / share
+
+    add_constraint(m, reg, "cash_inside_period", checks, cash_inside, subsystem=SUBSYSTEM,
+                   description="Cash within the debt limit inside the period, where new hardware has earned only "
+                               "what it has served so far.",
+                   math=r"(1+i)^{y_{p-1}} W_{p-1} + f(E y_p + R_p - R^{new}_p(1) - C_p) + R^{new}_p(f) \ge -\bar D",
+                   limit="funding")
 

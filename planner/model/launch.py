@@ -52,9 +52,9 @@ SUBSYSTEM = "launch"
 def flight_costs(lv: LaunchVehicle, d: ModelData) -> np.ndarray:
     """Cost per flight, M$, per period, before any learning iteration."""
     if lv.cost_per_flight_musd is not None:
-        return lv.cost_per_flight_musd.at(d.years)
+        return np.array(d.period_means(lv.cost_per_flight_musd))
     if lv.price_usd_per_kg is not None:
-        return lv.price_usd_per_kg.at(d.years) * lv.payload_t.at(d.years) * 1e-3
+        return np.array(d.period_means(lv.price_usd_per_kg)) * np.array(d.period_means(lv.payload_t)) * 1e-3
     if lv.learning is not None:
         return learning_costs(lv, np.zeros(len(d.periods)))
     return np.zeros(len(d.periods))

@@ -64,7 +64,8 @@ def add_discounting(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
 def _discount_factors(d: ModelData) -> dict[int, float]:
     """:math:`\\delta_p` of each period (:func:`planner.discounting.discount_factors`)."""
-    factors = discount_factors(d.timeline.years_from_start, d.roadmap.objective.discount_rate_per_year)
+    factors = discount_factors(d.timeline.years_from_start, d.timeline.length_years,
+                               d.roadmap.objective.discount_rate_per_year)
     return {p: float(f) for p, f in enumerate(factors)}
 
 

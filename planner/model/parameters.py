@@ -47,17 +47,17 @@ def add_param(m: pyo.ConcreteModel, reg: Registry, name: str, index: Iterable[An
     return param
 
 
-def at_period_starts(table: Callable[[Any], Any]) -> Values:
-    """The values of a roadmap time table (``table(roadmap)``) at each period's start: :math:`x(t_p)`."""
+def period_means(table: Callable[[Any], Any]) -> Values:
+    """The means of a roadmap time table (``table(roadmap)``) over each period: :math:`\\bar x_p`."""
     def values(data: Any) -> dict[int, float]:
-        return dict(enumerate(table(data.roadmap).at(data.years).tolist()))
+        return dict(enumerate(data.period_means(table(data.roadmap))))
     return values
 
 
 def per_period(table: Callable[[Any], Any]) -> Values:
     """The values of a roadmap time table (a rate per year, ``table(roadmap)``) over each period:
-    :math:`x(t_p)\\, y_p`."""
-    rates = at_period_starts(table)
+    :math:`\\bar x_p\\, y_p`."""
+    rates = period_means(table)
 
     def values(data: Any) -> dict[int, float]:
         return {p: x * data.length_years[p] for p, x in rates(data).items()}

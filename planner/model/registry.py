@@ -58,8 +58,10 @@ class Registry:
     spending: dict[str, dict[int, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     # period -> revenue terms, M$
     revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    # period -> the part of its revenue earned by what the period itself adds (cannot pay its spending), M$
-    new_revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # period -> revenue earned by what the period itself adds: (GW-years per GW served by the share f of the
+    # period, M$ per GW-year, GW added); its revenue by f is rate * served(f) * added
+    new_revenue: dict[int, list[tuple[Callable[[float], float], Any, Any]]] = field(
+        default_factory=lambda: defaultdict(list))
     # period -> power demand terms at a location, kW
     power_use: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
     # name -> a roadmap number that enters the model as a mutable parameter (planner.model.parameters)

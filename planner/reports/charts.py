@@ -158,7 +158,7 @@ def compute_in_service(run: RunData) -> pd.DataFrame:
     c, d = run.roadmap.compute, run.data
     deployed = run.series("deployed", by="commodity")
     added = run.series("compute_added")["compute_added"].to_numpy()
-    power = pd.DataFrame({k: (kind.specific_power_w_per_kg or c.specific_power_w_per_kg).at(run.years)
+    power = pd.DataFrame({k: d.period_means(kind.specific_power_w_per_kg or c.specific_power_w_per_kg)
                           for k, kind in c.satellites.items()}, index=deployed.index)
     weight = deployed.reindex(columns=list(c.satellites), fill_value=0.0) * power
     origin = {k: kind.origin for k, kind in c.satellites.items()}

@@ -88,7 +88,7 @@ def cadence(run: RunData) -> list[str]:
     for name, lv in run.roadmap.launch_vehicles.items():
         if lv.max_flights_per_year is None or name not in flights:
             continue
-        cap = lv.max_flights_per_year.at(run.years) * run.lengths
+        cap = np.array(run.data.period_means(lv.max_flights_per_year)) * run.lengths
         flown = flights[name].to_numpy()
         below = np.flatnonzero(flown < cap * (1 - 1e-6))
         if not len(below):

@@ -95,6 +95,28 @@ class TimeTable(BaseModel):
         idx = np.searchsorted(xs, t, side="right") - 1
         return vs[np.clip(idx, 0, len(vs) - 1)]
 
+    def mean(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """The table's average over each span of decimal years ``[starts_i, ends_i)``, exactly: the integral
+        of the step or linear function (constant beyond its first and last years) over the span, over the
+        span's length; the value at ``starts_i`` where a span is empty."""
+        a, b = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
+        if len(self.points) == 1:
+            return np.full(a.shape, next(iter(self.points.values())))
+        width = b - a
+        safe = np.where(width > 0, width, 1.0)
+        return np.where(width > 0, (self._integral(b) - self._integral(a)) / safe, self.at(a))
+
+    def _integral(self, t: np.ndarray) -> np.ndarray:
+        """:math:`F(t) = \\int_{x_0}^t f(u) du`, :math:`x_0` the table's first year (negative before it)."""
+        xs = np.fromiter(self.points.keys(), dtype=float)
+        vs = np.fromiter(self.points.values(), dtype=float)
+        k = np.clip(np.searchsorted(xs, t, side="right") - 1, 0, len(xs) - 1)
+        if self.interpolation == "linear":
+            cumulative = np.concatenate(([0.0], np.cumsum(np.diff(xs) * (vs[1:] + vs[:-1]) / 2)))
+            return cumulative[k] + (t - xs[k]) * (vs[k] + self.at(t)) / 2
+        cumulative = np.concatenate(([0.0], np.cumsum(np.diff(xs) * vs[:-1])))
+        return cumulative[k] + (t - xs[k]) * vs[k]
+
     def scaled(self, factor: float) -> TimeTable:
         """The same table with every value multiplied by ``factor``."""
         return TimeTable(points={k: v * factor for k, v in self.points.items()},
