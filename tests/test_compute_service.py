@@ -21,7 +21,7 @@ from tests.conftest import value
 T2B = """
 name: t2b_nonuniform
 time: {dates: [2030-01-01, 2031-01-01, 2033-01-01, 2036-01-01], end: 2039-12-31}
-objective: {mode: max_value, discount_rate_per_year: 0.05, tie_break_per_musd: 0}
+objective: {mode: max_value, discount_rate_per_year: 0.05, tie_break_per_musd: 0, end_of_horizon_years: 0}
 locations:
   earth_surface: {}
   leo: {}
@@ -83,6 +83,12 @@ def continuous(bounds: list[float], added: list[float]) -> tuple[np.ndarray, np.
     return years, at_end
 
 
+def mean_discount(bounds: list[float]) -> np.ndarray:
+    """Each period's mean of 1.05^-(t - 2030): what a GW-year served evenly over it is worth."""
+    b = np.array(bounds) - 2030
+    return (1.05 ** -b[:-1] - 1.05 ** -b[1:]) / (np.diff(b) * math.log(1.05))
+
+
 def series(plan, quantity: str, years: list[int]) -> list[float]:
     """Values of ``quantity`` in the periods starting in ``years`` (0 where the plan has no row)."""
     rows = plan.tables["plan"]
@@ -94,9 +100,9 @@ def test_nonuniform_periods_serve_the_continuous_time_compute_years(solve_text):
     plan = solve_text(T2B)
     starts = [2030, 2031, 2033, 2036]
     years, at_end = continuous(NONUNIFORM_BOUNDS, series(plan, "compute_added", starts))
-    # no tie-break: the objective is the discounted compute-years, discounted from each period's start
-    discount = [1.05 ** -(b - 2030) for b in NONUNIFORM_BOUNDS[:-1]]
-    assert plan.objective == pytest.approx(float(np.dot(discount, years)), rel=1e-6)
+    # no tie-break, nothing after the horizon: the objective is the compute-years, each period's at its mean
+    # discount factor
+    assert plan.objective == pytest.approx(float(np.dot(mean_discount(NONUNIFORM_BOUNDS), years)), rel=1e-6)
     assert series(plan, "compute_served", starts) == pytest.approx(years.tolist(), rel=1e-6, abs=1e-12)
     assert series(plan, "compute_in_service", starts) == pytest.approx(at_end.tolist(), rel=1e-6, abs=1e-12)
 
@@ -109,12 +115,58 @@ def test_yearly_and_nonuniform_periods_tell_the_same_story(solve_text):
     for plan, bounds in ((coarse, NONUNIFORM_BOUNDS), (yearly, [2030.0 + k for k in range(11)])):
         lengths = np.diff(bounds)
         years, _ = continuous(bounds, (0.07 * lengths).tolist())
-        assert plan.objective == pytest.approx(float(np.dot(1.05 ** -(np.array(bounds[:-1]) - 2030), years)),
-                                               rel=1e-6)
+        assert plan.objective == pytest.approx(float(np.dot(mean_discount(bounds), years)), rel=1e-6)
         totals.append(value(plan, "compute_served"))
         assert totals[-1] == pytest.approx(years.sum(), rel=1e-6)
     assert totals[0] == pytest.approx(totals[1], rel=2e-3)  # the dated grid ends a day early
-    # on the reproducer itself the grids sample its tables at their own period starts (the flight cap
-    # rises in 2032, inside the dated grid's 2031-2032 period): the plans differ by that alone
+    # on the reproducer itself the flight cap rises in 2032, inside the dated grid's 2031-2032 period: each
+    # period takes the table's mean over it, so the grids still agree (9 % apart when tables were read at
+    # period starts; 73 % above continuous time before vintages were credited for their service)
     coarse, yearly = solve_text(T2B), solve_text(T2B.replace(NONUNIFORM, YEARLY))
-    assert value(coarse, "compute_served") == pytest.approx(value(yearly, "compute_served"), rel=0.1)
+    assert value(coarse, "compute_served") == pytest.approx(value(yearly, "compute_served"), rel=0.01)
+
+
+END = """
+name: salvage
+time: {{start: 2030, end: 2030, step: year}}
+objective: {{mode: max_value, discount_rate_per_year: {rate}, end_of_horizon_years: {after}}}
+locations: {{earth_surface: {{}}, leo: {{}}}}
+commodities:
+  satellites: {{sources: [{{location: earth_surface}}]}}
+launch_vehicles:
+  lv: {{payload_t: 100, cost_per_flight_musd: 0, max_flights_per_year: 10}}
+compute:
+  deploy_at: [leo]
+  satellites: {{satellites: {{}}}}
+  specific_power_w_per_kg: 100
+  life_years: 5
+  degradation_fraction_per_year: {loss}
+"""
+
+
+def test_compute_in_service_at_the_end_is_worth_its_remaining_service(solve_text):
+    # 1,000 t at 100 W/kg: 0.1 GW deployed evenly over 2030, the horizon's only year. No decay, no discounting:
+    # a unit deployed s years in serves 1 - s inside and s + 4 after (its life is 5), 0.5 and 4.5 on average,
+    # so with the end rule the vintage is worth its whole life, 0.1 x 5 GW-years
+    plan = solve_text(END.format(rate=0, after=20, loss=0))
+    assert value(plan, "compute_served") == pytest.approx(0.05, rel=1e-9)
+    assert value(plan, "compute_served_after_horizon") == pytest.approx(0.45, rel=1e-9)
+    assert plan.objective == pytest.approx(0.5, rel=1e-6)
+    # within 2 years after the horizon: 2 GW-years per GW after it, for every unit (s + 4 >= 2)
+    assert solve_text(END.format(rate=0, after=2, loss=0)).objective == pytest.approx(0.05 + 0.2, rel=1e-6)
+    # 0: nothing after the horizon counts
+    assert solve_text(END.format(rate=0, after=0, loss=0)).objective == pytest.approx(0.05, rel=1e-6)
+
+
+def test_the_value_after_the_horizon_is_decayed_and_discounted(solve_text):
+    from scipy.integrate import dblquad
+
+    rate, loss = 0.08, 0.1
+    plan = solve_text(END.format(rate=rate, after=20, loss=loss))
+    # by numerical integration: units deployed at s in [0, 1] serve (1 - loss)^(t - s) from t = 1 to s + 5,
+    # each GW-year worth 1.08^-t
+    after, _ = dblquad(lambda t, s: (1 - loss) ** (t - s) * (1 + rate) ** -t, 0, 1, lambda s: 1, lambda s: s + 5)
+    inside, _ = dblquad(lambda t, s: (1 - loss) ** (t - s), 0, 1, lambda s: s, lambda s: 1)
+    mean_discount = (1 - 1 / (1 + rate)) / math.log(1 + rate)  # the period's mean discount factor
+    assert value(plan, "compute_served") == pytest.approx(0.1 * inside, rel=1e-9)
+    assert plan.objective == pytest.approx(0.1 * (inside * mean_discount + after), rel=1e-6)

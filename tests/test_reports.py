@@ -273,3 +273,36 @@ def test_the_report_says_when_money_not_cadence_holds_launches_back(write_roadma
     assert sentence.startswith("rocket flies below its cap in ")
     assert sentence.endswith("money, not cadence, holds it back.")
     assert "money, not cadence, holds it back" in _text(run.folder / "report.pdf").replace("\n", " ")
+
+
+def test_the_report_says_what_the_end_of_the_horizon_does(write_roadmap, tmp_path: Path) -> None:
+    from planner.reports.narrative import end_of_horizon
+
+    # chips allow 1 GW a year to 2036, then 0.1: with a 3-year life the last 3 years add 0.1 GW a year against 1
+    text = """
+name: ending
+time: {start: 2030, end: 2039, step: year}
+objective: {mode: max_value, end_of_horizon_years: AFTER}
+locations: {earth_surface: {}, leo: {}}
+commodities:
+  satellites: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  lv: {payload_t: 100, cost_per_flight_musd: 0, max_flights_per_year: 1000}
+compute:
+  deploy_at: [leo]
+  satellites: {satellites: {}}
+  specific_power_w_per_kg: 100
+  life_years: 3
+  chip_supply_gw_per_year: {2030: 1, 2037: 0.1}
+"""
+    credited = read_run(_write(tmp_path / "a", write_roadmap(text.replace("AFTER", "20"), "a.yaml")))
+    # by hand: every unit still alive at the end serves out its life (3 years, no decay): 2037-2039's 0.3 GW
+    # deployed evenly have served 1.5, 2.5 ... on average 1.5 years each by the end, 1.5 more after it
+    (first, fall) = end_of_horizon(credited)
+    assert first.startswith("End of horizon: the compute in service at the end of 2039 serves 0.45 GW-years more "
+                            "within 20 years after it")
+    assert fall == ("Compute added falls from 1 to 0.1 GW a year over the last 3 years: the horizon's end or a "
+                    "limit (see the bottlenecks) shapes them; a longer horizon tells which.")
+    nothing = read_run(_write(tmp_path / "b", write_roadmap(text.replace("AFTER", "0"), "b.yaml")))
+    assert end_of_horizon(nothing)[0] == ("End of horizon: nothing after 2039 is valued "
+                                          "(objective.end_of_horizon_years: 0), so the plan winds down toward its end.")

@@ -195,6 +195,10 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     add_expression(m, reg, "compute_served", d.periods, service, quantity="compute_served", unit="GW-year",
                    dims=("period",), table="compute")
+    residual = after_horizon(d, 0.0)
+    add_expression(m, reg, "compute_after_horizon", d.periods[-1:],
+                   lambda mm, p: sum(float(residual[v]) * mm.compute_added[v] for v in d.periods if residual[v]),
+                   quantity="compute_served_after_horizon", unit="GW-year", dims=("period",), table="compute")
     if c.chip_supply_gw_per_year is not None:
         add_param(m, reg, "chip_gw", d.periods, per_period(lambda r: r.compute.chip_supply_gw_per_year), d,
                   keys=("compute.chip_supply_gw_per_year",))
@@ -225,6 +229,42 @@ def own_served(g: Decay, life: float | None, length: float) -> Callable[[float],
             return g.served_integral(x) / length
         return (g.served_integral(life) + (x - life) * g.served(life)) / length
     return served
+
+
+def after_horizon(d: ModelData, rate_per_year: float) -> np.ndarray:
+    """Per GW of each vintage's additions, the GW-years it serves after the horizon's end :math:`T` and
+    within the roadmap's ``objective.end_of_horizon_years`` :math:`H`, discounted at :math:`\\rho` to the
+    horizon's start (:math:`\\rho = 0`: plain GW-years), with :math:`r = \\ln(1+\\rho)`:
+
+    .. math:: \\sigma_v = \\frac{1}{y_v}\\int_{t_v}^{t_{v+1}} \\int_T^{\\min(s + L,\\, T + H)}
+       \\gamma^{\\tau - s} e^{-r(\\tau - t_0)}\\, d\\tau\\, ds
+       = \\frac{e^{-r(T - t_0)}}{y_v}\\int \\gamma^{T - s}\\, \\frac{1 - e^{-(\\lambda + r) u(s)}}{\\lambda + r}\\, ds,
+       \\quad u(s) = \\min(s + L, T + H) - T
+
+    (the outer integral by Gauss-Legendre on each smooth piece, split where :math:`s + L = T + H`). The
+    end-of-horizon rule of the objective (:mod:`planner.model.objective`) values :math:`\\sum_v \\sigma_v a_v`
+    like GW-years served inside the horizon: a vintage is worth its whole service on any horizon."""
+    c, horizon = d.roadmap.compute, d.roadmap.objective.end_of_horizon_years
+    t = period_bounds(d)
+    end, life = t[-1], c.life_years if c.life_years is not None else math.inf
+    lam, r = decay(d).rate, math.log1p(rate_per_year)
+    nodes, weights = np.polynomial.legendre.leggauss(16)
+    out = np.zeros(len(d.periods))
+    if horizon == 0:
+        return out
+    for v in d.periods:
+        lo, hi = max(t[v], end - life), t[v + 1]
+        cuts = [lo, *([end + horizon - life] if lo < end + horizon - life < hi else []), hi]
+        for a, b in zip(cuts[:-1], cuts[1:], strict=False):
+            if b <= a:
+                continue
+            s = a + (b - a) * (nodes + 1) / 2
+            u = np.minimum(s + life, end + horizon) - end
+            k = lam + r
+            served = -np.expm1(-k * u) / k if k > 1e-12 else u
+            out[v] += float(np.sum(weights * (b - a) / 2 * np.exp(-lam * (end - s)) * served))
+        out[v] *= math.exp(-r * (end - t[0])) / (t[v + 1] - t[v])
+    return out
 
 
 def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:

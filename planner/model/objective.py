@@ -3,8 +3,11 @@
 A stage is optimized, then held (within a tolerance) while the next is optimized; single-stage modes
 have one. Terms, with discount factors :math:`\\delta_p` (:mod:`planner.discounting`):
 
-* discounted compute-years :math:`V = \\omega \\sum_p \\delta_p S_p`, with :math:`S_p` the GW-years served
-  in period :math:`p` (:mod:`planner.model.compute`);
+* discounted compute-years :math:`V = \\omega \\sum_p \\delta_p S_p + \\omega \\sum_v \\sigma_v a_v`, with
+  :math:`S_p` the GW-years served in period :math:`p` (:mod:`planner.model.compute`) and, the
+  end-of-horizon rule, :math:`\\sigma_v` those that vintage :math:`v` still serves within
+  ``objective.end_of_horizon_years`` after the horizon (:func:`~planner.model.compute.after_horizon`), as
+  capacity-expansion models credit the salvage value of assets that outlive the horizon;
 * milestone rewards :math:`M = \\sum_{mp} w_m (1-\\delta_m)^{\\tau_p} e_{mp}`;
 * discounted cost :math:`C = \\sum_p \\delta_p \\sum_c C_{cp}` (M$), and a tie-break :math:`\\epsilon C`
   that removes pointless activity from alternative optima.
@@ -21,7 +24,7 @@ from typing import Any
 import pyomo.core as pyo
 
 from planner.discounting import discount_factors
-from planner.model.compute import gw_years
+from planner.model.compute import after_horizon, gw_years
 from planner.model.data import ModelData
 from planner.model.launch import launched_mass_t
 from planner.model.milestones import milestone_rewards
@@ -60,6 +63,10 @@ def add_discounting(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     add_param(m, reg, "discount", d.periods, _discount_factors, d, keys=("objective.discount_rate_per_year",))
     add_param(m, reg, "gw_year_value", d.periods, _gw_year_values, d,
               keys=("objective.discount_rate_per_year", "objective.compute_weight_per_gw_year"))
+    if d.roadmap.compute is not None:
+        add_param(m, reg, "salvage_value", d.periods, _salvage_values, d,
+                  keys=("objective.discount_rate_per_year", "objective.compute_weight_per_gw_year",
+                        "objective.end_of_horizon_years"))
 
 
 def _discount_factors(d: ModelData) -> dict[int, float]:
@@ -75,6 +82,14 @@ def _gw_year_values(d: ModelData) -> dict[int, float]:
     return {p: weight * f for p, f in _discount_factors(d).items()}
 
 
+def _salvage_values(d: ModelData) -> dict[int, float]:
+    """:math:`\\omega \\sigma_v`, the value of one GW of vintage :math:`v` for its service after the horizon
+    (:func:`planner.model.compute.after_horizon`)."""
+    o = d.roadmap.objective
+    residual = after_horizon(d, o.discount_rate_per_year)
+    return {v: o.compute_weight_per_gw_year * float(x) for v, x in enumerate(residual)}
+
+
 def discounted_cost(m: pyo.ConcreteModel, d: ModelData) -> Any:
     return sum(m.discount[p] * m.spending[c, p] for c, p in m.spending.keys())
 
@@ -82,7 +97,8 @@ def discounted_cost(m: pyo.ConcreteModel, d: ModelData) -> Any:
 def discounted_compute(m: pyo.ConcreteModel, d: ModelData) -> Any:
     if d.roadmap.compute is None:
         return 0
-    return sum(m.gw_year_value[p] * term for p, term in enumerate(gw_years(m, d)))
+    inside = sum(m.gw_year_value[p] * term for p, term in enumerate(gw_years(m, d)))
+    return inside + sum(m.salvage_value[v] * m.compute_added[v] for v in d.periods)
 
 
 def _tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:

@@ -71,6 +71,7 @@ def sentences(run: RunData) -> list[str]:
     else:
         out.append("No limit a strategist can relax binds: the plan is shaped by costs and the objective alone.")
     out += cadence(run)
+    out += end_of_horizon(run)
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
@@ -103,6 +104,36 @@ def cadence(run: RunData) -> list[str]:
         else:
             text += "; funding does not bind there: other limits or costs hold it back."
         out.append(text)
+    return out
+
+
+def end_of_horizon(run: RunData) -> list[str]:
+    """What the plan's last years owe to its end: the rule (``objective.end_of_horizon_years``), the
+    GW-years it credits after the horizon, and whether compute additions fall over the last years (by half
+    or more against the years before: an end effect or a limit shapes them)."""
+    r = run.roadmap
+    if r.compute is None:
+        return []
+    end, after = run.data.timeline.labels[-1], r.objective.end_of_horizon_years
+    served_after = float(run.rows("compute_served_after_horizon")["value"].sum())
+    if after > 0:
+        out = [f"End of horizon: the compute in service at the end of {end} serves {number(served_after)} GW-years "
+               f"more within {after:g} years after it; the objective counts them (discounted), so the last years "
+               f"are planned as if the programme went on."]
+    else:
+        out = [f"End of horizon: nothing after {end} is valued (objective.end_of_horizon_years: 0), so the plan "
+               f"winds down toward its end."]
+    window = r.compute.life_years or 5.0
+    added = run.series("compute_added")["compute_added"].to_numpy() / run.lengths  # GW a year
+    years = run.years
+    last = years >= years[-1] + run.lengths[-1] - window
+    before = (years >= years[-1] + run.lengths[-1] - 2 * window) & ~last
+    if before.any() and last.any():
+        rate_before, rate_last = added[before].mean(), added[last].mean()
+        if rate_before > 0 and rate_last < 0.5 * rate_before:
+            out.append(f"Compute added falls from {number(rate_before)} to {number(rate_last)} GW a year over the "
+                       f"last {window:g} years: the horizon's end or a limit (see the bottlenecks) shapes them; "
+                       f"a longer horizon tells which.")
     return out
 
 

@@ -146,3 +146,7 @@ class Objective(Strict):
     tie_break_per_musd: float = Field(1e-6, ge=0, description="Tiny cost penalty that removes pointless "
                                                               "activity from alternative optima.")
     delivered: DeliveredTarget | None = Field(None, description="Target of max_delivered.")
+    end_of_horizon_years: float = Field(20.0, ge=0, le=200, description="Compute still in service at the "
+                                        "horizon's end is valued for the GW-years it serves in up to this many "
+                                        "years after it (decayed, retired at its life, discounted), so that plans "
+                                        "do not wind down before the end; 0: nothing after the horizon counts.")
