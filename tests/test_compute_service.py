@@ -170,3 +170,34 @@ def test_the_value_after_the_horizon_is_decayed_and_discounted(solve_text):
     mean_discount = (1 - 1 / (1 + rate)) / math.log(1 + rate)  # the period's mean discount factor
     assert value(plan, "compute_served") == pytest.approx(0.1 * inside, rel=1e-9)
     assert plan.objective == pytest.approx(0.1 * (inside * mean_discount + after), rel=1e-6)
+
+
+HELD = """
+name: held
+time: {start: 2030, end: 2033, step: year}
+objective: {mode: max_value}
+locations: {earth_surface: {}, leo: {}}
+commodities:
+  satellites: {sources: [{location: earth_surface, max_per_year: {2030: 1000, 2031: 0}}]}
+launch_vehicles:
+  lv: {payload_t: 100, cost_per_flight_musd: 0, max_flights_per_year: 100}
+compute:
+  deploy_at: [leo]
+  satellites: {satellites: {}}
+  specific_power_w_per_kg: {2030: 100, 2032: 300}
+  life_years: 10
+  chip_supply_gw_per_year: {2030: 0, 2032: 10}
+"""
+
+
+def test_a_satellite_keeps_the_power_of_the_year_it_was_built(solve_text):
+    # 1,000 t can only be made in 2030, at 100 W/kg; chips allow deploying them only from 2032, when new
+    # satellites would have 300 W/kg: held two years, they still add 1,000 t x 100 W/kg = 0.1 GW (0.3 before)
+    plan = solve_text(HELD)
+    assert value(plan, "compute_added") == pytest.approx(0.1, rel=1e-9)
+    assert value(plan, "compute_added", period="2030") == pytest.approx(0.0, abs=1e-12)
+    assert value(plan, "deployed_by_build_period", built="2030") == pytest.approx(1000, rel=1e-9)
+    # a kind whose W/kg does not change needs no build periods: the same plan adds 1,000 t x 300 W/kg
+    flat = solve_text(HELD.replace("{2030: 100, 2032: 300}", "300"))
+    assert value(flat, "compute_added") == pytest.approx(0.3, rel=1e-9)
+    assert "built_before_deployed" not in flat.summary["model_size"]["rows_by_family"]

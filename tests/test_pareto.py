@@ -15,7 +15,8 @@ from planner.sweep.pareto import frontier, write_frontier
 ROADMAP = """
 name: tiny-pareto
 time: {start: 2026, end: 2030, step: year}
-objective: {mode: max_value, discount_rate_per_year: 0.1}
+# nothing after the horizon counts: the frontier's compute is checked against the GW-years served inside it
+objective: {mode: max_value, discount_rate_per_year: 0.1, end_of_horizon_years: 0}
 locations:
   earth_surface: {}
   leo: {}

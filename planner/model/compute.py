@@ -53,6 +53,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
@@ -62,6 +63,8 @@ from planner.model.parameters import add_param, per_period, period_means
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
 
 SUBSYSTEM = "compute"
+CONSTANT = -1  # the period index of a satellite kind's one W/kg when it does not change (see _gw_per_t)
+HOLD_YEARS = 10.0  # satellites are deployed within this many years of being built (or within their life)
 
 
 @dataclass(frozen=True)
@@ -165,13 +168,19 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     idx = [(k, loc, p) for k in c.satellites for loc in c.deploy_at for p in d.periods]
     add_var(m, reg, "deployed", idx, quantity="deployed", unit="t", dims=("commodity", "location", "period"),
             table="compute")
-    add_param(m, reg, "gw_per_t", [(k, p) for k in c.satellites for p in d.periods], _gw_per_t, d,
+    add_param(m, reg, "gw_per_t", list(_gw_per_t(d)), _gw_per_t, d,
               keys=("compute.specific_power_w_per_kg", "compute.satellites.*.specific_power_w_per_kg"))
     for k, loc, p in idx:
         reg.balance[(loc, k, p)].append(-m.deployed[k, loc, p] / d.mass_t(k))
-    add_expression(m, reg, "compute_added", d.periods,
-                   lambda mm, p: sum(mm.gw_per_t[k, p] * mm.deployed[k, loc, p] for k in c.satellites
-                                     for loc in c.deploy_at),
+    built = built_kinds(d)
+    deployed_from = add_build_periods(m, d, reg) if built else {}
+
+    def added(mm, p):
+        fixed = sum(mm.gw_per_t[k, CONSTANT] * mm.deployed[k, loc, p] for k in c.satellites if k not in built
+                    for loc in c.deploy_at)
+        return fixed + sum(mm.gw_per_t[k, b] * mm.built_for[k, b, p] for k, b in deployed_from.get(p, []))
+
+    add_expression(m, reg, "compute_added", d.periods, added,
                    quantity="compute_added", unit="GW", dims=("period",), table="compute")
     add_var(m, reg, "compute", d.periods, quantity="compute_in_service", unit="GW", dims=("period",),
             table="compute")
@@ -268,10 +277,63 @@ def after_horizon(d: ModelData, rate_per_year: float) -> np.ndarray:
 
 
 def _gw_per_t(d: ModelData) -> dict[tuple[str, int], float]:
-    """GW per t of each satellite kind deployed, :math:`10^{-6} \\sigma_k(t_p)`."""
+    """GW per t of each satellite kind, :math:`10^{-6} \\sigma_k(t_b)` by period built :math:`b`, or, for a
+    kind whose W/kg does not change, one value indexed ``(k, CONSTANT)``: a kind that changes from one to the
+    other changes the parameter's index, so a sweep rebuilds the model (with or without build periods)."""
     c = d.roadmap.compute
-    return {(k, p): 1e-6 * w for k, kind in c.satellites.items()
-            for p, w in enumerate(d.period_means(kind.specific_power_w_per_kg or c.specific_power_w_per_kg))}
+    out = {}
+    for k, kind in c.satellites.items():
+        watts = d.period_means(kind.specific_power_w_per_kg or c.specific_power_w_per_kg)
+        if k in built_kinds(d):
+            out.update({(k, b): 1e-6 * w for b, w in enumerate(watts)})
+        else:
+            out[(k, CONSTANT)] = 1e-6 * watts[0]
+    return out
+
+
+def built_kinds(d: ModelData) -> list[str]:
+    """Satellite kinds whose specific power changes over the horizon: their power is the one of the period
+    they were built in (:func:`add_build_periods`)."""
+    c = d.roadmap.compute
+    return [k for k, kind in c.satellites.items()
+            if len(set(d.period_means(kind.specific_power_w_per_kg or c.specific_power_w_per_kg))) > 1]
+
+
+def add_build_periods(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[int, list[tuple[str, int]]]:
+    """Which period the satellites deployed were built in, for kinds whose W/kg changes: :math:`x_{kbq}` t of
+    kind :math:`k` built in period :math:`b` and deployed in :math:`q \\ge b`, within :data:`HOLD_YEARS` (or
+    the compute life, if shorter) of :math:`t_b`. What is built is made by its sources and processes,
+    :math:`M_{kb}` (units of mass :math:`\\mu_k`):
+
+    .. math:: \\sum_{q \\ge b} x_{kbq} \\le \\mu_k M_{kb}, \\qquad \\sum_{b \\le q} x_{kbq} = \\sum_l D_{klq}
+
+    and the power added is :math:`a_q = 10^{-6} \\sum_{kb} \\sigma_k(t_b)\\, x_{kbq}`: a satellite keeps
+    the W/kg of the year it was built however long it is held. The allocation is over all locations (the
+    mass balances carry the satellites themselves). Returns, per period, the (kind, build period) pairs
+    deployed in it."""
+    c = d.roadmap.compute
+    hold = min(HOLD_YEARS, c.life_years or HOLD_YEARS)
+    t = d.years
+    idx = [(k, b, q) for k in built_kinds(d) for q in d.periods for b in range(q + 1) if t[q] - t[b] < hold]
+    add_var(m, reg, "built_for", idx, quantity="deployed_by_build_period", unit="t",
+            dims=("commodity", "built", "period"), table="compute")
+    by_build: dict[tuple[str, int], list[Any]] = {}
+    by_deploy: dict[tuple[str, int], list[Any]] = {}
+    for k, b, q in idx:
+        by_build.setdefault((k, b), []).append(m.built_for[k, b, q])
+        by_deploy.setdefault((k, q), []).append(m.built_for[k, b, q])
+    add_constraint(m, reg, "built_before_deployed", sorted(by_build),
+                   lambda mm, k, b: sum(by_build[k, b]) <= d.mass_t(k) * sum(reg.made.get((k, b), [])),
+                   subsystem=SUBSYSTEM, description="Satellites deployed from a build period within those made in it.",
+                   math=r"\sum_{q \ge b} x_{kbq} \le \mu_k M_{kb}")
+    add_constraint(m, reg, "deployed_by_build_period", sorted(by_deploy),
+                   lambda mm, k, q: sum(by_deploy[k, q]) == sum(mm.deployed[k, loc, q] for loc in c.deploy_at),
+                   subsystem=SUBSYSTEM, description="Satellites deployed, by the period they were built in.",
+                   math=r"\sum_{b \le q} x_{kbq} = \sum_l D_{klq}")
+    out: dict[int, list[tuple[str, int]]] = {}
+    for k, b, q in idx:
+        out.setdefault(q, []).append((k, b))
+    return out
 
 
 def _hardware_musd_per_gw(d: ModelData) -> dict[int, float]:

@@ -26,6 +26,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         proc = r.processes[q]
         for o, beta in proc.outputs.items():
             reg.balance[(proc.location, o, p)].append(beta * m.activity[q, p])
+            reg.made[(o, p)].append(beta * m.activity[q, p])
         for i, alpha in proc.inputs.items():
             reg.balance[(proc.location, i, p)].append(-alpha * m.activity[q, p])
         if proc.energy_kwh_per_t:

@@ -56,6 +56,8 @@ class Registry:
     arrivals: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
     # category -> period -> spending terms, M$
     spending: dict[str, dict[int, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    # (commodity, period) -> units made in the period (supplied by a source or produced by a process)
+    made: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
     # period -> revenue terms, M$
     revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     # period -> revenue earned by what the period itself adds: (GW-years per GW served by the share f of the

@@ -24,6 +24,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for k, i, p in idx:
         src = r.commodities[k].sources[i]
         reg.balance[(src.location, k, p)].append(m.supplied[k, i, p])
+        reg.made[(k, p)].append(m.supplied[k, i, p])
         cost = (1e-3 * d.at(src.cost_usd_per_kg, p) * d.mass_t(k)
                 + d.at(src.cost_musd_per_unit, p))
         if cost:

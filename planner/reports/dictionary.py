@@ -40,6 +40,7 @@ COLUMNS = {
     "route": ("Route (arc of the network).", ""),
     "process": ("Facility process.", ""),
     "category": ("Spending category.", ""),
+    "built": ("Period in which the satellites were built (they keep that period's W/kg).", ""),
     "milestone": ("Milestone name.", ""),
     "value": ("The value, in the row's unit.", "see unit"),
     "unit": ("Unit of value.", ""),

@@ -21,9 +21,9 @@ from planner.errors import Problem, RoadmapError
 from planner.model.data import ModelData, build_data
 from planner.schema.roadmap import Roadmap
 
-TEXT_COLUMNS = {"table", "quantity", "period", "location", "commodity", "vehicle", "route", "process", "category",
-                "milestone", "unit", "description", "deadline", "reached_period", "family", "limit", "index",
-                "subsystem", "key", "setting", "source", "file", "column"}
+TEXT_COLUMNS = {"table", "quantity", "period", "built", "location", "commodity", "vehicle", "route", "process",
+                "category", "milestone", "unit", "description", "deadline", "reached_period", "family", "limit",
+                "index", "subsystem", "key", "setting", "source", "file", "column"}
 FAMILIES_FILE = "families.json"
 SOLVER_OPTIONS_FILE = "solver_options.json"
 ASSUMPTIONS_FILE = "assumptions.csv"

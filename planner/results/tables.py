@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from planner.model import BuiltModel
 
 COLUMNS = ["table", "quantity", "period", "year", "location", "commodity", "vehicle", "route", "process",
-           "category", "milestone", "value", "unit"]
+           "category", "milestone", "built", "value", "unit"]
 DIM_TO_COLUMN = {"launch_vehicle": "vehicle", "source": None}
 ZERO = 1e-7
 REACHED_TOLERANCE = 1e-6
@@ -49,6 +49,8 @@ def plan_tables(built: BuiltModel, loaded: LoadedRoadmap,
             for dim, part in zip(q.dims, key, strict=True):
                 if dim == "period":
                     row["period"], row["year"] = labels[part], round(float(years[part]), 4)
+                elif dim == "built":
+                    row["built"] = labels[part]
                 else:
                     column = DIM_TO_COLUMN.get(dim, dim)
                     if column:
