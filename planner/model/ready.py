@@ -36,9 +36,15 @@ lands there, so its legs leave and land at the same dates on any grid, up to the
 chain into a place exceeds the cargo's own (what is held from before waits for the ready date too, by
 those days). A late arc costs at most one period of the grid: what it brings moves on at the start of
 the next period instead of on landing (a chain longer than a month, on monthly periods, moves on at the
-start of the month after its landing). Chains are not pushed across a period boundary into the next
-period's ready dates: a leg that carries nothing would then delay every departure of that period (the
-legs of a dated mission, which land on the dates of its periods, would miss them).
+start of the month after its landing). This is the rule's remaining dependence on the grid, one period
+per late leg: a chain that runs back toward the entries (lunar oxygen from the surface to low lunar
+orbit and on to LEO: two returning legs) moves on two periods after it starts, two years on yearly
+periods and two months on monthly ones. Every cycle has a late leg (one date per place and period
+cannot precede itself); returns are the ones chosen. Vehicles are not held back: a unit that lands may
+fly again in the same period, within its days (:mod:`planner.model.transport`). Chains are not pushed
+across a period boundary into the next period's ready dates: a leg that carries nothing would then delay
+every departure of that period (the legs of a dated mission, which land on the dates of its periods,
+would miss them).
 """
 
 from __future__ import annotations
