@@ -4,12 +4,15 @@ the learning-curve fixed point reports whether it converged."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 
 import pytest
+from typer.testing import CliRunner
 
 from planner import load_roadmap
+from planner.cli import app
 from planner.model.data import build_data
 from planner.solve.run import LEARNING_TOLERANCE, learning_note
 from tests.conftest import value
@@ -213,3 +216,12 @@ def test_no_learning_curve_no_note(solve_text):
                                        "iterations: ITERATIONS}", "cost_per_flight_musd: 10"))
     assert plan.summary["learning_curve"] is None
     assert learning_note(plan.summary) is None
+
+
+def test_the_terminal_and_summary_json_say_the_learning_curve_did_not_converge(write_roadmap, tmp_path):
+    path = write_roadmap(LEARNING.replace("ITERATIONS", "1"))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["solve", str(path), "--no-pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "learning curve NOT converged after 1 solves" in " ".join(result.output.split())
+    assert json.loads((out / "summary.json").read_text())["learning_curve"]["converged"] is False
