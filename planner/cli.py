@@ -25,7 +25,7 @@ from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.write import check_target, output_folder, recover
-from planner.solve.run import Plan, SolveOptions, solve
+from planner.solve.run import Plan, SolveOptions, learning_note, solve
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console(emoji=False)  # a path such as file:100:21 is not an emoji code
@@ -300,6 +300,9 @@ def print_summary(plan: Plan, target: Path) -> None:
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
     console.print(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}: {mark}, "
                   f"objective {plan.objective:,.6g} ({s['objective_mode']}), MIP gap {plan.mip_gap:.2%}")
+    note = learning_note(s)
+    if note:
+        console.print(f"  {note}" if s["learning_curve"]["converged"] else f"  [yellow]{note}[/]", highlight=False)
     milestones = plan.tables["milestones"]
     if len(milestones):
         table = Table("milestone", "threshold", "deadline", "reached", title="Milestones")

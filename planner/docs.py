@@ -22,7 +22,7 @@ from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODEL_MODULES = ["data", "transport", "launch", "supply", "industry", "compute", "network", "funding",
+MODEL_MODULES = ["data", "ready", "transport", "launch", "supply", "industry", "compute", "network", "funding",
                  "milestones", "objective"]
 HIDDEN = {"scenario", "scenario_names"}
 

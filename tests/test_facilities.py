@@ -34,9 +34,9 @@ processes:
 
 
 def test_power_limits_a_process(solve_text):
-    plan = solve_text(BASE)
+    plan = solve_text(BASE.replace("end: 2030", "end: 2031"))
     # 100 t of solar plant give 2,000 kW; a year of 8,760 hours at 24,000 kWh/t makes 730 t of oxygen
-    # (the 1,000 t plant could make 5,000 t: power binds)
+    # (the 1,000 t plant could make 5,000 t: power binds); the plant supplied in 2030 produces from 2031 on
     assert plan.objective == pytest.approx(2000 * 8760 / 24000, rel=1e-9)
 
 

@@ -90,7 +90,7 @@ def test_chip_supply_caps_compute_added(solve_text):
 def test_lunar_output_is_productivity_times_plant(solve_text):
     plan = solve_text("""
 name: lunar
-time: {start: 2030, end: 2031}
+time: {start: 2030, end: 2032}
 objective: {mode: max_delivered, delivered: {location: moon, commodities: [lunar_satellites]}}
 locations: {moon: {}}
 commodities:
@@ -104,7 +104,9 @@ processes:
     outputs: {lunar_satellites: 1}
     inputs: {chips: 0.1}
 """)
-    # 200 t of factory at 5 t per t per year, two years: 2,000 t, needing 200 t of chips
+    # 200 t of factory at 5 t per t per year, supplied in 2030 and producing from the next period on (no
+    # commissioning_days): two years, 2031 and 2032, make 2,000 t, needing 200 t of chips
+    assert value(plan, "activity", period="2030") == pytest.approx(0, abs=1e-9)
     assert plan.objective == pytest.approx(2000, rel=1e-9)
     assert value(plan, "activity") == pytest.approx(2000, rel=1e-9)
 

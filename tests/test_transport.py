@@ -196,13 +196,15 @@ demands:
 
 
 # A 500-day leg from 1 January 2030 and then a second leg from far: the first spills 135 days into 2031.
+# The cargo is found at far: cargo from leo would land on 16 May 2031, after far's ready date in 2031 (1
+# January), and move on only in 2032 (planner.model.ready).
 SPILL = """
 name: spill
 time: {start: 2030, end: 2031, step: year}
 objective: {mode: min_cost}
 locations: {leo: {}, far: {}, near: {}}
 commodities:
-  cargo: {sources: [{location: leo}]}
+  cargo: {sources: [{location: far}]}
   prop: {sources: [{location: leo}, {location: far}]}
 routes:
   leo_far: {from: leo, to: far, dv_km_s: 1.0, transit_days: 500}
@@ -217,9 +219,9 @@ demands:
 
 @pytest.mark.parametrize(("leg", "feasible"), [(230, True), (231, False)])
 def test_days_a_trip_spills_into_the_next_period_count_there(solve_text, leg, feasible):
-    # 10 t at 10 t a trip: one whole trip on each leg. The first leg fills 2030 (365 days) and the first
-    # 500 - 365 = 135 days of 2031 (it lands on 16 May 2031), leaving 365 - 135 = 230 days of 2031 for the
-    # second leg: a 230-day leg ends exactly as 2031 does, a 231-day one a day into 2032, too late.
+    # 10 t at 10 t a trip: the ship flies to far, then one whole trip on the second leg. The first leg fills
+    # 2030 (365 days) and the first 500 - 365 = 135 days of 2031 (it lands on 16 May 2031), leaving
+    # 365 - 135 = 230 days of 2031 for the second leg: a 230-day leg fits, a 231-day one does not.
     # (Charging each trip to its departure period alone, the 500-day leg never fitted in 2030's 365 days.)
     assert date(2030, 1, 1) + timedelta(days=500) == date(2031, 5, 16)
     assert date(2031, 5, 16) + timedelta(days=230) == date(2032, 1, 1)

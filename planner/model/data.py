@@ -1,10 +1,11 @@
 """Roadmap to model data: the timeline, the time-expanded arcs and the sparse index sets.
 
-A departure on route :math:`r` in period :math:`p` leaves at the period's start, or at the opening of
-the first window of the route that overlaps the period (later of the two). It arrives in the period
-that contains departure date plus transit days; arcs that would arrive after the horizon are left out.
-So with yearly periods a 3-day transfer arrives in the same period (trips chain within a year), while
-with dated periods a mission's legs land in the period their dates say.
+A departure on route :math:`r` in period :math:`p` leaves at its origin's ready date (or at a window's
+opening, :mod:`planner.model.ready`) and arrives in the period that contains departure date plus
+transit days; arcs that would arrive after the horizon are left out. An arc that lands after its
+destination's ready date is *late*: what it brings moves on only from the next period. So with yearly
+periods a chain of 3-day transfers lands within the year, while with dated periods a mission's legs
+land in the period their dates say.
 
 For vehicle :math:`v` on route :math:`r` the rocket equation with :math:`v_e = g_0 I_{sp}` gives the
 propellant burned per tonne of mass after the burn, :math:`f_{vr} = e^{\\Delta v_r / v_e} - 1`, with
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 
 import numpy as np
 
 from planner.checks import G0_M_S2
+from planner.model.ready import ready_dates
 from planner.schema.network import Bipropellant, Vehicle
 from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
@@ -38,6 +40,7 @@ class Arc:
     transit_days: float
     depart_date: date
     dv_km_s: float
+    late: bool  # lands after its destination's ready date: moves on only from the next period
 
 
 @dataclass
@@ -61,6 +64,11 @@ class ModelData:
     def length_years(self) -> list[float]:
         """Period lengths in years as Python floats (a numpy scalar times a Pyomo variable is slow)."""
         return [float(y) for y in self.timeline.length_years]
+
+    @cached_property
+    def start_days(self) -> list[int]:
+        """Day numbers (ordinals) of the period starts."""
+        return [s.toordinal() for s in self.timeline.starts]
 
     @cached_property
     def length_days(self) -> list[float]:
@@ -122,21 +130,27 @@ def build_data(roadmap: Roadmap) -> ModelData:
 
 
 def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:
+    ready = ready_dates(roadmap, timeline)
     arcs: list[Arc] = []
     for name, route in roadmap.routes.items():
         spans = open_spans(route.windows, timeline.end) if route.windows is not None else None
         for p, start in enumerate(timeline.starts):
             end = timeline.end_of(p)
             transit, dv = route.transit_days, route.dv_km_s
-            depart = start
+            depart = ready[p][route.from_]
             if spans is not None:
-                span = next((s for s in spans if s.open < end and s.close >= start), None)
+                after = date.fromordinal(int(depart))
+                span = next((s for s in spans if s.open < end and s.close >= after), None) \
+                    or next((s for s in spans if s.open < end and s.close >= start), None)
                 if span is None:
                     continue
-                depart = max(span.open, start)
+                depart = max(float(span.open.toordinal()), depart) if span.close >= after \
+                    else float(max(span.open, start).toordinal())
                 transit = span.transit_days if span.transit_days is not None else transit
                 dv = span.dv_km_s if span.dv_km_s is not None else dv
-            arrive = timeline.period_of(depart + timedelta(days=transit))
+            landing = depart + transit
+            arrive = timeline.period_of(date.fromordinal(int(landing)))
             if arrive is not None:
-                arcs.append(Arc(name, p, arrive, transit, depart, dv))
+                late = landing > ready[arrive][route.to]
+                arcs.append(Arc(name, p, arrive, transit, date.fromordinal(int(depart)), dv, late))
     return arcs

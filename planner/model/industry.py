@@ -5,9 +5,19 @@ commodity :math:`c` held there bounds it, :math:`A_{qp} \\le \\pi_{qc} S_{lcp} y
 per year per unit of capital); it takes :math:`\\alpha_{qi} A_{qp}` of each input (Earth-made parts)
 and gives :math:`\\beta_{qo} A_{qp}` of each output. It draws :math:`e_q A_{qp} / (24 d_p)` kW of power.
 Capital decays through its storage loss rate and needs spares through consumption rules.
+
+Capital produces only once commissioned, :math:`c_q` days (``commissioning_days``) after it arrives. The
+capital of period :math:`p` is what was held at the end of :math:`m_q(p)`, the last period that starts
+before :math:`s_p - c_q`: :math:`A_{qp} \\le \\pi_{qc} S_{l c m_q(p)} y_p` (none before the horizon). With
+the default :math:`c_q = 0` capital produces from the period after the one it arrives in (what a period
+launches, lands or makes is not producing in it); on any grid production starts within one period of
+the arrival plus :math:`c_q` (the arrival is known to its period: :math:`S_{lcm}` holds what arrived up to
+the end of :math:`m`).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left
 
 import pyomo.core as pyo
 
@@ -46,6 +56,23 @@ def add_limits(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock) -> None
         lambda mm, q, c, p: mm.activity[q, p] <= mm.productivity[q, c, p] * stock(r.processes[q].location, c, p),
         subsystem=SUBSYSTEM, description="Process activity within the productivity of the capital held.",
         math=r"A_{qp} \le \pi_{qc} S_{lcp} y_p", limit="facility capacity")
+
+    def commissioned(mm, q, c, p):
+        m_p = commissioned_period(d, q, p)
+        held = 0 if m_p is None else stock(r.processes[q].location, c, m_p)
+        return mm.activity[q, p] <= mm.productivity[q, c, p] * held
+
+    add_constraint(
+        m, reg, "process_commissioned", idx, commissioned, subsystem=SUBSYSTEM,
+        description="Process activity within the productivity of the capital held commissioning_days before "
+                    "the period (none in the period it arrives).",
+        math=r"A_{qp} \le \pi_{qc} S_{l c m_q(p)} y_p", limit="commissioning")
+
+
+def commissioned_period(d: ModelData, q: str, p: int) -> int | None:
+    """:math:`m_q(p)`: the last period starting before :math:`s_p - c_q` (None: before the horizon)."""
+    m_p = bisect_left(d.start_days, d.start_days[p] - d.roadmap.processes[q].commissioning_days) - 1
+    return m_p if m_p >= 0 else None
 
 
 def _productivity(d: ModelData) -> dict[tuple[str, str, int], float]:

@@ -15,7 +15,8 @@ period it is eaten: :math:`\\rho_{lkp} S_{lkp} - \\sum_u \\kappa_{uk} d_p S_{lup
 feed it). The row is written per day of the period, :math:`\\rho_{lkp} S_{lkp} / d_p \\ge \\sum_u
 \\kappa_{uk} S_{lup}`, so that the infeasibility diagnosis weighs a shortfall as a daily ration and names it
 before the supply limits upstream of it. Only pairs :math:`(l, k)` that some flow touches get a stock
-variable (sparse).
+variable (sparse). What a late arc brings (:mod:`planner.model.ready`) is still held at the end of the
+period it lands in, :math:`S_{lkq} \\ge \\sum_{a \\text{ late}} x_{ak}` (a row only where a late arc lands).
 """
 
 from __future__ import annotations
@@ -117,6 +118,12 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
                    subsystem=SUBSYSTEM, description="What is held through a period, after its losses, covers the "
                                                     "consumption of that period (per day of it).",
                    math=r"\rho_{lkp} S_{lkp} / d_p \ge \sum_u \kappa_{uk} S_{lup}", limit="life support")
+
+    add_constraint(m, reg, "late_arrivals_held", sorted(reg.late),
+                   lambda mm, loc, k, p: stocks[loc, k, p] >= total(reg.late[loc, k, p]),
+                   subsystem=SUBSYSTEM, description="What lands after the period's departures have left is still "
+                                                    "held at the period's end (moves on from the next period).",
+                   math=r"S_{lkq} \ge \sum_{a \text{ late}} x_{ak}")
 
     def stock(loc: str, k: str, p: int):
         return stocks[loc, k, p] if (loc, k) in held else 0

@@ -54,6 +54,8 @@ class Registry:
     balance: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
     # (location, commodity, period) -> arrivals by transport or launch (for 'delivered' metrics)
     arrivals: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # (location, commodity, period) -> what late arcs bring (planner.model.ready): still held at the period's end
+    late: dict[tuple[str, str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))
     # category -> period -> spending terms, M$
     spending: dict[str, dict[int, list[Any]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     # (commodity, period) -> units made in the period (supplied by a source or produced by a process)

@@ -118,12 +118,13 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                                          "(rocket equation).",
         math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
 
-    balance, arrivals = reg.balance, reg.arrivals
+    balance, arrivals, late = reg.balance, reg.arrivals, reg.late
     # (vehicle, location, period) -> the term lists of the vehicle's loads there, in the order of ``loads``:
     # shared by the vehicle's arcs from (or to) the same place in the same period
     leaving: dict[tuple[str, str, int], list[list]] = {}
     coming: dict[tuple[str, str, int], list[list]] = {}
     landing: dict[tuple[str, str, int], list[list]] = {}
+    lagging: dict[tuple[str, str, int], list[list]] = {}
 
     def term_lists(cache: dict, table: dict, v: str, loc: str, p: int) -> list[list]:
         lists = cache.get((v, loc, p))
@@ -138,9 +139,13 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         _append_each(term_lists(leaving, balance, v, origin, p), map(negated, xs))
         _append_each(term_lists(coming, balance, v, destination, arrive), xs)
         _append_each(term_lists(landing, arrivals, v, destination, arrive), xs)
+        if arc.late:
+            _append_each(term_lists(lagging, late, v, destination, arrive), xs)
         for (j, share), x in zip(shares[v].items(), propellant_of_arc[v, rt, p], strict=True):
             balance[origin, j, p].append(negated(x))
             balance[destination, j, arrive] += (x, -share * burned_of[v, rt, p])
+            if arc.late:
+                late[destination, j, arrive] += (x, -share * burned_of[v, rt, p])
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
             spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
             balance[origin, veh.maintenance_commodity, p].append(-spares * trips[v, rt, p])
@@ -169,8 +174,10 @@ def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict) 
         arc = arc_of[(rt, p)]
         if c.consumes not in carried[v]:
             continue
-        used = c.per_unit_per_day * arc.transit_days
-        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(scaled(-used, cargo[v, rt, p, c.consumer]))
+        used = scaled(-c.per_unit_per_day * arc.transit_days, cargo[v, rt, p, c.consumer])
+        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(used)
+        if arc.late:
+            reg.late[(r.routes[rt].to, c.consumes, arc.arrive)].append(used)
 
     def transit_consumables(mm, v, rt, p, name):
         c = r.consumption[name]
@@ -276,12 +283,14 @@ def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
            for k in r.routes[a.route].facility.carries]
     add_var(m, reg, "launched_by_facility", idx, quantity="facility_launch", unit="commodity unit",
             dims=("route", "period", "commodity"), table="transport")
-    arrive = {(a.route, a.depart): a.arrive for a in d.arcs}
+    arc_of = {(a.route, a.depart): a for a in d.arcs}
     for rt, p, k in idx:
-        route = r.routes[rt]
-        reg.balance[(route.from_, k, p)].append(-m.launched_by_facility[rt, p, k])
-        reg.balance[(route.to, k, arrive[(rt, p)])].append(m.launched_by_facility[rt, p, k])
-        reg.arrivals[(route.to, k, arrive[(rt, p)])].append(m.launched_by_facility[rt, p, k])
+        route, arc, x = r.routes[rt], arc_of[(rt, p)], m.launched_by_facility[rt, p, k]
+        reg.balance[(route.from_, k, p)].append(-x)
+        reg.balance[(route.to, k, arc.arrive)].append(x)
+        reg.arrivals[(route.to, k, arc.arrive)].append(x)
+        if arc.late:
+            reg.late[(route.to, k, arc.arrive)].append(x)
     m.facility_arcs = sorted({(rt, p) for rt, p, _k in idx})
 
 

@@ -41,6 +41,7 @@ from planner.reports import bottlenecks, charts
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.rendering import Pixels, render
 from planner.reports.run_folder import RunData
+from planner.solve.run import learning_note
 
 rl_config.useA85 = 0  # binary image streams: reportlab's pure-Python ASCII85 encoder is the slowest step
 FRAME_WIDTH = A4[0] - 3.6 * cm
@@ -86,6 +87,9 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
         ("Input hash", s.get("input_hash", "")),
         ("Solver", f"{s['solver']['name']} {s['solver']['version']}"),
     ]
+    note = learning_note(s)
+    if note:
+        facts.append(("Learning curve", note))
     out: list[Any] = [Paragraph(f"Roadmap plan: {escape(run.title)}", STYLES["Title"])]
     if run.roadmap.description:
         out.append(Paragraph(escape(run.roadmap.description), BODY))

@@ -48,6 +48,9 @@ class Process(Strict):
     energy_kwh_per_t: float = Field(0.0, ge=0, description="Energy per t of activity (needs location power).")
     cost_usd_per_kg: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Operating cost per kg of "
                                                                                   "activity.")
+    commissioning_days: float = Field(0.0, ge=0, description="Days between capital arriving and producing: it "
+                                      "counts from the first period starting more than this after the start of "
+                                      "the period it arrived in (0: from the next period).")
 
 
 class Funding(Strict):

@@ -117,7 +117,8 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
                  timings: dict[str, float]) -> Plan:
     learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
     iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
-    for _ in range(iterations):
+    learning: dict[str, Any] | None = None
+    for solves in range(1, iterations + 1):
         compiled, answer, stage_values = solve_stages(built, highs_options, options, timings)
         if not learners:
             break
@@ -129,7 +130,9 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
                 old = pyo.value(built.model.launch_cost[name, p])
                 changed = max(changed, abs(cost - old) / max(abs(old), 1e-9))
                 built.model.launch_cost[name, p] = float(cost)
-        if changed < LEARNING_TOLERANCE:
+        learning = {"converged": bool(changed < LEARNING_TOLERANCE), "solves": solves, "largest_change": float(changed),
+                    "tolerance": LEARNING_TOLERANCE}
+        if learning["converged"]:
             break
     from planner.results.tables import plan_tables  # pandas: imported while HiGHS solved (reports.preload)
 
@@ -138,6 +141,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     timings["extract_s"] = time.perf_counter() - start
     duals = _dual_table(compiled, answer)
     summary = _summary(loaded, built, compiled, answer, stage_values, timings)
+    summary["learning_curve"] = learning
     return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
                 stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
                 summary=summary, duals=duals, timings=timings)
@@ -204,6 +208,21 @@ def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
         raise diagnosis.error()
     raise NoPlanError(f"HiGHS says '{answer.message}' but the elastic re-solve finds a plan: numerical trouble "
                       "(check for very large or very small figures, or try another --profile)")
+
+
+def learning_note(summary: dict[str, Any]) -> str | None:
+    """Whether the learning-curve fixed point converged, in words (None without a learning curve).
+
+    Each solve prices every period's flights at the curve's average over the flights of the solve before;
+    the plan is consistent with its prices once no price moves by more than the tolerance (relative)."""
+    learning = summary.get("learning_curve")
+    if not learning:
+        return None
+    change = f"largest cost change {learning['largest_change']:.2%}, tolerance {learning['tolerance']:.2%}"
+    if learning["converged"]:
+        return f"learning curve converged after {learning['solves']} solves ({change})"
+    return (f"learning curve NOT converged after {learning['solves']} solves ({change}): launch costs are "
+            "not the curve's at this plan; raise learning.iterations")
 
 
 def _dual_table(compiled: Compiled, answer: HighsAnswer) -> Any:
