@@ -3,6 +3,7 @@ checked by hand; ``solve`` and ``diagnose`` exit 3 with the same explanation and
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from typer.testing import CliRunner
 from planner import load_roadmap
 from planner.cli import app
 from planner.diagnose import diagnose
+from planner.errors import InfeasibleError, NoPlanError
 from planner.model import build_model
+from planner.solve import run as run_module
+from planner.solve.budget import TimeBudget
 
 # Launch cap 25 flights/yr in 2026 rising linearly to 145 in 2028 (85 in 2027), 100 t per flight.
 CAPPED = """\
@@ -198,3 +202,57 @@ demands:
     code, diagnosed = cli("diagnose", path)
     assert code == 3
     assert out[out.index("These requirements"):] in diagnosed
+
+
+def ticking(step: float = 10.0):
+    """A clock that moves ``step`` seconds each time it is read: a budget runs out after a known number of
+    readings, without waiting."""
+    return itertools.count(0.0, step).__next__
+
+
+def test_a_diagnosis_out_of_time_returns_what_it_found_marked_partial(write_roadmap):
+    built = build_model(load_roadmap(write_roadmap(CAPPED)).roadmap)
+    full = diagnose(built)
+    assert (full.resolves, full.partial) == (2, False)  # limits relaxed, then requirements relaxed
+    # made at 0 s; the first re-solve reads 10 s (5 s left, half of it for the limits' re-solve),
+    # the second reads 20 s: spent, so it never runs
+    cut = diagnose(built, TimeBudget(15, clock=ticking()))
+    assert cut.partial and cut.resolves == 1 < full.resolves
+    assert cut.feasible is False  # the limits' re-solve needed relaxing: infeasibility is proven
+    [limit] = cut.limits
+    assert (limit.family, limit.index) == ("launch_cap", ("starship", 1))
+    assert limit.amount == pytest.approx(MORE_FLIGHTS, rel=1e-6)
+    assert cut.requirements == []
+    text = cut.text()
+    assert "launch cap of starship in 2027: needs 90 more flights" in text
+    assert "Partial answer: the diagnosis ran out of its 15 s time budget after 1 re-solve(s); more conflicts " \
+           "may exist" in text
+    assert isinstance(cut.error(), InfeasibleError)
+
+
+def test_a_diagnosis_without_time_cannot_tell(write_roadmap):
+    built = build_model(load_roadmap(write_roadmap(CAPPED)).roadmap)
+    none = diagnose(built, TimeBudget(5, clock=ticking()))  # spent at its first reading
+    assert (none.feasible, none.partial, none.resolves) == (None, True, 0)
+    assert "No conflict found yet" in none.text()
+    assert isinstance(none.error(), NoPlanError)  # neither infeasible nor feasible is known
+    assert isinstance(none.error(infeasible=True), InfeasibleError)  # unless the solver found it infeasible
+
+
+def test_solve_time_limit_covers_the_diagnosis(monkeypatch, tmp_path: Path, write_roadmap):
+    # the solve's budget is made at 0 s with --time-limit 15; the diagnosis reads 10 s, then 20 s
+    monkeypatch.setattr(run_module, "TimeBudget", lambda seconds: TimeBudget(seconds, clock=ticking()))
+    code, out = cli("solve", write_roadmap(CAPPED), "--time-limit", 15, "--out", tmp_path / "out")
+    assert code == 3, out
+    assert "launch cap of starship in 2027: needs 90 more flights" in out
+    assert "Partial answer: the diagnosis ran out of its 15 s time budget after 1 re-solve(s)" in out
+    assert "demand 'cargo_in_orbit'" not in out
+
+
+def test_diagnose_time_limit_on_the_command_line(write_roadmap):
+    path = write_roadmap(CAPPED)
+    code, out = cli("diagnose", path, "--time-limit", 60)
+    assert code == 3 and "Partial answer" not in out and "short by 9,000 t" in out
+    code, out = cli("diagnose", path, "--time-limit", -5)
+    assert code == 2
+    assert out.strip() == "error: command line: --time-limit: time limit -5 s (allowed: a number of seconds above 0)"
