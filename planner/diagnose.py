@@ -126,8 +126,8 @@ class Diagnosis:
             lines += _more(self.unbounded)
             lines.append("Give them a cost, a cap, or a limit upstream (launch cap, chip supply, funding).")
             return "\n".join(lines)
-        if self.feasible is None:
-            return "No conflict found yet: no re-solve of the diagnosis finished within its time budget."
+        if not self.feasible and self.partial and not self.requirements and not self.limits:
+            return "No conflict found yet: no re-solve that relaxes them finished within the time budget."
         if self.feasible:
             return f"The roadmap '{self.roadmap}' is feasible: no requirement or limit needs relaxing."
         if not self.requirements and not self.limits:
@@ -164,6 +164,7 @@ class Resolves:
     budget: TimeBudget
     count: int = 0
     found: list[Relaxation] = field(default_factory=list)
+    infeasible: bool = False  # a re-solve has shown that the roadmap has no plan
 
     def time_limit(self, solves: int) -> float:
         """The next re-solve's share of the budget among ``solves`` still to run; raises when it is spent."""
@@ -198,7 +199,7 @@ def diagnose(built: BuiltModel, budget: TimeBudget | None = None) -> Diagnosis:
                              resolves=resolves.count)
         except _OutOfTime:
             found_so_far = resolves.found
-            return Diagnosis(name, feasible=False if found_so_far else feasible,
+            return Diagnosis(name, feasible=False if resolves.infeasible else feasible,
                              requirements=[r for r in found_so_far if r.is_requirement],
                              limits=[r for r in found_so_far if not r.is_requirement], resolves=resolves.count,
                              partial=True, budget_s=resolves.budget.seconds)
@@ -211,6 +212,7 @@ def _phases(built: BuiltModel, c: Compiled, resolves: Resolves,
     limits = relaxations(built, c, resolves, 2, lambda label: label not in REQUIREMENTS, integer)
     if limits == []:
         return None
+    resolves.infeasible = True  # the limits cannot be relaxed enough, or must be: either way, no plan
     resolves.found += limits or []
     requirements = relaxations(built, c, resolves, 1, lambda label: label in REQUIREMENTS, integer)
     if requirements == []:

@@ -39,6 +39,29 @@ SHORT_T = 20000 - (25 + 85) * 100
 MORE_FLIGHTS = SHORT_T / 100
 
 
+# The first Earth-Mars window opens on 2026-10-15 with a 294-day transit: nothing lands before
+# August 2027, so a milestone due in 2026 cannot be met whatever the limits.
+TOO_EARLY = """\
+name: too_early
+time: {start: 2026, end: 2028}
+objective: {mode: min_cost}
+locations: {earth_surface: {}, leo: {}, mars: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+  propellant: {sources: [{location: leo}]}
+routes:
+  leo_mars: {from: leo, to: mars, dv_km_s: 3.6, windows: {table: mars}}
+vehicles:
+  ship: {payload_t: 100, propellant_capacity_t: 1000, dry_mass_t: 100, isp_s: 380, propellant: propellant,
+         initial_units: {leo: 1}}
+launch_vehicles:
+  starship: {payload_t: 100, cost_per_flight_musd: 90}
+milestones:
+  first_cargo: {description: first cargo on Mars, metric: {stock: {location: mars, commodity: cargo}},
+                threshold: 1, deadline: 2026}
+"""
+
+
 def cli(*args: object) -> tuple[int, str]:
     result = CliRunner().invoke(app, [str(a) for a in args])
     return result.exit_code, result.output
@@ -105,27 +128,7 @@ demands:
 
 
 def test_milestone_before_the_first_mars_window(write_roadmap):
-    # The first Earth-Mars window opens on 2026-10-15 with a 294-day transit: nothing lands before
-    # August 2027, so a milestone due in 2026 cannot be met whatever the limits.
-    path = write_roadmap("""\
-name: too_early
-time: {start: 2026, end: 2028}
-objective: {mode: min_cost}
-locations: {earth_surface: {}, leo: {}, mars: {}}
-commodities:
-  cargo: {sources: [{location: earth_surface}]}
-  propellant: {sources: [{location: leo}]}
-routes:
-  leo_mars: {from: leo, to: mars, dv_km_s: 3.6, windows: {table: mars}}
-vehicles:
-  ship: {payload_t: 100, propellant_capacity_t: 1000, dry_mass_t: 100, isp_s: 380, propellant: propellant,
-         initial_units: {leo: 1}}
-launch_vehicles:
-  starship: {payload_t: 100, cost_per_flight_musd: 90}
-milestones:
-  first_cargo: {description: first cargo on Mars, metric: {stock: {location: mars, commodity: cargo}},
-                threshold: 1, deadline: 2026}
-""")
+    path = write_roadmap(TOO_EARLY)
     code, out = cli("solve", path, "--out", path.parent / "out")
     assert code == 3, out
     assert "milestone 'first_cargo' (threshold 1: first cargo on Mars) by 2026: cannot be reached by its deadline" \
@@ -234,7 +237,7 @@ def test_a_diagnosis_without_time_cannot_tell(write_roadmap):
     built = build_model(load_roadmap(write_roadmap(CAPPED)).roadmap)
     none = diagnose(built, TimeBudget(5, clock=ticking()))  # spent at its first reading
     assert (none.feasible, none.partial, none.resolves) == (None, True, 0)
-    assert "No conflict found yet" in none.text()
+    assert "No conflict found yet" in none.text() and "Partial answer" in none.text()
     assert isinstance(none.error(), NoPlanError)  # neither infeasible nor feasible is known
     assert isinstance(none.error(infeasible=True), InfeasibleError)  # unless the solver found it infeasible
 
@@ -256,3 +259,14 @@ def test_diagnose_time_limit_on_the_command_line(write_roadmap):
     code, out = cli("diagnose", path, "--time-limit", -5)
     assert code == 2
     assert out.strip() == "error: command line: --time-limit: time limit -5 s (allowed: a number of seconds above 0)"
+
+
+def test_a_diagnosis_that_shows_no_plan_but_no_conflict_in_time_says_so(write_roadmap):
+    built = build_model(load_roadmap(write_roadmap(TOO_EARLY)).roadmap)
+    full = diagnose(built)
+    assert full.resolves == 2 and not full.partial  # limits relaxed (not enough), then requirements relaxed
+    # the limits' re-solve runs (relaxing them is not enough: no plan), the requirements' finds the budget spent
+    cut = diagnose(built, TimeBudget(15, clock=ticking()))
+    assert (cut.feasible, cut.partial, cut.resolves) == (False, True, 1)
+    assert cut.text().startswith("No conflict found yet") and "Partial answer" in cut.text()
+    assert isinstance(cut.error(), InfeasibleError)

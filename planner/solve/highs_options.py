@@ -4,7 +4,9 @@ HiGHS describes every option (type, range, allowed strings, default) in the list
 ``Highs.writeOptions`` writes; it is read once per process. On top of that, a few rules of the project's own:
 
 * ``threads`` at most four per core: HiGHS accepts up to 2^31 - 1 and then starts that many threads
-  (10,000 took 52 s on two cores, and aborted the process where the thread limit was lower);
+  (10,000 took 52 s to start on two cores; the process has been seen to abort). HiGHS makes its thread
+  pool once per OS thread and then refuses another count there, but every solve runs in a thread of its
+  own (:mod:`planner.solve.watchdog`), so a profile's count never meets another one;
 * options that read or write files are not solver settings (a misplaced file name would overwrite the
   user's file): ``--export-model`` writes the model, and planner writes every output itself.
 
@@ -80,7 +82,7 @@ def option_problem(name: str, value: Any) -> tuple[str, str] | None:
     spec = specs.get(name)
     if spec is None:
         return f"unknown HiGHS option{did_you_mean(name, specs)}", f"a HiGHS option, listed at {OPTIONS_PAGE}"
-    if name.endswith("_file") or name.endswith("_to_file"):
+    if name.endswith("_file"):  # log_file, solution_file, write_model_to_file, ...
         return "options that read or write files are not solver settings", \
             "solver settings only (--export-model writes the model; planner writes the plan)"
     wrong = _type_problem(spec, value)
