@@ -97,6 +97,7 @@ def test_highs_describes_its_options():
     assert option_problem("threads", 4 * (os.cpu_count() or 1)) is None
     assert option_problem("threads", 4 * (os.cpu_count() or 1) + 1) is not None
     assert option_problem("mip_rel_gap", 0) is None and option_problem("mip_rel_gap", True) is not None
+    assert option_problem("time_limit", 10**400) == (f"HiGHS refuses {10**400}", "Time limit (seconds)")  # no double
 
 
 @pytest.mark.parametrize(("args", "expected"), [

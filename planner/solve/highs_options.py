@@ -72,7 +72,7 @@ def highs_option_specs() -> dict[str, OptionSpec]:
     return specs
 
 
-def max_threads() -> int:
+def _max_threads() -> int:
     return THREADS_PER_CORE * (os.cpu_count() or 1)
 
 
@@ -88,16 +88,17 @@ def option_problem(name: str, value: Any) -> tuple[str, str] | None:
     wrong = _type_problem(spec, value)
     if wrong:
         return wrong
-    upper = min(spec.upper, max_threads()) if name == "threads" else spec.upper
+    upper = min(spec.upper, _max_threads()) if name == "threads" else spec.upper
     if spec.kind in ("integer", "double") and not spec.lower <= value <= upper:
         allowed = f"{_number(spec.lower)} to {_number(upper)}"
         if name == "threads":
             allowed += f" ({THREADS_PER_CORE} per core; 0: HiGHS chooses)"
         return f"{_shown(value)} is out of range", allowed
-    scratch = silent_highs()
-    if scratch.setOptionValue(name, value) == highspy.HighsStatus.kError:
-        return f"HiGHS refuses {_shown(value)}", spec.description or f"see {OPTIONS_PAGE}"
-    return None
+    try:
+        refused = silent_highs().setOptionValue(name, value) == highspy.HighsStatus.kError
+    except (TypeError, OverflowError):  # a whole number too large for HiGHS's C++ types
+        refused = True
+    return (f"HiGHS refuses {_shown(value)}", spec.description or f"see {OPTIONS_PAGE}") if refused else None
 
 
 def _type_problem(spec: OptionSpec, value: Any) -> tuple[str, str] | None:
