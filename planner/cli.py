@@ -160,8 +160,8 @@ def diagnose(
     def run() -> None:
         check_time_limit(time_limit)
         loaded = load_roadmap(roadmap, scenario=scenario, overrides=parse_overrides(overrides))
-        budget = TimeBudget(time_limit) if time_limit is not None else None
-        diagnosis = diagnose_model(build_model(loaded.roadmap), budget)
+        built = build_model(loaded.roadmap)
+        diagnosis = diagnose_model(built, TimeBudget(time_limit) if time_limit is not None else None)
         if not diagnosis.feasible or diagnosis.unbounded:
             raise diagnosis.error()
         console.print(diagnosis.text(), highlight=False, soft_wrap=True)

@@ -165,6 +165,7 @@ class Resolves:
     count: int = 0
     found: list[Relaxation] = field(default_factory=list)
     infeasible: bool = False  # a re-solve has shown that the roadmap has no plan
+    cut: bool = False  # a re-solve was stopped, or not run, for want of time
 
     def time_limit(self, solves: int) -> float:
         """The next re-solve's share of the budget among ``solves`` still to run; raises when it is spent."""
@@ -192,24 +193,33 @@ def diagnose(built: BuiltModel, budget: TimeBudget | None = None) -> Diagnosis:
                 found = _phases(built, compiled, resolves, integer=True)
             if found is not None:
                 limits, requirements = found
-                return Diagnosis(name, feasible=False, requirements=requirements, limits=limits,
-                                 resolves=resolves.count)
-            feasible = True
-            return Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled, resolves),
-                             resolves=resolves.count)
+                diagnosis = Diagnosis(name, feasible=False, requirements=requirements, limits=limits)
+            else:
+                feasible = True
+                diagnosis = Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled, resolves))
         except _OutOfTime:
-            found_so_far = resolves.found
-            return Diagnosis(name, feasible=False if resolves.infeasible else feasible,
-                             requirements=[r for r in found_so_far if r.is_requirement],
-                             limits=[r for r in found_so_far if not r.is_requirement], resolves=resolves.count,
-                             partial=True, budget_s=resolves.budget.seconds)
+            resolves.cut = True
+            diagnosis = Diagnosis(name, feasible=False if resolves.infeasible else feasible,
+                                  requirements=[r for r in resolves.found if r.is_requirement],
+                                  limits=[r for r in resolves.found if not r.is_requirement])
+    diagnosis.resolves, diagnosis.partial, diagnosis.budget_s = resolves.count, resolves.cut, resolves.budget.seconds
+    return diagnosis
 
 
 def _phases(built: BuiltModel, c: Compiled, resolves: Resolves,
             integer: bool) -> tuple[list[Relaxation], list[Relaxation]] | None:
     """(limits to raise, requirement shortfalls), or None when nothing needs relaxing. A phase that finds
-    relaxations proves the roadmap infeasible: what it found is kept in ``resolves`` as it comes."""
-    limits = relaxations(built, c, resolves, 2, lambda label: label not in REQUIREMENTS, integer)
+    relaxations proves the roadmap infeasible: what it found is kept in ``resolves`` as it comes. When
+    relaxing the limits runs out of its time, relaxing the requirements still gets the rest."""
+    try:
+        limits = relaxations(built, c, resolves, 2, lambda label: label not in REQUIREMENTS, integer)
+    except _OutOfTime:
+        resolves.cut = True
+        requirements = relaxations(built, c, resolves, 1, lambda label: label in REQUIREMENTS, integer)
+        if requirements == []:
+            return None
+        resolves.infeasible = True  # the requirements cannot be relaxed enough, or must be: either way, no plan
+        return [], requirements or []
     if limits == []:
         return None
     resolves.infeasible = True  # the limits cannot be relaxed enough, or must be: either way, no plan

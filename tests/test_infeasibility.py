@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from planner import diagnose as diagnose_module
 from planner import load_roadmap
 from planner.cli import app
 from planner.diagnose import diagnose
@@ -270,3 +271,23 @@ def test_a_diagnosis_that_shows_no_plan_but_no_conflict_in_time_says_so(write_ro
     assert (cut.feasible, cut.partial, cut.resolves) == (False, True, 1)
     assert cut.text().startswith("No conflict found yet") and "Partial answer" in cut.text()
     assert isinstance(cut.error(), InfeasibleError)
+
+
+def test_when_relaxing_the_limits_runs_out_of_time_the_requirements_still_get_the_rest(monkeypatch, write_roadmap):
+    built = build_model(load_roadmap(write_roadmap(CAPPED)).roadmap)
+    real = diagnose_module._solve
+    calls: list[int] = []
+
+    def first_stalls(*args, **kwargs):  # the limits' re-solve stops at its time limit, as a stalled one does
+        calls.append(1)
+        if len(calls) == 1:
+            raise diagnose_module._OutOfTime
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(diagnose_module, "_solve", first_stalls)
+    diagnosis = diagnose(built)
+    assert (diagnosis.feasible, diagnosis.partial, diagnosis.resolves, len(calls)) == (False, True, 1, 2)
+    assert diagnosis.limits == []
+    [short] = diagnosis.requirements
+    assert short.amount == pytest.approx(SHORT_T, rel=1e-6)
+    assert diagnosis.text().startswith("These requirements cannot be met") and "Partial answer" in diagnosis.text()
