@@ -25,7 +25,7 @@ from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.write import check_target, output_folder, recover
-from planner.solve.run import Plan, SolveOptions, learning_note, solve
+from planner.solve.run import Plan, SolveOptions, check_time_limit, learning_note, solve
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console(emoji=False)  # a path such as file:100:21 is not an emoji code
@@ -149,14 +149,19 @@ def diagnose(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
     scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to apply."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Time budget of the diagnosis, s "
+                                            "(default 30); when it runs out the answer is marked partial."),
 ) -> None:
     """Explain why a roadmap has no plan (exit 3): the requirements and limits that conflict, by how much."""
     from planner.diagnose import diagnose as diagnose_model
     from planner.model import build_model
+    from planner.solve.budget import TimeBudget
 
     def run() -> None:
+        check_time_limit(time_limit)
         loaded = load_roadmap(roadmap, scenario=scenario, overrides=parse_overrides(overrides))
-        diagnosis = diagnose_model(build_model(loaded.roadmap))
+        built = build_model(loaded.roadmap)
+        diagnosis = diagnose_model(built, TimeBudget(time_limit) if time_limit is not None else None)
         if not diagnosis.feasible or diagnosis.unbounded:
             raise diagnosis.error()
         console.print(diagnosis.text(), highlight=False, soft_wrap=True)

@@ -18,10 +18,19 @@ conflict lies in rows with no label (balances, windows) and the message says so.
 **Unboundedness: two boxed re-solves.** Every column is boxed at :math:`\\pm 10^{8}`, then at
 :math:`\\pm 10^{9}`; when the larger box improves the objective, the columns that grow with the box are
 the decisions that improve it without limit (no cost, no cap).
+
+**A time budget.** The re-solves share one budget (:data:`TIME_BUDGET_S` unless the caller gives one;
+``planner solve --time-limit`` covers the solve and its diagnosis together): each gets an equal part of
+what is left among the re-solves still to run in its step (relaxing the limits gets half, relaxing the
+requirements the rest, and relaxing both, needed only when neither alone restores feasibility, what they
+left); a re-solve tries interior point, then the primal simplex (:data:`LP_METHODS`). When the budget
+runs out the diagnosis stops and returns what it has found so far, marked as partial: more conflicts
+may exist.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,16 +40,24 @@ import numpy as np
 import pyomo.core as pyo
 import scipy.sparse as sp
 
-from planner.errors import InfeasibleError
+from planner.errors import InfeasibleError, NoPlanError, PlannerError
 from planner.model.network import eating
+from planner.solve.budget import TimeBudget
 from planner.solve.highs_backend import Compiled, compile_model, new_highs
+from planner.solve.watchdog import run_watched
 
 if TYPE_CHECKING:
     from planner.model import BuiltModel
 
 SLACK_REPORTED = 1e-6  # relative to 1 + |bound|
 BOX = 1e9
-TIME_LIMIT_S = 120.0
+TIME_BUDGET_S = 30.0
+# How a re-solve is run: each method in turn, with an equal part of the re-solve's time, until one finishes.
+# No LP method finishes on every elastic LP: the dual simplex stalls on the baseline's (over 60 s against
+# 2 s by interior point with crossover); with the Mars milestone due in 2031 instead, interior point stalls
+# (over 130 s) where the primal simplex takes 5 s. A MIP keeps HiGHS's choice.
+LP_METHODS: tuple[dict[str, Any], ...] = ({"solver": "ipm"}, {"solver": "simplex", "simplex_strategy": 4})
+MIP_METHODS: tuple[dict[str, Any], ...] = ({"solver": "choose"},)
 REQUIREMENTS = frozenset({"demand", "milestone deadline"})
 SHOWN = 12
 
@@ -83,21 +100,34 @@ class Relaxation:
 
 @dataclass
 class Diagnosis:
-    """What the elastic and boxed re-solves found."""
+    """What the elastic and boxed re-solves found. ``feasible`` is None when the time budget ran out before
+    any re-solve could tell; ``partial`` when it ran out before the diagnosis was complete."""
 
     roadmap: str
-    feasible: bool
+    feasible: bool | None
     requirements: list[Relaxation] = field(default_factory=list)
     limits: list[Relaxation] = field(default_factory=list)
     unbounded: list[str] = field(default_factory=list)
+    resolves: int = 0  # re-solves run to the end
+    partial: bool = False
+    budget_s: float = 0.0
 
     def text(self) -> str:
+        if not self.partial:
+            return self._findings()
+        return (f"{self._findings()}\nPartial answer: the diagnosis ran out of its {self.budget_s:g} s time budget "
+                f"after {self.resolves} re-solve(s); more conflicts may exist (rerun 'planner diagnose' with a "
+                "larger --time-limit).")
+
+    def _findings(self) -> str:
         if self.unbounded:
             lines = ["These decisions improve the objective without limit (no cost and no cap on them):"]
             lines += [f"  - {name}" for name in self.unbounded[:SHOWN]]
             lines += _more(self.unbounded)
             lines.append("Give them a cost, a cap, or a limit upstream (launch cap, chip supply, funding).")
             return "\n".join(lines)
+        if not self.feasible and self.partial and not self.requirements and not self.limits:
+            return "No conflict found yet: no re-solve that relaxes them finished within the time budget."
         if self.feasible:
             return f"The roadmap '{self.roadmap}' is feasible: no requirement or limit needs relaxing."
         if not self.requirements and not self.limits:
@@ -114,38 +144,91 @@ class Diagnosis:
             lines += [f"  - {r.sentence()}" for r in self.limits[:SHOWN]] + _more(self.limits)
         return "\n".join(lines)
 
-    def error(self) -> InfeasibleError:
-        """The error ``solve`` raises: infeasible or unbounded, with this diagnosis as its explanation."""
+    def error(self, infeasible: bool = False) -> PlannerError:
+        """The error ``solve`` raises: infeasible or unbounded, with this diagnosis as its explanation; when
+        the diagnosis could not tell, infeasible if the solver says so (``infeasible``), else no plan."""
+        if self.feasible is None and not infeasible:
+            return NoPlanError(f"could not tell whether the roadmap '{self.roadmap}' has a plan\n{self.text()}")
         kind = "is unbounded" if self.unbounded else "has no feasible plan"
         return InfeasibleError(f"the roadmap '{self.roadmap}' {kind}", self.text())
 
 
-def diagnose(built: BuiltModel) -> Diagnosis:
-    """Explain why ``built`` has no plan (or confirm that it has one).
+class _OutOfTime(Exception):
+    """A re-solve was stopped, or could not start, for want of time."""
+
+
+@dataclass
+class Resolves:
+    """The re-solves of one diagnosis under its time budget: how many ran, and what they found so far."""
+
+    budget: TimeBudget
+    count: int = 0
+    found: list[Relaxation] = field(default_factory=list)
+    infeasible: bool = False  # a re-solve has shown that the roadmap has no plan
+    cut: bool = False  # a re-solve was stopped, or not run, for want of time
+
+    def time_limit(self, solves: int) -> float:
+        """The next re-solve's share of the budget among ``solves`` still to run; raises when it is spent."""
+        share = self.budget.share(solves)
+        if share <= 0:
+            raise _OutOfTime
+        return share
+
+
+def diagnose(built: BuiltModel, budget: TimeBudget | None = None) -> Diagnosis:
+    """Explain why ``built`` has no plan (or confirm that it has one) within ``budget`` (default
+    :data:`TIME_BUDGET_S` from now).
 
     The elastic phases run on the LP relaxation first (fast, and fractional amounts read well: "12.5
     more flights"); only when the relaxation is feasible and the model has integers are they repeated
     with the integers kept."""
     name = built.data.roadmap.name
+    resolves = Resolves(budget or TimeBudget(TIME_BUDGET_S))
+    feasible: bool | None = None
     with _objective(built):
         compiled = compile_model(built.model)
-        found = _phases(built, compiled, integer=False)
-        if found is None and compiled.is_mip:
-            found = _phases(built, compiled, integer=True)
-        if found is None:
-            return Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled))
-        limits, requirements = found
-        return Diagnosis(name, feasible=False, requirements=requirements, limits=limits)
+        try:
+            found = _phases(built, compiled, resolves, integer=False)
+            if found is None and compiled.is_mip:
+                found = _phases(built, compiled, resolves, integer=True)
+            if found is not None:
+                limits, requirements = found
+                diagnosis = Diagnosis(name, feasible=False, requirements=requirements, limits=limits)
+            else:
+                feasible = True
+                diagnosis = Diagnosis(name, feasible=True, unbounded=unbounded_decisions(built, compiled, resolves))
+        except _OutOfTime:
+            resolves.cut = True
+            diagnosis = Diagnosis(name, feasible=False if resolves.infeasible else feasible,
+                                  requirements=[r for r in resolves.found if r.is_requirement],
+                                  limits=[r for r in resolves.found if not r.is_requirement])
+    diagnosis.resolves, diagnosis.partial, diagnosis.budget_s = resolves.count, resolves.cut, resolves.budget.seconds
+    return diagnosis
 
 
-def _phases(built: BuiltModel, c: Compiled, integer: bool) -> tuple[list[Relaxation], list[Relaxation]] | None:
-    """(limits to raise, requirement shortfalls), or None when nothing needs relaxing."""
-    limits = relaxations(built, c, lambda label: label not in REQUIREMENTS, integer)
-    requirements = relaxations(built, c, lambda label: label in REQUIREMENTS, integer)
-    if limits == [] or requirements == []:
+def _phases(built: BuiltModel, c: Compiled, resolves: Resolves,
+            integer: bool) -> tuple[list[Relaxation], list[Relaxation]] | None:
+    """(limits to raise, requirement shortfalls), or None when nothing needs relaxing. A phase that finds
+    relaxations proves the roadmap infeasible: what it found is kept in ``resolves`` as it comes. When
+    relaxing the limits runs out of its time, relaxing the requirements still gets the rest."""
+    try:
+        limits = relaxations(built, c, resolves, 2, lambda label: label not in REQUIREMENTS, integer)
+    except _OutOfTime:
+        resolves.cut = True
+        requirements = relaxations(built, c, resolves, 1, lambda label: label in REQUIREMENTS, integer)
+        if requirements == []:
+            return None
+        resolves.infeasible = True  # the requirements cannot be relaxed enough, or must be: either way, no plan
+        return [], requirements or []
+    if limits == []:
+        return None
+    resolves.infeasible = True  # the limits cannot be relaxed enough, or must be: either way, no plan
+    resolves.found += limits or []
+    requirements = relaxations(built, c, resolves, 1, lambda label: label in REQUIREMENTS, integer)
+    if requirements == []:
         return None
     if limits is None and requirements is None:
-        both = relaxations(built, c, lambda label: True, integer) or []
+        both = relaxations(built, c, resolves, 1, lambda label: True, integer) or []
         return [r for r in both if not r.is_requirement], [r for r in both if r.is_requirement]
     return limits or [], requirements or []
 
@@ -155,12 +238,11 @@ def explain_infeasibility(built: BuiltModel) -> str:
     return diagnose(built).text()
 
 
-def relaxations(built: BuiltModel, compiled: Compiled | None = None,
+def relaxations(built: BuiltModel, c: Compiled, resolves: Resolves, solves: int,
                 elastic: Callable[[str], bool] = lambda label: True, integer: bool = True) -> list[Relaxation] | None:
     """Rows relaxed by the elastic re-solve over the labelled families ``elastic`` accepts (``integer``:
     keep the integer decisions), largest first; an empty list when nothing needs relaxing, None when
-    relaxing them is not enough."""
-    c = compiled or compile_model(built.model)
+    relaxing them is not enough. The re-solve takes its share of the budget among ``solves``."""
     reg = built.registry
     labels = [reg.families[row.parent_component().name].limit if row.parent_component().name in reg.families
               else "" for row in c.rows]
@@ -181,7 +263,7 @@ def relaxations(built: BuiltModel, compiled: Compiled | None = None,
     bound = np.array([c.row_upper[i] if sign < 0 else c.row_lower[i] for i, sign in zip(rows, signs, strict=True)])
     cost = np.concatenate([np.zeros(n_cols), 1.0 / (1.0 + np.abs(bound))])
     x = _solve(c, sp.hstack([c.matrix, slack]).tocsc(), cost, np.zeros(n_slack), np.full(n_slack, np.inf),
-               integer=integer)
+               resolves.time_limit(solves), resolves, integer=integer)
     if x is None:
         return None
     out = []
@@ -191,16 +273,16 @@ def relaxations(built: BuiltModel, compiled: Compiled | None = None,
     return sorted(out, key=lambda r: (-r.amount / (1.0 + abs(r.bound or 0.0)), r.family, str(r.index)))
 
 
-def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> list[str]:
+def unbounded_decisions(built: BuiltModel, c: Compiled, resolves: Resolves) -> list[str]:
     """Decisions that grow with the box in two boxed re-solves of the active objective (at
     :data:`BOX` / 10 and :data:`BOX`), in the roadmap's terms ("flights (starship) in 2027"); none when
     the larger box does not improve the objective."""
-    c = compiled or compile_model(built.model)
     if not c.cost.any():
         return []
     sign = -1.0 if c.maximize else 1.0
     small, large = (_solve(c, c.matrix, sign * c.cost, np.maximum(c.col_lower, -box), np.minimum(c.col_upper, box),
-                           boxed=True) for box in (BOX / 10, BOX))
+                           resolves.time_limit(solves), resolves, boxed=True)
+                    for box, solves in ((BOX / 10, 2), (BOX, 1)))
     if small is None or large is None:
         return []
     gain = sign * c.cost @ (small - large)  # > 0 when the larger box improves the objective
@@ -217,8 +299,9 @@ def unbounded_decisions(built: BuiltModel, compiled: Compiled | None = None) -> 
 
 
 def _solve(c: Compiled, a: Any, cost: np.ndarray, extra_lower: np.ndarray, extra_upper: np.ndarray,
-           boxed: bool = False, integer: bool = False) -> np.ndarray | None:
-    """Minimize ``cost`` over ``a`` (the model's columns then extra ones); the primal values, or None.
+           time_limit: float, resolves: Resolves, boxed: bool = False, integer: bool = False) -> np.ndarray | None:
+    """Minimize ``cost`` over ``a`` (the model's columns then extra ones) within ``time_limit``; the primal
+    values, or None when there are none. Raises when the time limit stops the re-solve first.
 
     With ``boxed`` the extra bounds replace the model's column bounds instead of adding columns; with
     ``integer`` the model's integer decisions stay integer (else the LP relaxation)."""
@@ -229,14 +312,21 @@ def _solve(c: Compiled, a: Any, cost: np.ndarray, extra_lower: np.ndarray, extra
         upper = np.concatenate([c.col_upper, extra_upper])
         kinds = np.concatenate([c.integer, np.zeros(len(extra_lower), dtype=bool)])
     kinds = kinds & integer
-    # Dual simplex stalls on some of these elastic LPs (over 60 s against 2 s by interior point with
-    # crossover on the baseline roadmap); a MIP keeps HiGHS's choice
-    h = new_highs({"solver": "choose" if kinds.any() else "ipm", "presolve": "on", "threads": 1, "random_seed": 0,
-                   "time_limit": TIME_LIMIT_S})
-    h.passModel(len(lower), len(c.rows), int(a.nnz), 1, 1, 0.0, cost, lower, upper, c.row_lower, c.row_upper,
-                a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
-                kinds.astype(np.int32))
-    h.run()
+    deadline = time.monotonic() + time_limit
+    methods = MIP_METHODS if kinds.any() else LP_METHODS
+    for tried, method in enumerate(methods):
+        limit = max(0.0, deadline - time.monotonic()) / (len(methods) - tried)
+        h = new_highs({**method, "presolve": "on", "threads": 1, "random_seed": 0, "time_limit": limit})
+        h.passModel(len(lower), len(c.rows), int(a.nnz), 1, 1, 0.0, cost, lower, upper, c.row_lower, c.row_upper,
+                    a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
+                    kinds.astype(np.int32))
+        stopped = run_watched(h, limit)
+        if not stopped and h.getModelStatus() not in (highspy.HighsModelStatus.kTimeLimit,
+                                                      highspy.HighsModelStatus.kInterrupt):
+            break
+    else:
+        raise _OutOfTime
+    resolves.count += 1
     if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         return None
     return np.asarray(h.getSolution().col_value, dtype=float)

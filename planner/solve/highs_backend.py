@@ -174,7 +174,7 @@ def pass_model(h: highspy.Highs, c: Compiled, col_lower: np.ndarray, col_upper: 
         raise RuntimeError("HiGHS refused the model")
 
 
-def _silent_highs() -> highspy.Highs:
+def silent_highs() -> highspy.Highs:
     """A Highs instance, constructed with stdout muted (HiGHS prints a banner on its first one)."""
     sys.stdout.flush()
     saved = os.dup(1)
@@ -190,7 +190,7 @@ def _silent_highs() -> highspy.Highs:
 
 
 def new_highs(options: dict[str, Any]) -> highspy.Highs:
-    h = _silent_highs()
+    h = silent_highs()
     h.setOptionValue("output_flag", False)
     for key, value in options.items():
         if h.setOptionValue(key, value) == highspy.HighsStatus.kError:
@@ -199,7 +199,7 @@ def new_highs(options: dict[str, Any]) -> highspy.Highs:
 
 
 def highs_version() -> str:
-    return _silent_highs().version()
+    return silent_highs().version()
 
 
 def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True) -> HighsAnswer:

@@ -18,6 +18,7 @@ from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
 from planner.model.launch import learning_costs
+from planner.solve.budget import TimeBudget
 from planner.solve.highs_backend import (
     FEASIBILITY_TOLERANCE,
     Compiled,
@@ -47,6 +48,13 @@ MIP_OPTIONS: dict[str, Any] = {
 }
 
 
+def check_time_limit(seconds: float | None) -> None:
+    """Refuse a ``--time-limit`` that is not a number of seconds above 0."""
+    if seconds is not None and not seconds > 0:
+        raise RoadmapError([Problem(f"time limit {seconds:g} s", key="--time-limit", file="command line",
+                                    allowed="a number of seconds above 0")])
+
+
 @dataclass
 class SolveOptions:
     """How to solve: a HiGHS profile (over :data:`MIP_OPTIONS`) plus command-line overrides."""
@@ -63,9 +71,7 @@ class SolveOptions:
     before_highs: Callable[[], Any] | None = None
 
     def highs_options(self) -> dict[str, Any]:
-        if self.time_limit_s is not None and not self.time_limit_s > 0:
-            raise RoadmapError([Problem(f"time limit {self.time_limit_s:g} s", key="--time-limit",
-                                        file="command line", allowed="a number of seconds above 0")])
+        check_time_limit(self.time_limit_s)
         if self.mip_gap is not None and not 0 <= self.mip_gap < 1:
             raise RoadmapError([Problem(f"MIP gap {self.mip_gap:g}", key="--mip-gap", file="command line",
                                         allowed="0 to 1 (0.01 is 1 %)")])
@@ -105,21 +111,23 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
     options = options or SolveOptions()
     timings = dict(timings or {})
     highs_options = options.highs_options()
+    # --time-limit covers the solve and, when there is no plan, its diagnosis: the diagnosis has what is left
+    budget = TimeBudget(options.time_limit_s) if options.time_limit_s is not None else None
     start = time.perf_counter()
     with PauseGC():  # building creates millions of small objects; the cyclic collector only slows it
         built = build_model(loaded.roadmap)
     timings["build_s"] = time.perf_counter() - start
     with collector.frozen():  # the model just built: see planner.collector
-        return _solve_built(loaded, built, highs_options, options, timings)
+        return _solve_built(loaded, built, highs_options, options, timings, budget)
 
 
 def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
-                 timings: dict[str, float]) -> Plan:
+                 timings: dict[str, float], budget: TimeBudget | None) -> Plan:
     learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
     iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
     learning: dict[str, Any] | None = None
     for solves in range(1, iterations + 1):
-        compiled, answer, stage_values = solve_stages(built, highs_options, options, timings)
+        compiled, answer, stage_values = solve_stages(built, highs_options, options, timings, budget)
         if not learners:
             break
         changed = 0.0
@@ -148,11 +156,13 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
 
 
 def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
-                  timings: dict[str, float]) -> tuple[Compiled, HighsAnswer, dict[str, float]]:
+                 timings: dict[str, float],
+                 budget: TimeBudget | None = None) -> tuple[Compiled, HighsAnswer, dict[str, float]]:
     """Optimize the objective stages in order, holding each optimum (within a tolerance) for the next.
 
     Returns the last stage's compiled model and answer and every stage's objective; the plan is loaded
-    onto the model's variables. Raises when a stage has no plan.
+    onto the model's variables. Raises when a stage has no plan, explained by a diagnosis within
+    ``budget`` (default: its own, :data:`planner.diagnose.TIME_BUDGET_S`).
     """
     m = built.model
     stage_values: dict[str, float] = {}
@@ -177,7 +187,7 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
         timings["handoff_s"] += answer.timings.get("pass_model_s", 0.0)
         timings["solve_s"] = timings.get("solve_s", 0.0) + answer.seconds
         timings["duals_s"] = timings.get("duals_s", 0.0) + answer.timings.get("duals_s", 0.0)
-        _raise_without_plan(answer, built)
+        _raise_without_plan(answer, built, budget)
         if answer.max_violation > FEASIBILITY_TOLERANCE:
             raise NoPlanError(f"HiGHS returned a plan that violates the model by {answer.max_violation:.2e} "
                               f"(relative); refusing it")
@@ -192,9 +202,10 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
     return compiled, answer, stage_values
 
 
-def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
+def _raise_without_plan(answer: HighsAnswer, built: BuiltModel, budget: TimeBudget | None) -> None:
     """Explain a solve without a plan: out of time (exit 4), or infeasible or unbounded by the elastic and
-    boxed re-solves of :mod:`planner.diagnose` (exit 3), which also run when HiGHS fails numerically."""
+    boxed re-solves of :mod:`planner.diagnose` within ``budget`` (exit 3), which also run when HiGHS fails
+    numerically."""
     if answer.status in ("optimal", "feasible"):
         return
     stopped = "limit" in answer.message.lower() or "watchdog" in answer.message
@@ -203,9 +214,11 @@ def _raise_without_plan(answer: HighsAnswer, built: BuiltModel) -> None:
                           "or use a looser --mip-gap")
     from planner.diagnose import diagnose
 
-    diagnosis = diagnose(built)
+    diagnosis = diagnose(built, budget)
     if not diagnosis.feasible or diagnosis.unbounded:
-        raise diagnosis.error()
+        raise diagnosis.error(infeasible=answer.status == "infeasible")
+    if diagnosis.partial:
+        raise NoPlanError(f"HiGHS says '{answer.message}'; the elastic re-solve finds a plan\n{diagnosis.text()}")
     raise NoPlanError(f"HiGHS says '{answer.message}' but the elastic re-solve finds a plan: numerical trouble "
                       "(check for very large or very small figures, or try another --profile)")
 
