@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
+from planner.io.yaml_source import read_value
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.write import check_target, output_folder, recover
@@ -67,11 +67,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
         if not sep or not key:
             raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set", file="command line",
                                         allowed="dotted.key=yaml_value")])
-        try:
-            out[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            raise RoadmapError([Problem(f"override '{pair}': the value is not YAML ({exc.problem or exc})",
-                                        key="--set", file="command line", allowed="dotted.key=yaml_value")]) from None
+        out[key.strip()] = read_value(value, f"--set {key.strip()}")
     return out
 
 
