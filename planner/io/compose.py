@@ -23,7 +23,7 @@ tree unless ``allow_outside`` is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,8 @@ def compose(
     allow_outside: bool = False,
 ) -> SourcedData:
     """Read ``path`` with its bases, apply ``scenario`` and ``overrides``; return the merged data."""
-    merged = _with_bases(Path(path).resolve(), (), allow_outside, Path(path).resolve().parent)
+    resolved = _resolved(Path(path), lambda why: Problem(f"cannot be opened: {why}", file=str(path)))
+    merged = _with_bases(resolved, (), allow_outside, resolved.parent)
     scenarios = merged.data.pop("scenarios", None) or {}
     if not isinstance(scenarios, dict):
         raise RoadmapError([merged.problem(("scenarios",), "must be a mapping of scenario names to overrides")])
@@ -87,11 +88,14 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         return own
     if not isinstance(base_name, str):
         raise RoadmapError([own.problem(("extends",), "must be a file path", allowed="a relative path")])
-    base_path = (path.parent / base_name).resolve()
+    def unusable(why: str) -> Problem:
+        return own.problem(("extends",), f"base file '{base_name}' cannot be opened: {why}")
+
+    base_path = _resolved(path.parent / base_name, unusable)
     if not allow_outside and not base_path.is_relative_to(root):
         raise RoadmapError([own.problem(("extends",), f"'{base_name}' lies outside the roadmap's folder",
                                         allowed=f"files under {root} (or allow_outside)")])
-    if not base_path.is_file():
+    if not _is_file(base_path, unusable):
         raise RoadmapError([own.problem(("extends",), f"base file '{base_name}' not found",
                                         allowed="an existing YAML file")])
     if base_path in chain + (path,):
@@ -106,6 +110,24 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         marks={**_outside(base.marks, replaced), **own.marks},
         sources={**_outside(base.sources, replaced), **own.sources},
     )
+
+
+def _resolved(path: Path, problem: Callable[[str], Problem]) -> Path:
+    """``path`` made absolute, symlinks followed; ``problem(why)`` raised when that fails (a symlink loop)."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11 and 3.12 report a symlink loop so; later versions as an OSError
+        raise RoadmapError([problem("a symbolic link loop")]) from None
+    except OSError as exc:
+        raise RoadmapError([problem(exc.strerror or str(exc))]) from None
+
+
+def _is_file(path: Path, problem: Callable[[str], Problem]) -> bool:
+    """Whether ``path`` is a file; ``problem(why)`` raised when the system cannot tell (a name too long)."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise RoadmapError([problem(exc.strerror or str(exc))]) from None
 
 
 def _merge(base: Any, own: Any, tagged: set[KeyPath], at: KeyPath, replaced: list[KeyPath]) -> Any:
