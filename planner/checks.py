@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from planner.errors import Problem, did_you_mean
+from planner.errors import Hints, Problem, listed, shown
 from planner.schema.time_table import TimeTable, decimal_year
 from planner.timeline import as_date, build_timeline
 
@@ -53,11 +53,12 @@ def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
 def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
     locations, commodities = set(r.locations), set(r.commodities)
+    hint = Hints()
 
     def ref(kind: str, name: str | None, names: set[str], *path: str) -> Iterator[Problem]:
         if name is not None and name not in names:
-            yield loaded.origin.problem(tuple(path), f"unknown {kind} '{name}'" + did_you_mean(name, names),
-                                        allowed=", ".join(sorted(names)) or f"no {kind}s declared")
+            yield loaded.origin.problem(tuple(path), f"unknown {kind} '{shown(name)}'" + hint(name, names),
+                                        allowed=listed(names) or f"no {kind}s declared")
 
     for lname, loc in r.locations.items():
         for c in loc.storage:

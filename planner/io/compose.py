@@ -28,7 +28,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.errors import Problem, RoadmapError, did_you_mean, listed
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
 from planner.schema.time_table import is_year_table
@@ -51,7 +51,7 @@ def compose(
         raise RoadmapError(problems)
     if scenario is not None:
         if scenario not in scenarios:
-            names = ", ".join(sorted(scenarios)) or "none declared"
+            names = listed(scenarios) or "none declared"
             raise RoadmapError([merged.problem(("scenarios",), f"no scenario '{scenario}'"
                                                + did_you_mean(scenario, scenarios), allowed=names)])
         spec = scenarios[scenario]
