@@ -76,6 +76,8 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
     for name, cons in r.consumption.items():
         yield from ref("commodity", cons.consumer, commodities, "consumption", name, "consumer")
         yield from ref("commodity", cons.consumes, commodities, "consumption", name, "consumes")
+        for loc in cons.not_at:
+            yield from ref("location", loc, locations, "consumption", name, "not_at")
     for name, route in r.routes.items():
         yield from ref("location", route.from_, locations, "routes", name, "from")
         yield from ref("location", route.to, locations, "routes", name, "to")

@@ -98,9 +98,12 @@ def _problems_from(exc: ValidationError, origin: SourcedData) -> list[Problem]:
         problems.append(origin.problem(path, f"unknown key '{shown(key)}'{suggestion}"
                                        + (f" ('{required}' is required)" if required else ""),
                                        allowed=", ".join(allowed)))
+    shallower = {path[:end] for path in merged for end in range(len(path))}
     for path, errors in merged.items():
         if path in unknown or path in folded:
             continue
+        if path in shallower and all(e["type"] in _EXPECTED for e in errors):
+            continue  # the value has another member's shape (a list of windows, not a table): its problems tell
         text, allowed = _describe(errors)
         problems.append(origin.problem(path, text, allowed=allowed))
     return problems
