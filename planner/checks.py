@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from planner.errors import Hints, Problem, listed, shown
 from planner.schema.time_table import TimeTable, decimal_year
-from planner.timeline import as_date, build_timeline
+from planner.timeline import MAX_PERIODS, as_date, build_timeline
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
@@ -171,10 +171,28 @@ def _years(loaded: LoadedRoadmap) -> Iterator[Problem]:
         year = when.year if isinstance(when, date) else when
         if year is not None and not YEARS[0] <= year <= YEARS[1]:
             wrong = True
-            yield loaded.origin.problem(path, f"year {year} is out of range", allowed=f"years {YEARS[0]} to {YEARS[1]}")
-    if not wrong and len(build_timeline(r.time)) == 0:
+            yield loaded.origin.problem(path, f"year {shown(year)} is out of range",
+                                        allowed=f"years {YEARS[0]} to {YEARS[1]}")
+    first_at: dict[date, int] = {}
+    for i, when in enumerate(r.time.dates or []):
+        if when in first_at:
+            wrong = True
+            yield loaded.origin.problem(("time", "dates"), f"date {when} is given twice (items {first_at[when] + 1} "
+                                        f"and {i + 1}): a period of no days", allowed="each date once")
+        first_at.setdefault(when, i)
+    if wrong:
+        return
+    timeline = build_timeline(r.time)
+    if len(timeline) == 0:
         yield loaded.origin.problem(("time", "end"), "the horizon has no period: it ends before it starts",
                                     allowed="an end on or after the start")
+    elif timeline.end <= timeline.starts[-1]:
+        yield loaded.origin.problem(("time", "end"), f"the horizon ends on {timeline.end} but its last period "
+                                    f"starts on {timeline.starts[-1]}: the last period runs from the last date "
+                                    "to the end", allowed=f"an end after {timeline.starts[-1]}")
+    elif len(timeline) > MAX_PERIODS:
+        yield loaded.origin.problem(("time",), f"the horizon has {len(timeline):,} periods",
+                                    allowed=f"at most {MAX_PERIODS:,} periods: a longer step or fewer dates")
 
 
 def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
@@ -239,10 +257,10 @@ def _magnitudes(loaded: LoadedRoadmap) -> Iterator[Problem]:
     """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude."""
     for path, leaf in _leaves(loaded.roadmap, ()):
         numbers = leaf.points.values() if isinstance(leaf, TimeTable) else [leaf]
-        bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool)
-               and not (math.isfinite(x) and abs(x) < LARGEST)]
+        bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool) and not abs(x) < LARGEST]
         if bad:
-            yield loaded.origin.problem(path, f"value {bad[0]:g} is too large for the solver",
+            shown_value = f"{bad[0]:g}" if isinstance(bad[0], float) else shown(bad[0])
+            yield loaded.origin.problem(path, f"value {shown_value} is too large for the solver",
                                         allowed=f"finite numbers below {LARGEST:g} in magnitude (use a larger unit)")
 
 

@@ -3,7 +3,8 @@
 Period :math:`p` runs from its start date :math:`s_p` to :math:`s_{p+1}` (the horizon's end for the
 last one); its length in days is :math:`d_p` and in decimal years :math:`y_p` (a calendar year is
 exactly 1, a month its days over the year's days). A date belongs to
-the period that contains it. Time tables are evaluated at the decimal year of a period's start.
+the period that contains it. Time tables are evaluated at the decimal year of a period's start. A horizon
+has at most :data:`MAX_PERIODS` periods (monthly for four centuries), so that a model stays buildable.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import numpy as np
 
 from planner.schema.network import TimeSpec
 from planner.schema.time_table import decimal_year
+
+MAX_PERIODS = 5_000
 
 
 @dataclass(frozen=True)

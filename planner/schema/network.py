@@ -22,7 +22,7 @@ class Strict(BaseModel):
 
 
 class TimeSpec(Strict):
-    """The planning horizon, cut into periods."""
+    """The planning horizon, cut into periods: at most 5,000 of them (``planner.timeline.MAX_PERIODS``)."""
 
     start: int | date | None = Field(None, description="First year (or date) of the horizon.")
     end: int | date = Field(description="Last year of the horizon (inclusive), or the end date of the last "
