@@ -83,7 +83,7 @@ def validate(
         for path in roadmaps:
             try:
                 load_roadmap(path, scenario=scenario)
-                console.print(f"[green]valid[/] {escape(str(path))}")
+                console.print(f"[green]valid[/] {escape(str(path))}", soft_wrap=True)
             except RoadmapError as exc:
                 failed.append(exc)
         if failed:
@@ -315,7 +315,7 @@ def print_summary(plan: Plan, target: Path) -> None:
     size = s["model_size"]
     console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
                   f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")
-    console.print(f"  outputs: {target}/", markup=False)
+    console.print(f"  outputs: {target}/", markup=False, soft_wrap=True)
 
 
 def run_cli() -> None:

@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from planner.errors import Problem, RoadmapError
+from planner.errors import Problem, RoadmapError, shown
 
 MAX_FILE_BYTES = 1_000_000  # the largest shipped roadmap is 13 kB
 MAX_DEPTH = 40
@@ -174,7 +174,7 @@ def _scan(text: str, name: str) -> None:
         if frames:
             frames[-1].child(event.value if is_key and isinstance(event, yaml.ScalarEvent) else None)
         where = {"file": name, "line": event.start_mark.line + 1, "column": event.start_mark.column + 1,
-                 "key": ".".join(f.part for f in frames if f.part)}
+                 "key": ".".join(shown(f.part) for f in frames if f.part)}
         if nodes > MAX_NODES:
             raise RoadmapError([Problem("the file has too many values", allowed=f"at most {MAX_NODES:,} values",
                                         **where)])
