@@ -126,15 +126,11 @@ def read_value(text: str, name: str) -> Any:
 def _read(name: str, text: str) -> tuple[Any, _Walker]:
     """Plain data of ``text`` and the walker that built it (its marks and notes); located errors."""
     try:
-        _scan(text, name)
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            walker = _Walker(loader, name)
-            data = walker.build(node, (), 0) if node is not None else None
-            walker.marks.setdefault((), Mark(name, 1, 1))
-        finally:
-            loader.dispose()
+        loader = _Replay(_scan(text, name))
+        node = loader.get_single_node()
+        walker = _Walker(loader, name)
+        data = walker.build(node, (), 0) if node is not None else None
+        walker.marks.setdefault((), Mark(name, 1, 1))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RoadmapError(
@@ -157,13 +153,15 @@ def _read(name: str, text: str) -> tuple[Any, _Walker]:
     return data, walker
 
 
-def _scan(text: str, name: str) -> None:
-    """Refuse what the composer must never see, reading the event stream without recursion and stopping at
-    the first excess: too many values, too deep nesting, a key too long, an explicit tag (but ``!replace``
-    before a mapping)."""
+def _scan(text: str, name: str) -> list[yaml.Event]:
+    """The event stream of ``text``, read without recursion and refused at the first excess that the
+    composer must never see: too many values, too deep nesting, a key too long, an explicit tag (but
+    ``!replace`` before a mapping)."""
+    events: list[yaml.Event] = []
     frames: list[_Open] = []
     nodes = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        events.append(event)
         if isinstance(event, yaml.CollectionEndEvent):
             frames.pop()
             continue
@@ -193,6 +191,30 @@ def _scan(text: str, name: str) -> None:
             frames.append(_Open(isinstance(event, yaml.MappingStartEvent)))
             if len(frames) > MAX_DEPTH:
                 raise RoadmapError([Problem("nesting is too deep", allowed=f"at most {MAX_DEPTH} levels", **where)])
+    return events
+
+
+class _Replay(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """PyYAML's safe loader fed with the events :func:`_scan` read, so that the text is parsed once."""
+
+    def __init__(self, events: list[yaml.Event]):
+        self.events = events
+        self.next = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def check_event(self, *choices: type[yaml.Event]) -> bool:
+        if self.next >= len(self.events):
+            return False
+        return not choices or isinstance(self.events[self.next], choices)
+
+    def peek_event(self) -> yaml.Event:
+        return self.events[self.next]
+
+    def get_event(self) -> yaml.Event:
+        self.next += 1
+        return self.events[self.next - 1]
 
 
 def _copy(value: Any) -> Any:
@@ -227,7 +249,7 @@ class _Open:
 
 
 class _Walker:
-    def __init__(self, loader: yaml.SafeLoader, file: str):
+    def __init__(self, loader: _Replay, file: str):
         self.loader = loader
         self.file = file
         self.marks: dict[KeyPath, Mark] = {}
