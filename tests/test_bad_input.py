@@ -157,6 +157,8 @@ CASES: dict[str, Case] = {
                             lambda: variant("      2029: 200\n", "      2029: 200\n      2029.0: 300\n")),
     "2029 and 2029-01-01": Case(("payload_t", "the table gives year 2029 twice, as 2029-01-01 and as 2029"),
                                 ":21:5:", lambda: variant("      2029: 200\n", "      2029-01-01: 3\n      2029: 2\n")),
+    "table date with a time of day": Case(("payload_t", "table key 2029-01-01 10:00:00 has a time of day"), ":21:5:",
+                                          lambda: variant("      2029: 200\n", "      2029-01-01 10:00:00: 200\n")),
     "table year NaN": Case(("payload_t", "table key nan is not a year"), ":21:5:",
                            lambda: variant("      2029: 200\n", "      2029: 200\n      .nan: 300\n")),
     "table key value": Case(("payload_t", "table key 'value' is not a year",

@@ -14,7 +14,7 @@ Evaluated at decimal year :math:`t` with points :math:`(t_i, v_i)` sorted by yea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
@@ -120,6 +120,8 @@ def _table_year(key: Any) -> float:
         hint = "; {value: X, source: ...} is a single value, written without years" if key == "value" else ""
         raise ValueError(f"table key '{shown(key)}' is not a year: a table's keys are years, dates, "
                          f"'interpolation' and 'source'{hint}")
+    if isinstance(key, datetime):
+        raise ValueError(f"table key {key} has a time of day: a table's dates are days (YYYY-MM-DD)")
     if not isinstance(key, date) and not 1 <= key <= 9999:
         raise ValueError(f"table key {shown(key)} is not a year (years are 1 to 9999)")
     return decimal_year(key)
