@@ -103,9 +103,12 @@ class Hints:
 
 
 def shown(text: object) -> str:
-    """``text`` as quoted in a message: its first :data:`SHOWN_CHARS` characters, and its length if longer."""
+    """``text`` as quoted in a message: its first :data:`SHOWN_CHARS` characters, and its length if longer;
+    characters that do not print as escapes (``\\x00``)."""
     text = str(text)
-    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+    cut = text[:SHOWN_CHARS]
+    cut = cut if cut.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return cut if len(text) <= SHOWN_CHARS else f"{cut}… ({len(text):,} characters)"
 
 
 def listed(names: Iterable[str]) -> str:

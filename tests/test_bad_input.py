@@ -172,6 +172,8 @@ CASES: dict[str, Case] = {
     "file name too long": Case(("cannot be read: File name too long",),
                                make=lambda folder: folder / ("a" * 300 + ".yaml")),
     "file name too long in extends": Case(("extends", "cannot be opened"), ":1:1:", make=extends_a_long_name),
+    "NUL in extends": Case(("extends", "base file 'a\\x00b.yaml' cannot be opened: embedded null byte"), ":1:1:",
+                           lambda: 'extends: "a\\0b.yaml"\n' + MINIMAL),
     # former hangs
     "key of 100 kB": Case(("a key of 100,000 characters is too long", "at most 200 characters"), ":11:5:",
                           lambda: variant("  leo: {description: Low Earth orbit}", f"  ? {'l' * 100_000}\n  : {{}}")),

@@ -28,7 +28,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Problem, RoadmapError, did_you_mean, listed
+from planner.errors import Problem, RoadmapError, did_you_mean, listed, shown
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
 from planner.schema.time_table import is_year_table
@@ -89,14 +89,14 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
     if not isinstance(base_name, str):
         raise RoadmapError([own.problem(("extends",), "must be a file path", allowed="a relative path")])
     def unusable(why: str) -> Problem:
-        return own.problem(("extends",), f"base file '{base_name}' cannot be opened: {why}")
+        return own.problem(("extends",), f"base file '{shown(base_name)}' cannot be opened: {why}")
 
     base_path = _resolved(path.parent / base_name, unusable)
     if not allow_outside and not base_path.is_relative_to(root):
-        raise RoadmapError([own.problem(("extends",), f"'{base_name}' lies outside the roadmap's folder",
+        raise RoadmapError([own.problem(("extends",), f"'{shown(base_name)}' lies outside the roadmap's folder",
                                         allowed=f"files under {root} (or allow_outside)")])
     if not _is_file(base_path, unusable):
-        raise RoadmapError([own.problem(("extends",), f"base file '{base_name}' not found",
+        raise RoadmapError([own.problem(("extends",), f"base file '{shown(base_name)}' not found",
                                         allowed="an existing YAML file")])
     if base_path in chain + (path,):
         cycle = " -> ".join(p.name for p in chain + (path, base_path))
@@ -118,8 +118,8 @@ def _resolved(path: Path, problem: Callable[[str], Problem]) -> Path:
         return path.resolve()
     except RuntimeError:  # Python 3.11 and 3.12 report a symlink loop so; later versions as an OSError
         raise RoadmapError([problem("a symbolic link loop")]) from None
-    except OSError as exc:
-        raise RoadmapError([problem(exc.strerror or str(exc))]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        raise RoadmapError([problem(getattr(exc, "strerror", None) or str(exc))]) from None
 
 
 def _is_file(path: Path, problem: Callable[[str], Problem]) -> bool:
