@@ -188,13 +188,13 @@ CASES: dict[str, Case] = {
                                 text=lambda: MINIMAL + "x:\n" + "- 1\n" * 1_200_000),
     "3 MB line of flow YAML": Case(("file is 3,00", "at most 1,000,000 bytes"),
                                    text=lambda: MINIMAL + "x: [" + "1," * 1_500_000 + "]\n"),
-    "300,000 values on one line": Case(("the file has too many values", "at most 50,000 values"), ":42:",
+    "300,000 values on one line": Case(("the YAML has too many values", "at most 50,000 values"), ":42:",
                                        lambda: MINIMAL + "x: [" + "1," * 300_000 + "]\n"),
     "100,000 unused locations": Case(("at most 1,000,000 bytes",), text=lambda: MINIMAL.replace(
         "locations:\n", "locations:\n" + "".join(f"  u{i}: {{}}\n" for i in range(100_000)))),
-    "30,000 unused locations": Case(("the file has too many values",), ":", lambda: MINIMAL.replace(
+    "30,000 unused locations": Case(("the YAML has too many values",), ":", lambda: MINIMAL.replace(
         "locations:\n", "locations:\n" + "".join(f"  u{i}: {{}}\n" for i in range(30_000)))),
-    "deploy_at 100,000 times": Case(("compute.deploy_at", "the file has too many values"), ":43:",
+    "deploy_at 100,000 times": Case(("compute.deploy_at", "the YAML has too many values"), ":43:",
                                     lambda: MINIMAL + "compute:\n  deploy_at: [" + "leo, " * 100_000 + "]\n"),
     "deploy_at twice": Case(("compute.deploy_at", "'leo' is listed again at position 2; each name once"), ":43:",
                             lambda: MINIMAL + "compute:\n  deploy_at: [leo, leo]\n  satellites: {cargo: {}}\n"
@@ -265,7 +265,7 @@ def test_bad_input_gives_one_located_message(name: str, command: str, tmp_path: 
 
 
 @pytest.mark.parametrize(("spec", "says"), [
-    (BOMB, "--vary a.b: the file expands to too many values (aliases?)"),
+    (BOMB, "--vary a.b: the YAML expands to too many values (aliases?)"),
     ("[" * 600 + "]" * 600, "--vary a.b:1:41: 0.0.0.0"),
     ("[2030-02-30]", "--vary a.b:1:2: 0: '2030-02-30' cannot be read as a date"),
 ])

@@ -171,27 +171,39 @@ def _scan(text: str, name: str) -> list[yaml.Event]:
         is_key = bool(frames) and frames[-1].is_key()
         if frames:
             frames[-1].child(event.value if is_key and isinstance(event, yaml.ScalarEvent) else None)
-        where = {"file": name, "line": event.start_mark.line + 1, "column": event.start_mark.column + 1,
-                 "key": ".".join(shown(f.part) for f in frames if f.part)}
+        where = _Where(name, event, frames)
         if nodes > MAX_NODES:
-            raise RoadmapError([Problem("the file has too many values", allowed=f"at most {MAX_NODES:,} values",
-                                        **where)])
+            raise RoadmapError([where.problem("the YAML has too many values", f"at most {MAX_NODES:,} values")])
         if is_key and isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_KEY_CHARS:
-            raise RoadmapError([Problem(f"a key of {len(event.value):,} characters is too long",
-                                        allowed=f"keys and names of at most {MAX_KEY_CHARS} characters", **where)])
+            raise RoadmapError([where.problem(f"a key of {len(event.value):,} characters is too long",
+                                              f"keys and names of at most {MAX_KEY_CHARS} characters")])
         tag = getattr(event, "tag", None)
         if tag == REPLACE_TAG and not isinstance(event, yaml.MappingStartEvent):
-            raise RoadmapError([Problem(f"'{REPLACE_TAG}' marks a mapping that replaces the inherited one whole",
-                                        allowed=f"'{REPLACE_TAG}' before a mapping; other values always replace",
-                                        **where)])
+            raise RoadmapError([where.problem(f"'{REPLACE_TAG}' marks a mapping that replaces the inherited one "
+                                              f"whole", f"'{REPLACE_TAG}' before a mapping; other values always "
+                                                        "replace")])
         if tag not in (None, REPLACE_TAG):
-            raise RoadmapError([Problem(f"YAML tag '{tag}' is not allowed", **where,
-                                        allowed=f"plain mappings, lists and values; '{REPLACE_TAG}' before a mapping")])
+            raise RoadmapError([where.problem(f"YAML tag '{tag}' is not allowed",
+                                              f"plain mappings, lists and values; '{REPLACE_TAG}' before a mapping")])
         if isinstance(event, yaml.CollectionStartEvent):
             frames.append(_Open(isinstance(event, yaml.MappingStartEvent)))
             if len(frames) > MAX_DEPTH:
-                raise RoadmapError([Problem("nesting is too deep", allowed=f"at most {MAX_DEPTH} levels", **where)])
+                raise RoadmapError([where.problem("nesting is too deep", f"at most {MAX_DEPTH} levels")])
     return events
+
+
+@dataclass(frozen=True)
+class _Where:
+    """An event of the stream and the collections open around it: where a problem with it stands."""
+
+    file: str
+    event: yaml.Event
+    frames: list[_Open]
+
+    def problem(self, message: str, allowed: str) -> Problem:
+        mark = self.event.start_mark
+        return Problem(message, key=".".join(shown(f.part) for f in self.frames if f.part), file=self.file,
+                       line=mark.line + 1, column=mark.column + 1, allowed=allowed)
 
 
 class _Replay(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
@@ -263,7 +275,7 @@ class _Walker:
     def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise RoadmapError([Problem("the file expands to too many values (aliases?)", file=self.file,
+            raise RoadmapError([Problem("the YAML expands to too many values (aliases?)", file=self.file,
                                         allowed=f"at most {MAX_NODES:,} values")])
         if depth > MAX_DEPTH:
             m = self._mark(node)
