@@ -275,6 +275,16 @@ def test_sweep_values_are_read_within_the_same_limits(spec: str, says: str):
     assert says in str(caught.value)
 
 
+def test_an_output_name_too_long(tmp_path: Path):
+    roadmap = tmp_path / "roadmap.yaml"
+    roadmap.write_text(MINIMAL, encoding="utf-8")
+    out_path = tmp_path / ("o" * 300)
+    code, out = cli("solve", roadmap, "--no-pdf", "--out", out_path)
+    assert code == 2, out
+    assert "internal error" not in out and "Traceback" not in out
+    assert f"{out_path}: --out: the output path cannot be used: File name too long" in out
+
+
 def test_names_with_markup_are_printed_as_written(tmp_path: Path):
     text = (MINIMAL.replace("  leo:", '  "[/]leo[bold":').replace(" leo\n", ' "[/]leo[bold"\n')
             + 'milestones:\n  "[/]m[red":\n    metric: {delivered: {location: "[/]leo[bold", commodities: [cargo]}}\n'
