@@ -1,9 +1,11 @@
 """Semantic checks of a schema-valid roadmap, run before any model is built.
 
 Each check returns problems located at the offending key: references to unknown names, numbers the
-solver cannot use (infinite, or :data:`LARGEST` and above), years outside :data:`YEARS` or a horizon
-without periods, time tables outside the horizon or with negative values (every table is a nonnegative
-quantity: payload, cost, cap, fleet, funding), dates and transits that fall outside the horizon,
+solver cannot use (not a number, infinite, :data:`LARGEST` and above, or nonzero below :data:`SMALLEST`),
+years outside :data:`YEARS` or a horizon without periods (or more than
+:data:`~planner.timeline.MAX_PERIODS`, or a date given twice), time tables outside the horizon or with
+negative values (every table is a nonnegative quantity: payload, cost, cap, fleet, funding), dates and
+transits that fall outside the horizon,
 processes that need power where no power is declared, locations that need deliveries but cannot be
 reached from where commodities enter the network, and vehicles that cannot fly a route they are
 allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 G0_M_S2 = 9.80665
 YEARS = (1900, 2500)
 LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
+SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
 def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
@@ -254,14 +257,18 @@ def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
 
 
 def _magnitudes(loaded: LoadedRoadmap) -> Iterator[Problem]:
-    """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude."""
+    """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude, and zero or at least
+    :data:`SMALLEST` (a smaller one would be read as zero, or its inverse as infinite)."""
+    allowed = f"0, or finite numbers from {SMALLEST:g} to {LARGEST:g} in magnitude (a larger or smaller unit)"
     for path, leaf in _leaves(loaded.roadmap, ()):
         numbers = leaf.points.values() if isinstance(leaf, TimeTable) else [leaf]
-        bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool) and not abs(x) < LARGEST]
+        bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool)
+               and not (x == 0 or SMALLEST <= abs(x) < LARGEST)]
         if bad:
             shown_value = f"{bad[0]:g}" if isinstance(bad[0], float) else shown(bad[0])
-            yield loaded.origin.problem(path, f"value {shown_value} is too large for the solver",
-                                        allowed=f"finite numbers below {LARGEST:g} in magnitude (use a larger unit)")
+            what = "is not a number" if bad[0] != bad[0] else \
+                f"is too {'small' if abs(bad[0]) < SMALLEST else 'large'} for the solver"
+            yield loaded.origin.problem(path, f"value {shown_value} {what}", allowed=allowed)
 
 
 def transport_graph(loaded: LoadedRoadmap) -> nx.DiGraph:
