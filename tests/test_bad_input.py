@@ -67,6 +67,16 @@ def extends_a_long_name(folder: Path) -> Path:
     return path
 
 
+def a_long_chain_of_bases(folder: Path) -> Path:
+    """``roadmap.yaml`` extends ``base1.yaml``, which extends ``base2.yaml``, ... to ``base1000.yaml``."""
+    for i in range(1000):
+        (folder / f"base{i + 1}.yaml").write_text(f"extends: base{i + 2}.yaml\n", encoding="utf-8")
+    (folder / "base1001.yaml").write_text(MINIMAL, encoding="utf-8")
+    path = folder / "roadmap.yaml"
+    path.write_text("extends: base1.yaml\n", encoding="utf-8")
+    return path
+
+
 def unknown_locations_among_many() -> str:
     """2,000 declared locations and 2,000 demands at misspelt ones."""
     declared = "".join(f"  location_{i}: {{}}\n" for i in range(2000))
@@ -180,6 +190,8 @@ CASES: dict[str, Case] = {
     "file name too long": Case(("cannot be read: File name too long",),
                                make=lambda folder: folder / ("a" * 300 + ".yaml")),
     "file name too long in extends": Case(("extends", "cannot be opened"), ":1:1:", make=extends_a_long_name),
+    "1,000 bases in a chain": Case(("the chain of 'extends:' bases is longer than 20", "at most 20 bases"),
+                                   at="/base20.yaml:1:1: extends:", make=a_long_chain_of_bases),
     "NUL in extends": Case(("extends", "base file 'a\\x00b.yaml' cannot be opened: embedded null byte"), ":1:1:",
                            lambda: 'extends: "a\\0b.yaml"\n' + MINIMAL),
     # former hangs

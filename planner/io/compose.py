@@ -18,7 +18,7 @@ Order of application (later wins):
 3. overrides given on the command line or through the Python API (dotted key paths), the same way.
 
 ``extends:`` paths are relative to the file that names them and must stay inside that file's folder
-tree unless ``allow_outside`` is given.
+tree unless ``allow_outside`` is given; a chain holds at most :data:`MAX_BASES` bases.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from planner.errors import Problem, RoadmapError, did_you_mean, listed, shown
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
 from planner.schema.time_table import is_year_table
+
+MAX_BASES = 20
 
 
 def compose(
@@ -88,6 +90,10 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         return own
     if not isinstance(base_name, str):
         raise RoadmapError([own.problem(("extends",), "must be a file path", allowed="a relative path")])
+    if len(chain) >= MAX_BASES:
+        raise RoadmapError([own.problem(("extends",), f"the chain of 'extends:' bases is longer than {MAX_BASES}",
+                                        allowed=f"at most {MAX_BASES} bases")])
+
     def unusable(why: str) -> Problem:
         return own.problem(("extends",), f"base file '{shown(base_name)}' cannot be opened: {why}")
 
