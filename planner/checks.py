@@ -1,9 +1,11 @@
 """Semantic checks of a schema-valid roadmap, run before any model is built.
 
 Each check returns problems located at the offending key: references to unknown names, numbers the
-solver cannot use (infinite, or :data:`LARGEST` and above), years outside :data:`YEARS` or a horizon
-without periods, time tables outside the horizon or with negative values (every table is a nonnegative
-quantity: payload, cost, cap, fleet, funding), dates and transits that fall outside the horizon,
+solver cannot use (not a number, infinite, :data:`LARGEST` and above, or nonzero below :data:`SMALLEST`),
+years outside :data:`YEARS` or a horizon without periods (or more than
+:data:`~planner.timeline.MAX_PERIODS`, or a date given twice), time tables outside the horizon or with
+negative values (every table is a nonnegative quantity: payload, cost, cap, fleet, funding), dates and
+transits that fall outside the horizon,
 processes that need power where no power is declared, locations that need deliveries but cannot be
 reached from where commodities enter the network, and vehicles that cannot fly a route they are
 allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
@@ -21,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from planner.errors import Problem, did_you_mean
+from planner.errors import Hints, Problem, listed, shown
 from planner.schema.time_table import TimeTable, decimal_year
-from planner.timeline import as_date, build_timeline
+from planner.timeline import MAX_PERIODS, as_date, build_timeline
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 G0_M_S2 = 9.80665
 YEARS = (1900, 2500)
 LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
+SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
 def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
@@ -53,11 +56,12 @@ def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
 def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
     locations, commodities = set(r.locations), set(r.commodities)
+    hint = Hints()
 
     def ref(kind: str, name: str | None, names: set[str], *path: str) -> Iterator[Problem]:
         if name is not None and name not in names:
-            yield loaded.origin.problem(tuple(path), f"unknown {kind} '{name}'" + did_you_mean(name, names),
-                                        allowed=", ".join(sorted(names)) or f"no {kind}s declared")
+            yield loaded.origin.problem(tuple(path), f"unknown {kind} '{shown(name)}'" + hint(name, names),
+                                        allowed=listed(names) or f"no {kind}s declared")
 
     for lname, loc in r.locations.items():
         for c in loc.storage:
@@ -75,6 +79,8 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
     for name, cons in r.consumption.items():
         yield from ref("commodity", cons.consumer, commodities, "consumption", name, "consumer")
         yield from ref("commodity", cons.consumes, commodities, "consumption", name, "consumes")
+        for loc in cons.not_at:
+            yield from ref("location", loc, locations, "consumption", name, "not_at")
     for name, route in r.routes.items():
         yield from ref("location", route.from_, locations, "routes", name, "from")
         yield from ref("location", route.to, locations, "routes", name, "to")
@@ -168,10 +174,28 @@ def _years(loaded: LoadedRoadmap) -> Iterator[Problem]:
         year = when.year if isinstance(when, date) else when
         if year is not None and not YEARS[0] <= year <= YEARS[1]:
             wrong = True
-            yield loaded.origin.problem(path, f"year {year} is out of range", allowed=f"years {YEARS[0]} to {YEARS[1]}")
-    if not wrong and len(build_timeline(r.time)) == 0:
+            yield loaded.origin.problem(path, f"year {shown(year)} is out of range",
+                                        allowed=f"years {YEARS[0]} to {YEARS[1]}")
+    first_at: dict[date, int] = {}
+    for i, when in enumerate(r.time.dates or []):
+        if when in first_at:
+            wrong = True
+            yield loaded.origin.problem(("time", "dates"), f"date {when} is given twice (items {first_at[when] + 1} "
+                                        f"and {i + 1}): a period of no days", allowed="each date once")
+        first_at.setdefault(when, i)
+    if wrong:
+        return
+    timeline = build_timeline(r.time)
+    if len(timeline) == 0:
         yield loaded.origin.problem(("time", "end"), "the horizon has no period: it ends before it starts",
                                     allowed="an end on or after the start")
+    elif timeline.end <= timeline.starts[-1]:
+        yield loaded.origin.problem(("time", "end"), f"the horizon ends on {timeline.end} but its last period "
+                                    f"starts on {timeline.starts[-1]}: the last period runs from the last date "
+                                    "to the end", allowed=f"an end after {timeline.starts[-1]}")
+    elif len(timeline) > MAX_PERIODS:
+        yield loaded.origin.problem(("time",), f"the horizon has {len(timeline):,} periods",
+                                    allowed=f"at most {MAX_PERIODS:,} periods: a longer step or fewer dates")
 
 
 def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
@@ -233,14 +257,18 @@ def _tables(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
 
 
 def _magnitudes(loaded: LoadedRoadmap) -> Iterator[Problem]:
-    """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude."""
+    """Numbers the solver can use: finite and below :data:`LARGEST` in magnitude, and zero or at least
+    :data:`SMALLEST` (a smaller one would be read as zero, or its inverse as infinite)."""
+    allowed = f"0, or finite numbers from {SMALLEST:g} to {LARGEST:g} in magnitude (a larger or smaller unit)"
     for path, leaf in _leaves(loaded.roadmap, ()):
         numbers = leaf.points.values() if isinstance(leaf, TimeTable) else [leaf]
         bad = [x for x in numbers if isinstance(x, float | int) and not isinstance(x, bool)
-               and not (math.isfinite(x) and abs(x) < LARGEST)]
+               and not (x == 0 or SMALLEST <= abs(x) < LARGEST)]
         if bad:
-            yield loaded.origin.problem(path, f"value {bad[0]:g} is too large for the solver",
-                                        allowed=f"finite numbers below {LARGEST:g} in magnitude (use a larger unit)")
+            shown_value = f"{bad[0]:g}" if isinstance(bad[0], float) else shown(bad[0])
+            what = "is not a number" if bad[0] != bad[0] else \
+                f"is too {'small' if abs(bad[0]) < SMALLEST else 'large'} for the solver"
+            yield loaded.origin.problem(path, f"value {shown_value} {what}", allowed=allowed)
 
 
 def transport_graph(loaded: LoadedRoadmap) -> nx.DiGraph:

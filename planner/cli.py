@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
+from planner.io.yaml_source import read_value
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.write import check_target, output_folder, recover
@@ -67,11 +68,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
         if not sep or not key:
             raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set", file="command line",
                                         allowed="dotted.key=yaml_value")])
-        try:
-            out[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            raise RoadmapError([Problem(f"override '{pair}': the value is not YAML ({exc.problem or exc})",
-                                        key="--set", file="command line", allowed="dotted.key=yaml_value")]) from None
+        out[key.strip()] = read_value(value, f"--set {key.strip()}")
     return out
 
 
@@ -86,7 +83,7 @@ def validate(
         for path in roadmaps:
             try:
                 load_roadmap(path, scenario=scenario)
-                console.print(f"[green]valid[/] {path}")
+                console.print(f"[green]valid[/] {escape(str(path))}", soft_wrap=True)
             except RoadmapError as exc:
                 failed.append(exc)
         if failed:
@@ -257,7 +254,8 @@ def report(
         with errors.status("building report…"):
             start = time.perf_counter()
             target = rebuild(run_dir, out, pdf=not no_pdf, force=force)
-        console.print(f"report of {run_dir} written to {target}/ in {time.perf_counter() - start:.2f} s")
+        console.print(f"report of {run_dir} written to {target}/ in {time.perf_counter() - start:.2f} s",
+                      markup=False)
     _guard(run)
 
 
@@ -278,7 +276,7 @@ def compare(
             comparison = compare_runs(load_items(items, out, progress=status.update))
             write_comparison(comparison, out, force)
         console.print(f"{comparison.differences} difference(s) between {', '.join(comparison.labels)}; "
-                      f"outputs: {out}/")
+                      f"outputs: {out}/", markup=False)
     _guard(run)
 
 
@@ -303,7 +301,7 @@ def print_summary(plan: Plan, target: Path) -> None:
 
     s = plan.summary
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
-    console.print(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}: {mark}, "
+    console.print(escape(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}") + f": {mark}, "
                   f"objective {plan.objective:,.6g} ({s['objective_mode']}), MIP gap {plan.mip_gap:.2%}")
     note = learning_note(s)
     if note:
@@ -312,7 +310,8 @@ def print_summary(plan: Plan, target: Path) -> None:
     if len(milestones):
         table = Table("milestone", "threshold", "deadline", "reached", title="Milestones")
         for row in milestones.itertuples():
-            table.add_row(row.milestone, f"{row.threshold:,.6g}", row.deadline or "-", str(row.reached_period))
+            table.add_row(Text(row.milestone), f"{row.threshold:,.6g}", Text(row.deadline or "-"),
+                          Text(str(row.reached_period)))
         console.print(table)
     r = plan.loaded.roadmap
     figures = headlines(plan.tables, list(plan.built.data.timeline.labels),
@@ -320,11 +319,11 @@ def print_summary(plan: Plan, target: Path) -> None:
                         {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
     for key, value in figures.items():
         if value not in ({}, None):
-            console.print(f"  {key.replace('_', ' ')}: {value}", highlight=False)
+            console.print(f"  {key.replace('_', ' ')}: {value}", highlight=False, markup=False)
     size = s["model_size"]
     console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
                   f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")
-    console.print(f"  outputs: {target}/")
+    console.print(f"  outputs: {target}/", markup=False, soft_wrap=True)
 
 
 def run_cli() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from planner.schema.name_lists import NameList
 from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
 
@@ -30,8 +31,13 @@ HIDDEN = {"scenario", "scenario_names"}
 def _type_name(annotation: Any) -> str:
     if annotation is TimeTable:
         return "number or year table"
+    if annotation == NameList:
+        return "list of distinct str"
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        bounds = "".join(f" ≥ {m.ge}" for m in annotation.__metadata__ if getattr(m, "ge", None) is not None)
+        return _type_name(args[0]) + bounds
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_type_name(a) for a in args if a is not type(None))
     if origin is typing.Literal:

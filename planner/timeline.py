@@ -5,7 +5,8 @@ last one); its length in days is :math:`d_p` and in decimal years :math:`y_p` (a
 exactly 1, a month its days over the year's days). A date belongs to
 the period that contains it. A time table enters a period as its mean over the period (flows run at even
 rates inside a period), so a step table keyed on years gives each calendar year its own value, and a
-linear table gives a five-year period the value at its middle.
+linear table gives a five-year period the value at its middle. A horizon has at most :data:`MAX_PERIODS`
+periods (monthly for four centuries), so that a model stays buildable.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import numpy as np
 
 from planner.schema.network import TimeSpec
 from planner.schema.time_table import decimal_year
+
+MAX_PERIODS = 5_000
 
 
 @dataclass(frozen=True)

@@ -18,20 +18,22 @@ Order of application (later wins):
 3. overrides given on the command line or through the Python API (dotted key paths), the same way.
 
 ``extends:`` paths are relative to the file that names them and must stay inside that file's folder
-tree unless ``allow_outside`` is given.
+tree unless ``allow_outside`` is given; a chain holds at most :data:`MAX_BASES` bases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.errors import Problem, RoadmapError, did_you_mean, listed, shown
 from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
 from planner.schema.time_table import is_year_table
+
+MAX_BASES = 20
 
 
 def compose(
@@ -41,7 +43,8 @@ def compose(
     allow_outside: bool = False,
 ) -> SourcedData:
     """Read ``path`` with its bases, apply ``scenario`` and ``overrides``; return the merged data."""
-    merged = _with_bases(Path(path).resolve(), (), allow_outside, Path(path).resolve().parent)
+    resolved = _resolved(Path(path), lambda why: Problem(f"cannot be opened: {why}", file=str(path)))
+    merged = _with_bases(resolved, (), allow_outside, resolved.parent)
     scenarios = merged.data.pop("scenarios", None) or {}
     if not isinstance(scenarios, dict):
         raise RoadmapError([merged.problem(("scenarios",), "must be a mapping of scenario names to overrides")])
@@ -50,7 +53,7 @@ def compose(
         raise RoadmapError(problems)
     if scenario is not None:
         if scenario not in scenarios:
-            names = ", ".join(sorted(scenarios)) or "none declared"
+            names = listed(scenarios) or "none declared"
             raise RoadmapError([merged.problem(("scenarios",), f"no scenario '{scenario}'"
                                                + did_you_mean(scenario, scenarios), allowed=names)])
         spec = scenarios[scenario]
@@ -87,12 +90,19 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         return own
     if not isinstance(base_name, str):
         raise RoadmapError([own.problem(("extends",), "must be a file path", allowed="a relative path")])
-    base_path = (path.parent / base_name).resolve()
+    if len(chain) >= MAX_BASES:
+        raise RoadmapError([own.problem(("extends",), f"the chain of 'extends:' bases is longer than {MAX_BASES}",
+                                        allowed=f"at most {MAX_BASES} bases")])
+
+    def unusable(why: str) -> Problem:
+        return own.problem(("extends",), f"base file '{shown(base_name)}' cannot be opened: {why}")
+
+    base_path = _resolved(path.parent / base_name, unusable)
     if not allow_outside and not base_path.is_relative_to(root):
-        raise RoadmapError([own.problem(("extends",), f"'{base_name}' lies outside the roadmap's folder",
+        raise RoadmapError([own.problem(("extends",), f"'{shown(base_name)}' lies outside the roadmap's folder",
                                         allowed=f"files under {root} (or allow_outside)")])
-    if not base_path.is_file():
-        raise RoadmapError([own.problem(("extends",), f"base file '{base_name}' not found",
+    if not _is_file(base_path, unusable):
+        raise RoadmapError([own.problem(("extends",), f"base file '{shown(base_name)}' not found",
                                         allowed="an existing YAML file")])
     if base_path in chain + (path,):
         cycle = " -> ".join(p.name for p in chain + (path, base_path))
@@ -106,6 +116,24 @@ def _with_bases(path: Path, chain: tuple[Path, ...], allow_outside: bool, root: 
         marks={**_outside(base.marks, replaced), **own.marks},
         sources={**_outside(base.sources, replaced), **own.sources},
     )
+
+
+def _resolved(path: Path, problem: Callable[[str], Problem]) -> Path:
+    """``path`` made absolute, symlinks followed; ``problem(why)`` raised when that fails (a symlink loop)."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11 and 3.12 report a symlink loop so; later versions as an OSError
+        raise RoadmapError([problem("a symbolic link loop")]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        raise RoadmapError([problem(getattr(exc, "strerror", None) or str(exc))]) from None
+
+
+def _is_file(path: Path, problem: Callable[[str], Problem]) -> bool:
+    """Whether ``path`` is a file; ``problem(why)`` raised when the system cannot tell (a name too long)."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise RoadmapError([problem(exc.strerror or str(exc))]) from None
 
 
 def _merge(base: Any, own: Any, tagged: set[KeyPath], at: KeyPath, replaced: list[KeyPath]) -> Any:

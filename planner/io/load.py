@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from planner.errors import Problem, RoadmapError, did_you_mean
+from planner.errors import Hints, Problem, RoadmapError, did_you_mean, shown
 from planner.io.compose import compose
 from planner.io.yaml_source import SourcedData
 from planner.schema.roadmap import Roadmap
@@ -80,20 +80,30 @@ def _problems_from(exc: ValidationError, origin: SourcedData) -> list[Problem]:
         path = _data_path(error["loc"], origin.data, error["type"] == "missing")
         merged.setdefault(path, []).append(error)
     unknown = {path for path, errors in merged.items() if errors[0]["type"] == "extra_forbidden"}
-    problems = []
+    missing_in: dict[tuple[str, ...], list[str]] = {}
     for path, errors in merged.items():
-        if path in unknown:
-            key = path[-1]
-            allowed = _allowed_keys(path[:-1])
-            hint = did_you_mean(key, allowed)
-            missing = [p for p in merged if merged[p][0]["type"] == "missing" and p[:-1] == path[:-1]
-                       and hint == did_you_mean(key, [p[-1]])]
-            required = f" ('{missing[0][-1]}' is required)" if hint and missing else ""
-            problems.append(origin.problem(path, f"unknown key '{key}'{hint}{required}", allowed=", ".join(allowed)))
+        if errors[0]["type"] == "missing":
+            missing_in.setdefault(path[:-1], []).append(path[-1])
+    hint = Hints()
+    folded: set[tuple[str, ...]] = set()
+    problems = []
+    for path in unknown:
+        key = path[-1]
+        allowed = _allowed_keys(path[:-1])
+        suggestion = hint(key, allowed)
+        required = next((m for m in missing_in.get(path[:-1], []) if suggestion == did_you_mean(key, [m])), None) \
+            if suggestion else None
+        if required is not None:
+            folded.add(path[:-1] + (required,))
+        problems.append(origin.problem(path, f"unknown key '{shown(key)}'{suggestion}"
+                                       + (f" ('{required}' is required)" if required else ""),
+                                       allowed=", ".join(allowed)))
+    shallower = {path[:end] for path in merged for end in range(len(path))}
+    for path, errors in merged.items():
+        if path in unknown or path in folded:
             continue
-        if errors[0]["type"] == "missing" and any(
-                u[:-1] == path[:-1] and did_you_mean(u[-1], [path[-1]]) for u in unknown):
-            continue
+        if path in shallower and all(e["type"] in _EXPECTED for e in errors):
+            continue  # the value has another member's shape (a list of windows, not a table): its problems tell
         text, allowed = _describe(errors)
         problems.append(origin.problem(path, text, allowed=allowed))
     return problems
@@ -129,12 +139,12 @@ def _describe(errors: list[dict[str, Any]]) -> tuple[str, str]:
         else:
             other.append(str(e["msg"]).removeprefix("Value error, "))
     got = errors[0].get("input")
-    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
+    got_text = "" if isinstance(got, (dict, list)) else f" (got {shown(repr(got))})"
     if bounds:
-        return f"value {got!r} is out of range", " and ".join(dict.fromkeys(bounds))
+        return f"value {shown(repr(got))} is out of range", " and ".join(dict.fromkeys(bounds))
     if other:
-        return "; ".join(dict.fromkeys(other)) + shown, ""
-    return "expected " + " or ".join(dict.fromkeys(expected)) + shown, ""
+        return "; ".join(dict.fromkeys(other)) + got_text, ""
+    return "expected " + " or ".join(dict.fromkeys(expected)) + got_text, ""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any, missing: bool) -> tuple[str, ...]:
@@ -142,8 +152,9 @@ def _data_path(loc: tuple[Any, ...], data: Any, missing: bool) -> tuple[str, ...
     path: list[str] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and str(part) in {str(k) for k in node}:
-            node = next(v for k, v in node.items() if str(k) == str(part))
+        key = _key_in(node, part)
+        if key is not _ABSENT:
+            node = node[key]
             path.append(str(part))
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
@@ -151,6 +162,19 @@ def _data_path(loc: tuple[Any, ...], data: Any, missing: bool) -> tuple[str, ...
         elif missing and i == len(loc) - 1:
             path.append(str(part))
     return tuple(path)
+
+
+_ABSENT = object()
+
+
+def _key_in(node: Any, part: Any) -> Any:
+    """The key of mapping ``node`` that ``part`` names (itself, or a key written alike: 2030 for '2030'),
+    or :data:`_ABSENT`."""
+    if not isinstance(node, dict):
+        return _ABSENT
+    if part in node:
+        return part
+    return next((k for k in node if str(k) == str(part)), _ABSENT)
 
 
 def _allowed_keys(path: tuple[str, ...]) -> list[str]:

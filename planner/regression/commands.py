@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from planner.errors import Problem, RoadmapError
 from planner.io.load import load_roadmap
@@ -22,9 +23,10 @@ def snapshot_roadmaps(roadmaps: list[Path], scenarios: list[str], out: Path, rea
         base = load_roadmap(path)
         for scenario in scenarios or [None, *base.roadmap.scenario_names]:
             loaded = base if scenario is None else load_roadmap(path, scenario=scenario)
-            with console.status(f"solving {path}{' / ' + scenario if scenario else ''} and ranging its aggregates…"):
+            with console.status(escape(f"solving {path}{' / ' + scenario if scenario else ''} and ranging its "
+                                       "aggregates…")):
                 golden, changed = snapshot_file(loaded, out, reason, options)
-            console.print(f"{'wrote' if changed else 'unchanged'} {golden}")
+            console.print(f"{'wrote' if changed else 'unchanged'} {golden}", markup=False)
 
 
 def regress_goldens(goldens: list[Path], console: Console) -> bool:
@@ -35,7 +37,7 @@ def regress_goldens(goldens: list[Path], console: Console) -> bool:
                                     file=str(DEFAULT_FOLDER), allowed="planner snapshot ROADMAP to make one")])
     passed = True
     for path in files:
-        with console.status(f"solving the roadmap of {path}…"):
+        with console.status(escape(f"solving the roadmap of {path}…")):
             comparison = regress(path)
         console.print(diff_table(comparison))
         passed = passed and comparison.passed

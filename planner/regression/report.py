@@ -29,7 +29,7 @@ def diff_table(comparison: Comparison) -> Group:
         table = Table("what moved", "before", "after", "difference", "tolerance", "unit",
                       title=f"{comparison.title}: the plan moved", title_justify="left")
         for row in comparison.moved:
-            table.add_row(row.what, _number(row.before), _number(row.after),
+            table.add_row(Text(row.what), _number(row.before), _number(row.after),
                           "" if row.difference is None else f"{row.difference:+,.4g}",
                           "" if row.tolerance is None else f"{row.tolerance:.2g}", row.unit)
         parts.append(table)

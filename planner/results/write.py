@@ -52,8 +52,11 @@ def is_output_folder(folder: Path) -> bool:
 
 def check_target(target: Path, force: bool = False) -> None:
     """Refuse an output folder that is not planner's to replace; see the module's rules."""
-    _check_path(target)
-    _check_contents(target, force)
+    try:
+        _check_path(target)
+        _check_contents(target, force)
+    except OSError as exc:  # a name too long, a symlink loop: the system cannot look the path up
+        _refuse(target, f"the output path cannot be used: {exc.strerror or exc}", "a folder path the system accepts")
 
 
 def _check_path(target: Path) -> None:

@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from planner.errors import shown
+
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 NAME_RULE = "1-64 letters, digits, '_', '-' or '.', starting with a letter, a digit or '_'"
 
@@ -20,10 +22,9 @@ NAME_RULE = "1-64 letters, digits, '_', '-' or '.', starting with a letter, a di
 def name_problem(name: object) -> str | None:
     """What is wrong with ``name`` as a roadmap or scenario name, or None when it is fine."""
     if not isinstance(name, str):
-        return f"a name is text, not {type(name).__name__} ({name!r:.40})"
+        return f"a name is text, not {type(name).__name__} ({shown(repr(name))})"
     if NAME_PATTERN.fullmatch(name) is None:
-        shown = name if len(name) <= 40 else name[:40] + f"… ({len(name):,} characters)"
-        return f"{shown!r} cannot name an output folder"
+        return f"'{shown(name)}' cannot name an output folder"
     return None
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, model_validator
 
+from planner.schema.name_lists import NameList
 from planner.schema.time_table import TimeTable
 
 
@@ -21,7 +22,7 @@ class Strict(BaseModel):
 
 
 class TimeSpec(Strict):
-    """The planning horizon, cut into periods."""
+    """The planning horizon, cut into periods: at most 5,000 of them (``planner.timeline.MAX_PERIODS``)."""
 
     start: int | date | None = Field(None, description="First year (or date) of the horizon.")
     end: int | date = Field(description="Last year of the horizon (inclusive), or the end date of the last "
@@ -61,7 +62,7 @@ class Power(Strict):
 
     generator: str = Field(description="Commodity whose stock generates power (e.g. solar_plant).")
     kw_per_unit: float = Field(gt=0, description="kW per t (or unit) of generator held.")
-    demand_kw_per_unit: dict[str, float] = Field(default_factory=dict,
+    demand_kw_per_unit: dict[str, NonNegativeFloat] = Field(default_factory=dict,
                                                   description="kW needed per unit of each commodity held "
                                                               "(e.g. crew: 10).")
 
@@ -105,7 +106,7 @@ class Consumption(Strict):
     per_unit_per_day: float = Field(gt=0, description="Consumed, in its unit, per consumer unit per day.")
     on_routes: bool = Field(True, description="Applies during transit (for the route's transit days).")
     in_storage: bool = Field(True, description="Applies while held at a location.")
-    not_at: list[str] = Field(default_factory=list, description="Locations where it does not apply (home).")
+    not_at: NameList = Field(default_factory=list, description="Locations where it does not apply (home).")
 
 
 class Window(Strict):
@@ -117,6 +118,13 @@ class Window(Strict):
                                                                 "the route's own when absent.")
     dv_km_s: float | None = Field(None, ge=0, le=30, description="Delta-v for departures in this window; the "
                                                                  "route's own when absent.")
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> Window:
+        if self.close < self.open:
+            raise ValueError(f"the window closes ({self.close}) before it opens ({self.open}); 'close' is the "
+                             "last departure date, on or after 'open'")
+        return self
 
 
 class TableDeltaV(Strict):
@@ -153,7 +161,7 @@ class RouteFacility(Strict):
 
     commodity: str = Field(description="Facility commodity held at the route's origin.")
     throughput_t_per_year_per_unit: float = Field(gt=0, description="t per year launched per unit of facility.")
-    carries: list[str] = Field(description="Commodities it may launch.")
+    carries: NameList = Field(description="Commodities it may launch.")
 
 
 class Route(Strict):
@@ -188,13 +196,14 @@ class Vehicle(Strict):
     maintenance_fraction_per_flight: float = Field(0.0, ge=0, le=1,
                                                    description="Spares used per trip as a share of dry mass.")
     maintenance_commodity: str | None = Field(None, description="Commodity the spares are drawn from.")
-    routes: list[str] | Literal["all"] = Field("all", description="Routes it may fly.")
-    carries: list[str] | Literal["all"] = Field("all", description="Commodities it may carry.")
+    routes: NameList | Literal["all"] = Field("all", description="Routes it may fly.")
+    carries: NameList | Literal["all"] = Field("all", description="Commodities it may carry.")
     enters_at: str | None = Field(None, description="Location where new units appear; none are built when "
                                                     "absent.")
     copies: int | None = Field(None, ge=0, description="Most units built over the horizon.")
     build_cost_musd: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Cost per unit built, M$.")
-    initial_units: dict[str, int] = Field(default_factory=dict, description="Units at each location at the start.")
+    initial_units: dict[str, NonNegativeInt] = Field(default_factory=dict,
+                                                     description="Units at each location at the start.")
     launched_by: str | None = Field(None, description="Launch vehicle class that puts new units in orbit.")
     launch_flights_per_unit: float = Field(0.0, ge=0, description="Launch flights taken by each new unit.")
     launch_mass_t: float | None = Field(None, ge=0, description="Launch payload taken by each new unit "
@@ -246,7 +255,7 @@ class LaunchVehicle(Strict):
     max_flights_per_year: TimeTable | None = Field(None, description="Cap on flights per year (time table).")
     growth: Growth | None = Field(None, description="Cadence ramp limit.")
     fleet: Fleet | None = Field(None, description="Fleet size limit.")
-    carries: list[str] | Literal["all"] = Field("all", description="Commodities it may launch.")
+    carries: NameList | Literal["all"] = Field("all", description="Commodities it may launch.")
     integer: bool = Field(False, description="Count flights in whole numbers.")
 
     @model_validator(mode="after")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, NonNegativeFloat, model_validator
 
+from planner.schema.name_lists import NameList
 from planner.schema.network import Strict
 from planner.schema.time_table import TimeTable
 
@@ -22,7 +23,7 @@ class SatelliteKind(Strict):
 class Compute(Strict):
     """Orbital data centers: deployed satellite mass becomes compute power, tracked by vintage."""
 
-    deploy_at: list[str] = Field(description="Locations where satellites may be deployed.")
+    deploy_at: NameList = Field(description="Locations where satellites may be deployed.")
     satellites: dict[str, SatelliteKind] = Field(description="Satellite commodities and their origin.")
     specific_power_w_per_kg: TimeTable = Field(description="Compute power per kg by year built, W/kg.")
     life_years: float | None = Field(None, gt=0, description="Retired at this age; never when absent.")
@@ -41,9 +42,9 @@ class Process(Strict):
     """A facility that converts inputs to outputs at a location, bounded by the capital held there."""
 
     location: str = Field(description="Where it runs.")
-    capital: dict[str, float] = Field(description="Capital commodity -> output (t) per year per unit held.")
-    outputs: dict[str, float] = Field(description="Output commodity -> amount per t of activity.")
-    inputs: dict[str, float] = Field(default_factory=dict, description="Input commodity -> amount per t of "
+    capital: dict[str, NonNegativeFloat] = Field(description="Capital commodity -> output (t) per year per unit held.")
+    outputs: dict[str, NonNegativeFloat] = Field(description="Output commodity -> amount per t of activity.")
+    inputs: dict[str, NonNegativeFloat] = Field(default_factory=dict, description="Input commodity -> amount per t of "
                                                                        "activity (Earth-made parts).")
     energy_kwh_per_t: float = Field(0.0, ge=0, description="Energy per t of activity (needs location power).")
     cost_usd_per_kg: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Operating cost per kg of "
@@ -73,7 +74,7 @@ class DeliveredMetric(Strict):
     """Cumulative mass of some commodities arriving at a location, t."""
 
     location: str = Field(description="Location.")
-    commodities: list[str] = Field(description="Commodities counted.")
+    commodities: NameList = Field(description="Commodities counted.")
 
 
 class ProductionMetric(Strict):
@@ -124,7 +125,7 @@ class DeliveredTarget(Strict):
     """Where and what ``max_delivered`` maximizes (mass held at the end)."""
 
     location: str = Field(description="Location.")
-    commodities: list[str] = Field(description="Commodities counted.")
+    commodities: NameList = Field(description="Commodities counted.")
 
 
 class Sweep(Strict):

@@ -14,11 +14,13 @@ Evaluated at decimal year :math:`t` with points :math:`(t_i, v_i)` sorted by yea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from planner.errors import shown
 
 
 def is_year_key(key: Any) -> bool:
@@ -58,12 +60,15 @@ class TimeTable(BaseModel):
         if isinstance(raw, dict) and "points" not in raw:
             interpolation = raw.get("interpolation", "step")
             points: dict[float, Any] = {}
+            written: dict[float, Any] = {}
             for key, value in raw.items():
                 if key == "interpolation":
                     continue
-                if not is_year_key(key):
-                    raise ValueError(f"table key '{key}' is not a year")
-                points[decimal_year(key)] = value
+                year = _table_year(key)
+                if year in written:
+                    raise ValueError(f"the table gives year {year:g} twice, as {written[year]} and as {key}")
+                written[year] = key
+                points[year] = value
             if not points:
                 raise ValueError("a time table needs at least one year")
             return {"points": points, "interpolation": interpolation}
@@ -129,6 +134,19 @@ class TimeTable(BaseModel):
         out: dict[Any, Any] = {_year_key(k): v for k, v in self.points.items()}
         out["interpolation"] = self.interpolation
         return out
+
+
+def _table_year(key: Any) -> float:
+    """The decimal year a table key names; ValueError when it names none."""
+    if not is_year_key(key):
+        hint = "; {value: X, source: ...} is a single value, written without years" if key == "value" else ""
+        raise ValueError(f"table key '{shown(key)}' is not a year: a table's keys are years, dates, "
+                         f"'interpolation' and 'source'{hint}")
+    if isinstance(key, datetime):
+        raise ValueError(f"table key {key} has a time of day: a table's dates are days (YYYY-MM-DD)")
+    if not isinstance(key, date) and not 1 <= key <= 9999:
+        raise ValueError(f"table key {shown(key)} is not a year (years are 1 to 9999)")
+    return decimal_year(key)
 
 
 def _year_key(year: float) -> int | float:

@@ -31,13 +31,13 @@ def sweep_roadmap(roadmap: Path, vary: list[str], spec_file: Path | None, method
                       seed if seed is not None else int(declared.get("seed", 0)))
     target = out or Path("reports") / f"{Path(roadmap).stem}-sweep"
     where = scheduler or f"a local cluster of {workers or 'one worker per core'}"
-    console.print(f"sweep of {roadmap} ({spec.method}) on {where}; results in {target}/")
+    console.print(f"sweep of {roadmap} ({spec.method}) on {where}; results in {target}/", markup=False)
     with progress_bar(console) as update:
         final = run_sweep(roadmap, spec, target, workers=workers, scheduler=scheduler, settings=settings,
                           on_progress=update, force=force)
     console.print(f"{final.done} solved now, {final.skipped} already done, {final.failed} failed")
     for path in write_sweep_report(target):
-        console.print(f"  {path}")
+        console.print(f"  {path}", markup=False)
     return target
 
 
@@ -50,6 +50,6 @@ def pareto_roadmap(roadmap: Path, scenario: str | None, points: int, metric: str
     with console.status(f"solving {points} points of the frontier…"):
         front = frontier(loaded, points=points, metric=metric, options=options)
     write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}", force)
-    console.print(front.points.to_string(index=False))
-    console.print(f"  outputs: {target}/")
+    console.print(front.points.to_string(index=False), markup=False)
+    console.print(f"  outputs: {target}/", markup=False)
     return target

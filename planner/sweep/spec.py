@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from scipy import stats
 
 from planner.errors import Problem, RoadmapError
+from planner.io.yaml_source import read_value, read_yaml
 
 Method = Literal["grid", "lhs", "random"]
 METHODS = ("grid", "lhs", "random")
@@ -109,10 +109,7 @@ def variation(key: str, spec: Any) -> Variation:
     factor = text.startswith("x")
     body = text[1:].strip() if factor else text
     if body.startswith("["):
-        try:
-            values = yaml.safe_load(body)
-        except yaml.YAMLError:
-            values = None
+        values = read_value(body, f"--vary {key}")
         if not isinstance(values, list):
             raise _bad(f"{key}={text}", "is not a YAML list")
         return _values(key, text, values, factor)
@@ -139,11 +136,7 @@ def variation(key: str, spec: Any) -> Variation:
 
 def read_sweep_file(path: Path) -> dict[str, Any]:
     """A sweep YAML file as ``{method, samples, seed, vary: [Variation]}`` (keys it does not give are absent)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RoadmapError([Problem(f"cannot read the sweep file: {exc}", file=str(path))]) from None
-    return sweep_from_mapping(data, str(path))
+    return sweep_from_mapping(read_yaml(Path(path)).data, str(path))
 
 
 def sweep_from_mapping(data: Any, where: str) -> dict[str, Any]:
