@@ -7,6 +7,7 @@ against fresh solves (one solve per golden per session).
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -152,8 +153,10 @@ def test_regress_fails_with_the_rows_that_moved_when_a_launch_cap_changes(tmp_pa
     assert moved["cumulative flights starship to 2030"].after == pytest.approx(14.0)
     assert moved["spending launch 2020s"].after == pytest.approx(1200 * 0.5 + 800 * 0.6)
     cost = moved["objective cost"]
-    assert cost.before == pytest.approx(2000 * 0.5 / 1.08**3, rel=1e-6)
-    assert cost.after == pytest.approx(1200 * 0.5 / 1.08**3 + 800 * 0.6 / 1.08**2, rel=1e-6)
+    # a year's spending is worth its mean discount factor, (1.08^-t - 1.08^-(t+1)) / ln 1.08, t years in
+    mean = {t: (1.08**-t - 1.08 ** -(t + 1)) / math.log(1.08) for t in (2, 3)}
+    assert cost.before == pytest.approx(2000 * 0.5 * mean[3], rel=1e-6)
+    assert cost.after == pytest.approx(1200 * 0.5 * mean[3] + 800 * 0.6 * mean[2], rel=1e-6)
     assert cost.difference == pytest.approx(cost.after - cost.before)
     assert set(moved) == {"objective cost", "flights starship 2020s", "cumulative flights starship to 2030",
                           "spending launch 2020s"}
