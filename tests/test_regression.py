@@ -249,3 +249,23 @@ def test_snapshot_refuses_a_plan_not_proven_optimal(tmp_path, write_roadmap):
     plan.status = "feasible"
     with pytest.raises(NoPlanError, match="proven optimality"):
         snapshot(plan, SolveOptions(), "x")
+
+
+AFTER_A_SNAPSHOT = """
+import sys
+from planner import SolveOptions, load_roadmap
+from planner.regression import snapshot_file
+from planner.sweep.warm import warm_solve
+loaded = load_roadmap(sys.argv[1])
+snapshot_file(loaded, sys.argv[2], None, SolveOptions())  # ranges the golden's aggregates
+print(warm_solve(loaded, SolveOptions()) is not None)  # the warm path solves on the calling thread
+"""
+
+
+def test_a_snapshot_leaves_the_calling_threads_solves_working(tmp_path):
+    # in a fresh process: ranging a golden ran HiGHS on the calling thread with its default thread count, and
+    # every later solve there with the profile's 'threads: 1' was refused (a sweep's reference had no optimum)
+    done = subprocess.run([sys.executable, "-c", AFTER_A_SNAPSHOT, str(ROOT / "roadmaps/examples/minimal.yaml"),
+                           str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]

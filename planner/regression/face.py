@@ -34,6 +34,7 @@ from pyomo.repn import generate_standard_repn
 
 from planner.regression.aggregates import Aggregate, expression
 from planner.solve.highs_backend import Compiled, compile_model, new_highs, pass_model
+from planner.solve.watchdog import run_watched
 
 if TYPE_CHECKING:
     from planner.solve.run import Plan
@@ -77,8 +78,10 @@ def _cost_vector(expr: Any, compiled: Compiled, column_of: dict[int, int]) -> tu
 def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> highspy.Highs:
     """One HiGHS LP of the face, integer columns fixed at their values in the plan ``x``, solved once.
 
-    Without the MIP options, and without ``threads``: the simplex is serial, and HiGHS refuses a thread
-    count other than the one its process-wide scheduler started with. After the first solve (with the
+    Without the MIP options, and without ``threads``: the simplex is serial. Each run is in a worker thread
+    of its own (:func:`~planner.solve.watchdog.run_watched`), as every solve is: HiGHS keeps a scheduler per
+    thread and refuses a later thread count other than the one it started with, so a run here on the
+    calling thread would break the solves that follow it there. After the first solve (with the
     profile's presolve) only costs change, so the optimal basis stays primal feasible: the range solves
     run the primal simplex from it without presolve, a few iterations each.
     """
@@ -87,7 +90,7 @@ def _face_solver(compiled: Compiled, x: np.ndarray, options: dict[str, Any]) -> 
     lower = np.where(compiled.integer, fixed, compiled.col_lower)
     upper = np.where(compiled.integer, fixed, compiled.col_upper)
     pass_model(h, compiled, lower, upper, np.zeros(len(compiled.columns), dtype=bool))
-    h.run()
+    run_watched(h, None)
     h.setOptionValue("presolve", "off")
     h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
     return h
@@ -101,12 +104,12 @@ def _extreme(h: highspy.Highs, cost: np.ndarray, constant: float, maximize: bool
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     h.changeObjectiveOffset(constant)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
-    h.run()
+    run_watched(h, None)
     status = h.getModelStatus()
     if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
         h.clearSolver()
         h.setOptionValue("presolve", "on")
-        h.run()
+        run_watched(h, None)
         h.setOptionValue("presolve", "off")
         status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
