@@ -98,14 +98,7 @@ with atomic_folder(Path(sys.argv[1])) as folder:
 
 def test_a_run_killed_mid_write_leaves_earlier_outputs(earlier, tmp_path: Path):
     out, prints = earlier
-    marker = tmp_path / "marker"
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(out), str(marker)], cwd=ROOT)
-    deadline = time.monotonic() + 30
-    while not marker.exists():
-        assert writer.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    writer.send_signal(signal.SIGKILL)
-    writer.wait()
+    kill_when_marked([sys.executable, "-c", KILLED_WRITER, str(out)], tmp_path / "marker")
     assert fingerprint(out) == prints
     assert [name.split("-")[:2] for name in leftovers(out)] == [[f".{out.name}.planner", "partial"]]
     # the next run into the same folder removes what the killed one left
@@ -140,15 +133,20 @@ with write.atomic_folder(Path(sys.argv[1])) as folder:
 """
 
 
-def kill_at_swap(out: Path, marker: Path, how: str) -> None:
-    """Run a writer into ``out`` that stops inside the swap; kill it there."""
-    writer = subprocess.Popen([sys.executable, "-c", SWAP_KILLED, str(out), str(marker), how], cwd=ROOT)
+def kill_when_marked(command: list[str], marker: Path, *extra: str) -> None:
+    """Run ``command marker *extra``; kill it (SIGKILL) as soon as it has written ``marker``."""
+    writer = subprocess.Popen([*command, str(marker), *extra], cwd=ROOT)
     deadline = time.monotonic() + 30
     while not marker.exists():
         assert writer.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     writer.send_signal(signal.SIGKILL)
     writer.wait()
+
+
+def kill_at_swap(out: Path, marker: Path, how: str) -> None:
+    """Run a writer into ``out`` that stops inside the swap; kill it there."""
+    kill_when_marked([sys.executable, "-c", SWAP_KILLED, str(out)], marker, how)
 
 
 def test_a_run_killed_between_the_two_renames_is_undone_by_the_next_failing_run(earlier, tmp_path, write_roadmap):

@@ -85,15 +85,9 @@ def _refuse(target: Path, message: str, allowed: str) -> None:
 def atomic_folder(target: Path, kind: str = "run", force: bool = False) -> Iterator[Path]:
     """Yield a fresh staging folder; on success it replaces ``target`` whole, on failure it is removed."""
     target = Path(target)
-    _check_path(target)
-    with folder_lock(target):
-        try:
-            recover(target.parent)
-            _check_contents(target, force)
+    with _claimed(target, force):
+        with _located(target.parent):
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.planner-partial-{os.getpid()}-", dir=target.parent))
-        except OSError as exc:
-            raise RoadmapError([Problem(f"cannot write outputs here: {exc.strerror}", key="--out",
-                                        file=str(target.parent))]) from None
         try:
             yield staging
             _mark(staging, kind)
@@ -108,18 +102,33 @@ def output_folder(target: Path, kind: str, force: bool = False) -> Iterator[Path
     """Lock ``target``, check it is planner's to write (see the module's rules), create and mark it; for
     folders written in place, file by file (sweeps that resume, comparisons)."""
     target = Path(target)
-    _check_path(target)
-    with folder_lock(target):
-        try:
-            recover(target.parent)
-            _check_contents(target, force)
+    with _claimed(target, force):
+        with _located(target):
             target.mkdir(parents=True, exist_ok=True)
             if not (target / MARKER).is_file():
                 _mark(target, kind)
-        except OSError as exc:
-            raise RoadmapError([Problem(f"cannot write outputs here: {exc.strerror}", key="--out",
-                                        file=str(target))]) from None
         yield target
+
+
+@contextmanager
+def _claimed(target: Path, force: bool) -> Iterator[None]:
+    """Hold ``target``'s lock, with what killed runs left beside it recovered, once it is planner's to write."""
+    _check_path(target)
+    with folder_lock(target):
+        with _located(target.parent):
+            recover(target.parent)
+            _check_contents(target, force)
+        yield
+
+
+@contextmanager
+def _located(where: Path) -> Iterator[None]:
+    """A file-system error in the block as a located message about ``where``."""
+    try:
+        yield
+    except OSError as exc:
+        raise RoadmapError([Problem(f"cannot write outputs here: {exc.strerror}", key="--out",
+                                    file=str(where))]) from None
 
 
 def _mark(folder: Path, kind: str) -> None:
