@@ -86,23 +86,28 @@ class SourcedData:
         return None
 
 
-def read_yaml(path: Path) -> SourcedData:
-    """Read one YAML file into :class:`SourcedData`; raise :class:`RoadmapError` if unreadable."""
+def read_text(path: Path, max_bytes: int | None = None) -> str:
+    """The UTF-8 text of ``path``; a :class:`RoadmapError` located at the file when it is missing, larger
+    than ``max_bytes``, not UTF-8 or unreadable."""
     name = str(path)
     try:
         if not path.is_file():
             raise RoadmapError([Problem("file not found", file=name)])
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RoadmapError(
-                [Problem(f"file is {size:,} bytes", file=name, allowed=f"at most {MAX_FILE_BYTES:,} bytes")]
-            )
-        text = path.read_text(encoding="utf-8")
+        if max_bytes is not None and size > max_bytes:
+            raise RoadmapError([Problem(f"file is {size:,} bytes", file=name, allowed=f"at most {max_bytes:,} bytes")])
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise RoadmapError([Problem(f"not UTF-8 text (byte {exc.start})", file=name, allowed="a UTF-8 YAML file")]) \
             from None
     except OSError as exc:
         raise RoadmapError([Problem(f"cannot be read: {exc.strerror}", file=name)]) from None
+
+
+def read_yaml(path: Path) -> SourcedData:
+    """Read one YAML file into :class:`SourcedData`; raise :class:`RoadmapError` if unreadable."""
+    name = str(path)
+    text = read_text(path, MAX_FILE_BYTES)
     parsed = _parsed(name, text)
     return SourcedData(data=_copy(parsed.data), marks=dict(parsed.marks), sources=dict(parsed.sources),
                        replaced=set(parsed.replaced))

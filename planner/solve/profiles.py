@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from planner.errors import Problem, RoadmapError
+from planner.io.yaml_source import read_text
 from planner.solve.highs_options import option_problem
 
 PROFILE_DIR = Path(__file__).resolve().parents[2] / "solvers"
@@ -62,13 +63,7 @@ def load_profile(name_or_path: str = "default") -> dict[str, Any]:
 def _document(path: Path) -> yaml.Node:
     """The file's YAML node tree (composed only: no values built yet)."""
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise RoadmapError([Problem(f"not UTF-8 text (byte {exc.start})", file=file, allowed="a UTF-8 YAML file")]) \
-            from None
-    except OSError as exc:
-        raise RoadmapError([Problem(f"cannot be read: {exc.strerror}", file=file)]) from None
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
