@@ -88,6 +88,9 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
             yield from ref("commodity", route.facility.commodity, commodities, "routes", name, "facility", "commodity")
             for c in route.facility.carries:
                 yield from ref("commodity", c, commodities, "routes", name, "facility", "carries")
+        if route.carries != "all":
+            for c in route.carries:
+                yield from ref("commodity", c, commodities, "routes", name, "carries")
     for name, v in r.vehicles.items():
         for c in _propellants(v.propellant):
             yield from ref("commodity", c, commodities, "vehicles", name, "propellant")

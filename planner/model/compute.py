@@ -180,8 +180,14 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                     for loc in c.deploy_at)
         return fixed + sum(mm.gw_per_t[k, b] * mm.built_for[k, b, p] for k, b in deployed_from.get(p, []))
 
-    add_expression(m, reg, "compute_added", d.periods, added,
-                   quantity="compute_added", unit="GW", dims=("period",), table="compute")
+    # a column of its own, defined by one row per period: the vintage rows, the money and the chip cap then
+    # read GW with coefficients near 1, not the t of satellites at ~1e-4 GW/t (issue: fine grids solve)
+    add_var(m, reg, "compute_added", d.periods, quantity="compute_added", unit="GW", dims=("period",),
+            table="compute")
+    add_constraint(m, reg, "compute_deployed", d.periods, lambda mm, p: mm.compute_added[p] == added(mm, p),
+                   subsystem=SUBSYSTEM, description="Compute added: the power of the satellites deployed in the "
+                                                    "period, at the specific power of their build period.",
+                   math=r"a_p = 10^{-6} \sum_{kl} \sigma_k(t_{b}) D_{klbp}")
     add_var(m, reg, "compute", d.periods, quantity="compute_in_service", unit="GW", dims=("period",),
             table="compute")
     g, y = decay(d), d.length_years

@@ -21,10 +21,13 @@ period it lands in, :math:`S_{lkq} \\ge \\sum_{a \\text{ late}} x_{ak}` (a row o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyomo.core as pyo
+from pyomo.core.base.var import VarData
+from pyomo.repn.standard_repn import generate_standard_repn
 
 from planner.model.data import ModelData
 from planner.model.registry import Registry, add_constraint, add_var, linear, total
@@ -37,9 +40,28 @@ DAYS_PER_MONTH = 365.25 / 12
 
 
 def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
-    """(location, commodity) pairs that need a stock: touched by a flow or named by a rule."""
+    """(location, commodity) pairs that need a stock: touched by a flow or named by a rule, with what
+    consumers held there eat."""
     r = d.roadmap
-    pairs = {(loc, k) for loc, k, _p in reg.balance}
+    pairs = {(loc, k) for loc, k, _p in reg.balance} | named_pairs(d)
+    changed = True
+    while changed:  # a consumer held somewhere needs what it consumes held there too
+        changed = False
+        for cons in r.consumption.values():
+            if not cons.in_storage:
+                continue
+            for loc, k in list(pairs):
+                if k == cons.consumer and loc not in cons.not_at and (loc, cons.consumes) not in pairs:
+                    pairs.add((loc, cons.consumes))
+                    changed = True
+    return pairs
+
+
+def named_pairs(d: ModelData) -> set[tuple[str, str]]:
+    """(location, commodity) pairs whose stock a rule reads: capital, requirements, power, demands, milestones,
+    the objective's target."""
+    r = d.roadmap
+    pairs: set[tuple[str, str]] = set()
     for proc in r.processes.values():
         pairs |= {(proc.location, c) for c in proc.capital}
     for route in r.routes.values():
@@ -55,17 +77,48 @@ def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
     for ms in r.milestones.values():
         if ms.metric.stock:
             pairs.add((ms.metric.stock.location, ms.metric.stock.commodity))
-    changed = True
-    while changed:  # a consumer held somewhere needs what it consumes held there too
-        changed = False
-        for cons in r.consumption.values():
-            if not cons.in_storage:
-                continue
-            for loc, k in list(pairs):
-                if k == cons.consumer and loc not in cons.not_at and (loc, cons.consumes) not in pairs:
-                    pairs.add((loc, cons.consumes))
-                    changed = True
+    target = r.objective.delivered
+    if target is not None:
+        pairs |= {(target.location, k) for k in target.commodities}
     return pairs
+
+
+def bought_when_used(d: ModelData, reg: Registry, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Pairs :math:`(l, k)` whose stock is held at zero, :math:`S_{lkp} = 0`: what enters them comes only
+    from sources of :math:`k` at :math:`l` with no rate or total limit and a cost that never rises; no rule
+    reads the stock; :math:`k` neither eats nor is eaten, and is no satellite kind (whose build period sets
+    its power). Buying in the period of use is then never worse than buying early and holding (the same or a
+    lower price, money spent later, no boil-off), so a stock there is no decision but an unbounded set of
+    optima (free storage of goods to be had at any time), which interior-point solvers wander into."""
+    r = d.roadmap
+    named = named_pairs(d)
+    excluded = {c.consumer for c in r.consumption.values()} | {c.consumes for c in r.consumption.values()}
+    if r.compute is not None:
+        excluded |= set(r.compute.satellites)
+    out = []
+    for loc, k in sorted(pairs):
+        sources = [s for s in r.commodities[k].sources if s.location == loc] if k in r.commodities else []
+        if (not sources or (loc, k) in named or k in excluded
+                or any(s.max_per_year is not None or s.max_total is not None
+                       or _rises(d, s.cost_usd_per_kg) or _rises(d, s.cost_musd_per_unit) for s in sources)
+                or any((loc, k, p) in reg.late for p in d.periods)):
+            continue
+        if all(_source_or_outflow(term) for p in d.periods for term in reg.balance.get((loc, k, p), [])):
+            out.append((loc, k))
+    return out
+
+
+def _rises(d: ModelData, table: Any) -> bool:
+    values = [d.at(table, p) for p in d.periods]
+    return any(later > earlier * (1 + 1e-12) for earlier, later in itertools.pairwise(values))
+
+
+def _source_or_outflow(term: Any) -> bool:
+    """Whether a balance term is a source's supply or takes away only (every coefficient negative)."""
+    if isinstance(term, VarData) and term.parent_component().local_name == "supplied":
+        return True
+    repn = generate_standard_repn(term, compute_values=True, quadratic=False)
+    return repn.is_linear() and repn.constant <= 0 and all(c <= 0 for c in repn.linear_coefs)
 
 
 def eating(roadmap: Roadmap, loc: str, k: str) -> list[Consumption]:
@@ -91,6 +144,9 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
         if store is not None and store.capacity is not None:
             for p in d.periods:
                 m.stock[loc, k, p].setub(store.capacity)
+    for loc, k in bought_when_used(d, reg, pairs):
+        for p in d.periods:
+            m.stock[loc, k, p].setub(0.0)
     held = set(pairs)
     # (location, commodity) -> (use per unit per day, consumer) of the rules eating it there, consumer held
     eaters = {(loc, k): [(c.per_unit_per_day, c.consumer) for c in eating(r, loc, k) if (loc, c.consumer) in held]

@@ -29,6 +29,7 @@ import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
 from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated, scaled
+from planner.model.useful import allowed, useful_cargo
 from planner.schema.network import Vehicle
 
 SUBSYSTEM = "transport"
@@ -61,9 +62,11 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     arcs = vehicle_arcs(d)
     m.vehicle_arcs = arcs
     # per vehicle, computed once: (commodity, t per unit) it may carry, and its propellant shares
-    loads = {v: [(k, d.mass_t(k)) for k in d.carried(veh.carries)] for v, veh in r.vehicles.items()}
+    useful = useful_cargo(d, arcs)
+    loads = {(v, rt): [(k, d.mass_t(k)) for k in allowed(d, v, rt) if k in useful[rt]]
+             for v, rt in {(v, rt) for v, rt, _p in arcs}}
     shares = {v: propellant_shares(veh) for v, veh in r.vehicles.items()}
-    cargo_idx = [(v, rt, p, k) for v, rt, p in arcs for k, _mu in loads[v]]
+    cargo_idx = [(v, rt, p, k) for v, rt, p in arcs for k, _mu in loads[v, rt]]
     prop_idx = [(v, rt, p, j) for v, rt, p in arcs for j in shares[v]]
     integer_vehicles = {v for v, veh in r.vehicles.items() if d.integer(veh.integer)}
 
@@ -80,12 +83,12 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     # the variables by index, read once: a dict lookup is 5x cheaper than indexing a Pyomo Var
     trips, cargo, loaded = dict(m.trips.items()), dict(m.cargo.items()), dict(m.loaded.items())
     # per arc, its cargo variables (in the order of ``loads``) and its propellant ones, looked up once
-    cargo_of_arc = {(v, rt, p): [cargo[v, rt, p, k] for k, _mu in loads[v]] for v, rt, p in arcs}
+    cargo_of_arc = {(v, rt, p): [cargo[v, rt, p, k] for k, _mu in loads[v, rt]] for v, rt, p in arcs}
     propellant_of_arc = {(v, rt, p): [loaded[v, rt, p, j] for j in shares[v]] for v, rt, p in arcs}
-    unit_mass = {v: [mu for _k, mu in loads[v]] for v in loads}
+    unit_mass = {key: [mu for _k, mu in load] for key, load in loads.items()}
 
     def payload_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
-        return list(zip(unit_mass[v], cargo_of_arc[v, rt, p], strict=True))
+        return list(zip(unit_mass[v, rt], cargo_of_arc[v, rt, p], strict=True))
 
     def propellant_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
         return [(1.0, x) for x in propellant_of_arc[v, rt, p]]
@@ -119,28 +122,15 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
 
     balance, arrivals, late = reg.balance, reg.arrivals, reg.late
-    # (vehicle, location, period) -> the term lists of the vehicle's loads there, in the order of ``loads``:
-    # shared by the vehicle's arcs from (or to) the same place in the same period
-    leaving: dict[tuple[str, str, int], list[list]] = {}
-    coming: dict[tuple[str, str, int], list[list]] = {}
-    landing: dict[tuple[str, str, int], list[list]] = {}
-    lagging: dict[tuple[str, str, int], list[list]] = {}
-
-    def term_lists(cache: dict, table: dict, v: str, loc: str, p: int) -> list[list]:
-        lists = cache.get((v, loc, p))
-        if lists is None:
-            lists = cache[v, loc, p] = [table[loc, k, p] for k, _mu in loads[v]]
-        return lists
-
     for v, rt, p in arcs:
         veh, route, arc = r.vehicles[v], r.routes[rt], arc_of[(rt, p)]
         origin, destination, arrive = route.from_, route.to, arc.arrive
-        xs = cargo_of_arc[v, rt, p]
-        _append_each(term_lists(leaving, balance, v, origin, p), map(negated, xs))
-        _append_each(term_lists(coming, balance, v, destination, arrive), xs)
-        _append_each(term_lists(landing, arrivals, v, destination, arrive), xs)
+        xs, ks = cargo_of_arc[v, rt, p], [k for k, _mu in loads[v, rt]]
+        _append_each([balance[origin, k, p] for k in ks], map(negated, xs))
+        _append_each([balance[destination, k, arrive] for k in ks], xs)
+        _append_each([arrivals[destination, k, arrive] for k in ks], xs)
         if arc.late:
-            _append_each(term_lists(lagging, late, v, destination, arrive), xs)
+            _append_each([late[destination, k, arrive] for k in ks], xs)
         for (j, share), x in zip(shares[v].items(), propellant_of_arc[v, rt, p], strict=True):
             balance[origin, j, p].append(negated(x))
             balance[destination, j, arrive] += (x, -share * burned_of[v, rt, p])
@@ -149,7 +139,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0:
             spares = veh.maintenance_fraction_per_flight * veh.dry_mass_t / d.mass_t(veh.maintenance_commodity)
             balance[origin, veh.maintenance_commodity, p].append(-spares * trips[v, rt, p])
-    _add_route_consumption(m, d, reg, arc_of, cargo)
+    _add_route_consumption(m, d, reg, arc_of, cargo, {key: {k for k, _mu in load} for key, load in loads.items()})
     _add_fleet(m, d, reg, arc_of, integer_vehicles)
     _add_facility_routes(m, d, reg)
 
@@ -159,20 +149,21 @@ def _append_each(lists: list[list], items: Iterable[Any]) -> None:
     deque(map(list.append, lists, items), maxlen=0)
 
 
-def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict) -> None:
-    """Consumables used in transit: :math:`c_{ak} \\ge \\rho\\, t_r\\, x_{au}`, and what arrives is less."""
+def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict,
+                           carried: dict[tuple[str, str], set[str]]) -> None:
+    """Consumables used in transit: :math:`c_{ak} \\ge \\rho\\, t_r\\, x_{au}`, and what arrives is less
+    (``carried``: (vehicle, route) -> the commodities it carries there)."""
     r = d.roadmap
     rules = [(name, c) for name, c in r.consumption.items() if c.on_routes]
-    carried = {v: set(d.carried(veh.carries)) for v, veh in r.vehicles.items()}
     idx = []
     for v, rt, p in m.vehicle_arcs:
         for name, c in rules:
-            if c.consumer in carried[v]:
+            if c.consumer in carried[v, rt]:
                 idx.append((v, rt, p, name))
     for v, rt, p, name in idx:
         c = r.consumption[name]
         arc = arc_of[(rt, p)]
-        if c.consumes not in carried[v]:
+        if c.consumes not in carried[v, rt]:
             continue
         used = scaled(-c.per_unit_per_day * arc.transit_days, cargo[v, rt, p, c.consumer])
         reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(used)
@@ -182,7 +173,7 @@ def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict) 
     def transit_consumables(mm, v, rt, p, name):
         c = r.consumption[name]
         consumer = cargo[v, rt, p, c.consumer]
-        if c.consumes not in carried[v]:
+        if c.consumes not in carried[v, rt]:
             return consumer == 0
         return cargo[v, rt, p, c.consumes] >= scaled(c.per_unit_per_day * arc_of[(rt, p)].transit_days, consumer)
 

@@ -174,6 +174,9 @@ class Route(Strict):
     windows: WindowTable | list[Window] | None = Field(None, description="When departures are allowed; always "
                                                                           "when absent.")
     facility: RouteFacility | None = Field(None, description="Serve the route with a facility (mass driver).")
+    carries: NameList | Literal["all"] = Field("all", description="Commodities vehicles may carry on it as cargo "
+                                                                  "(besides: only what can be used from its "
+                                                                  "destination on is ever carried).")
 
 
 class Bipropellant(Strict):

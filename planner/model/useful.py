@@ -1,0 +1,167 @@
+"""Which commodities are worth carrying on which route: those on the way from where they appear to where
+they are used.
+
+For each commodity :math:`k` the roadmap gives a directed graph of the ways :math:`k` moves: in-space routes
+flown by a vehicle that may carry it (as cargo, or in its tanks for a propellant component), launch vehicles
+that may launch it, facility routes that may throw it. :math:`k` *appears* where a source supplies it or a
+process makes it, and is *used* where something reads or takes it:
+
+* a process's input or capital there, a deployment location of a satellite kind, a location requirement
+  (both sides), a power generator, a demand, a milestone's stock or delivery, the objective's target;
+* a vehicle's propellant component or maintenance spares at the origin of a route it flies;
+* a consumable wherever what consumes it usefully is (and, on a route, wherever its consumer travels).
+
+Route :math:`o \\to e` carries :math:`k` as cargo only if the move :math:`o \\to e` lies on a *simple*
+path (no location twice) from a location where :math:`k` appears or is used to one where it is used (a crew
+goes from Earth to the Moon, then from the Moon home). Cargo that leaves a place only to come back to it
+unused, or goes where nothing can use it, is left out: it could serve only to hold mass in transit, or to
+count a delivery twice, and the tie-break costs of
+:mod:`planner.model.objective` rule those out at the optimum anyway. A route's own ``carries:`` (and a
+vehicle's) narrows the set further, by the roadmap's choice. The paths are enumerated by depth-first
+search; networks too large for that (:data:`PATH_STEPS` steps) fall back to plain reachability (from an
+appearance and to a use), which is weaker but as safe. On the quarterly baseline this drops three cargo
+columns in four; presolve and the interior point method are the faster for it (``docs/math.md``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+
+from planner.model.data import ModelData, propellant_shares
+from planner.model.network import named_pairs
+
+Pair = tuple[str, str]  # (location, commodity)
+
+
+PATH_STEPS = 200_000  # most depth-first steps spent enumerating one commodity's simple paths
+
+
+def useful_cargo(d: ModelData, arcs: Iterable[tuple[str, str, int]]) -> dict[str, set[str]]:
+    """Route -> the commodities worth carrying on it as cargo (``arcs``: the vehicle arcs,
+    (vehicle, route, period))."""
+    r = d.roadmap
+    flown = sorted({(v, rt) for v, rt, _p in arcs})
+    edges: dict[str, set[tuple[str, str]]] = defaultdict(set)  # commodity -> (origin, destination)
+    cargo_routes: dict[str, set[str]] = defaultdict(set)  # commodity -> routes some vehicle may carry it on
+    for v, rt in flown:
+        route = r.routes[rt]
+        for k in allowed(d, v, rt):
+            edges[k].add((route.from_, route.to))
+            cargo_routes[k].add(rt)
+        for j in propellant_shares(r.vehicles[v]):
+            edges[j].add((route.from_, route.to))
+    for lv in r.launch_vehicles.values():
+        for k in d.carried(lv.carries):
+            edges[k].add((lv.from_, lv.to))
+    for route in r.routes.values():
+        if route.facility is not None:
+            for k in route.facility.carries:
+                edges[k].add((route.from_, route.to))
+    start, goal = appears(d), uses(d, flown)
+    consumed = {c.consumes for c in r.consumption.values()}
+    on_way = {k: _on_simple_paths(start[k] | goal[k], goal[k], edges[k]) for k in r.commodities
+              if k not in consumed}
+    for c in r.consumption.values():  # a consumable is used wherever its consumer usefully is
+        if c.in_storage and c.consumer in on_way:
+            goal[c.consumes] |= {loc for move in on_way[c.consumer] for loc in move} - set(c.not_at)
+    for k in consumed:
+        on_way[k] = _on_simple_paths(start[k] | goal[k], goal[k], edges[k])
+    out: dict[str, set[str]] = defaultdict(set)
+    for k, routes in cargo_routes.items():
+        for rt in routes:
+            if (r.routes[rt].from_, r.routes[rt].to) in on_way[k]:
+                out[rt].add(k)
+    for c in r.consumption.values():  # what a travelling consumer eats on the way travels with it
+        if c.on_routes:
+            for rt in cargo_routes[c.consumes]:
+                if c.consumer in out[rt]:
+                    out[rt].add(c.consumes)
+    return out
+
+
+def _on_simple_paths(start: set[str], goal: set[str], edges: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The moves of ``edges`` on some simple path from a location of ``start`` to one of ``goal`` (every
+    move from a reachable place to one that reaches ``goal``, when the paths are too many to list)."""
+    nexts: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(edges):
+        nexts[a].append(b)
+    found: set[tuple[str, str]] = set()
+    steps = 0
+    for origin in sorted(start):
+        path, stack = [origin], [iter(nexts[origin])]
+        while stack:
+            steps += 1
+            if steps > PATH_STEPS:
+                forward, backward = _reach(start, edges), _reach(goal, {(b, a) for a, b in edges})
+                return {(a, b) for a, b in edges if a in forward and b in backward}
+            b = next(stack[-1], None)
+            if b is None:
+                stack.pop()
+                path.pop()
+                continue
+            if b in path:
+                continue
+            path.append(b)
+            stack.append(iter(nexts[b]))
+            if b in goal:
+                found |= set(itertools.pairwise(path))
+    return found
+
+
+def allowed(d: ModelData, v: str, rt: str) -> list[str]:
+    """What the roadmap lets vehicle ``v`` carry on route ``rt``: the vehicle's ``carries`` and the route's."""
+    route_allows = d.roadmap.routes[rt].carries
+    return [k for k in d.carried(d.roadmap.vehicles[v].carries) if route_allows == "all" or k in route_allows]
+
+
+def appears(d: ModelData) -> dict[str, set[str]]:
+    """Commodity -> the locations where a source supplies it or a process makes it."""
+    r = d.roadmap
+    out: dict[str, set[str]] = defaultdict(set)
+    for k, c in r.commodities.items():
+        out[k] |= {s.location for s in c.sources}
+    for proc in r.processes.values():
+        for o in proc.outputs:
+            out[o].add(proc.location)
+    return out
+
+
+def uses(d: ModelData, flown: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Commodity -> the locations where it is used (the module's list, but for consumables held)."""
+    r = d.roadmap
+    out: dict[str, set[str]] = defaultdict(set)
+    for loc, k in named_pairs(d):
+        out[k].add(loc)
+    for proc in r.processes.values():
+        for i in proc.inputs:
+            out[i].add(proc.location)
+    if r.compute is not None:
+        for k in r.compute.satellites:
+            out[k] |= set(r.compute.deploy_at)
+    for ms in r.milestones.values():
+        if ms.metric.delivered:
+            for k in ms.metric.delivered.commodities:
+                out[k].add(ms.metric.delivered.location)
+    for v, rt in flown:
+        veh, origin = r.vehicles[v], r.routes[rt].from_
+        for j in propellant_shares(veh):
+            out[j].add(origin)
+        if veh.maintenance_commodity:
+            out[veh.maintenance_commodity].add(origin)
+    return out
+
+
+def _reach(start: set[str], edges: set[tuple[str, str]]) -> set[str]:
+    """The locations reachable from ``start`` along ``edges`` (``start`` included)."""
+    nexts: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        nexts[a].append(b)
+    seen, todo = set(start), list(start)
+    while todo:
+        for b in nexts[todo.pop()]:
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
