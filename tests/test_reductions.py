@@ -8,12 +8,13 @@ import textwrap
 
 import pytest
 
+import planner.model.launch as launch
 import planner.model.network as network
 import planner.model.transport as transport
+import planner.model.useful as useful
 from planner import load_roadmap, solve
 from planner.model import build_model
 from planner.model.data import build_data
-from planner.model.transport import vehicle_arcs
 from planner.model.useful import allowed, useful_cargo
 from tests.conftest import ROOT, value
 
@@ -46,7 +47,7 @@ CREW_HOME = """
 
 def _useful(write_roadmap, text: str) -> dict[str, set[str]]:
     d = build_data(load_roadmap(write_roadmap(textwrap.dedent(text))).roadmap)
-    return useful_cargo(d, vehicle_arcs(d))
+    return useful_cargo(d)
 
 
 def test_cargo_rides_only_on_the_way_to_its_use(write_roadmap):
@@ -70,7 +71,7 @@ def test_a_route_may_narrow_what_it_carries(write_roadmap):
                                                                      "carries: [propellant],")
     d = build_data(load_roadmap(write_roadmap(textwrap.dedent(text))).roadmap)
     assert allowed(d, "ship", "llo_surface") == ["propellant"]
-    assert "cargo" not in useful_cargo(d, vehicle_arcs(d))["llo_surface"]
+    assert "cargo" not in useful_cargo(d)["llo_surface"]
 
 
 def test_the_round_trip_plan_is_the_one_without_the_reduction(write_roadmap, monkeypatch):
@@ -85,10 +86,17 @@ def test_the_round_trip_plan_is_the_one_without_the_reduction(write_roadmap, mon
     assert value(reduced, "cargo", route="llo_leo", commodity="crew") == pytest.approx(4.0, rel=1e-9)
 
 
+class _AllMoves(set):
+    def __contains__(self, move: object) -> bool:
+        return True
+
+
 def _without_reductions(monkeypatch) -> None:
     """Every commodity the roadmap allows on every route, and stocks free everywhere."""
-    monkeypatch.setattr(transport, "useful_cargo", lambda d, arcs: {rt: set(d.roadmap.commodities)
-                                                                   for rt in d.roadmap.routes})
+    everywhere = lambda d: {k: _AllMoves() for k in d.roadmap.commodities}  # noqa: E731
+    monkeypatch.setattr(useful, "useful_moves", everywhere)
+    monkeypatch.setattr(transport, "useful_moves", everywhere)
+    monkeypatch.setattr(launch, "useful_moves", everywhere)
     monkeypatch.setattr(network, "bought_when_used", lambda d, reg, pairs: [])
 
 

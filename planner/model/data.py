@@ -88,6 +88,22 @@ class ModelData:
             values = self._table_values[id(table)] = (table, table.mean(t.start_years, t.end_years).tolist())
         return values[1]
 
+    @cached_property
+    def vehicle_arcs(self) -> list[tuple[str, str, int]]:
+        """(vehicle, route, departure period) for every arc a vehicle may fly with an empty payload: the empty
+        vehicle with a full tank burns :math:`f/(1+f)(m_d + m_p)`, which must fit in the tank."""
+        r = self.roadmap
+        out = []
+        for v, veh in r.vehicles.items():
+            for arc in self.arcs:
+                route = r.routes[arc.route]
+                if route.facility is not None or (veh.routes != "all" and arc.route not in veh.routes):
+                    continue
+                f = burn_factor(arc.dv_km_s, veh.isp_s)
+                if f / (1 + f) * (veh.dry_mass_t + veh.propellant_capacity_t) <= veh.propellant_capacity_t + 1e-12:
+                    out.append((v, arc.route, arc.depart))
+        return out
+
     def mass_t(self, commodity: str) -> float:
         """Tonnes per unit of ``commodity`` (1 for mass commodities)."""
         c = self.roadmap.commodities[commodity]

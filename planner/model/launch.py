@@ -44,6 +44,7 @@ import pyomo.core as pyo
 from planner.model.data import ModelData
 from planner.model.parameters import add_param
 from planner.model.registry import Registry, add_constraint, add_var
+from planner.model.useful import useful_moves
 from planner.schema.network import LaunchVehicle
 
 SUBSYSTEM = "launch"
@@ -124,7 +125,10 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for lv, p in flight_idx:
         if d.integer(lvs[lv].integer):
             m.flights[lv, p].domain = pyo.NonNegativeIntegers
-    payload_idx = [(lv, p, k) for lv, p in flight_idx for k in d.carried(lvs[lv].carries)]
+    moves = useful_moves(d)
+    payload = {lv: [k for k in d.carried(spec.carries) if (spec.from_, spec.to) in moves[k]]
+               for lv, spec in lvs.items()}
+    payload_idx = [(lv, p, k) for lv, p in flight_idx for k in payload[lv]]
     add_var(m, reg, "launched", payload_idx, quantity="launched", unit="commodity unit",
             dims=("launch_vehicle", "period", "commodity"), table="launch")
     add_param(m, reg, "launch_cost", flight_idx, _flight_costs, d, keys=(
@@ -138,7 +142,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     add_constraint(
         m, reg, "launch_payload", flight_idx,
-        lambda mm, lv, p: sum(d.mass_t(k) * mm.launched[lv, p, k] for k in d.carried(lvs[lv].carries))
+        lambda mm, lv, p: sum(d.mass_t(k) * mm.launched[lv, p, k] for k in payload[lv])
         + sum(vehicle_launch_mass(v) * mm.built[v, p] for v in riders[lv])
         <= mm.payload_per_flight[lv, p] * mm.flights[lv, p],
         subsystem=SUBSYSTEM, description="Payload and new vehicles launched within payload per flight.",
@@ -185,7 +189,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     for lv, p in flight_idx:
         site, dest = lvs[lv].from_, lvs[lv].to
-        for k in d.carried(lvs[lv].carries):
+        for k in payload[lv]:
             reg.balance[(site, k, p)].append(-m.launched[lv, p, k])
             reg.balance[(dest, k, p)].append(m.launched[lv, p, k])
             reg.arrivals[(dest, k, p)].append(m.launched[lv, p, k])

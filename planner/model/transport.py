@@ -29,40 +29,19 @@ import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
 from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated, scaled
-from planner.model.useful import allowed, useful_cargo
-from planner.schema.network import Vehicle
+from planner.model.useful import allowed, useful_cargo, useful_moves
 
 SUBSYSTEM = "transport"
-
-
-def vehicle_arcs(d: ModelData) -> list[tuple[str, str, int]]:
-    """(vehicle, route, departure period) for every arc a vehicle may fly with an empty payload."""
-    r = d.roadmap
-    out = []
-    for v, veh in r.vehicles.items():
-        for arc in d.arcs:
-            route = r.routes[arc.route]
-            if route.facility is not None or (veh.routes != "all" and arc.route not in veh.routes):
-                continue
-            f = burn_factor(arc.dv_km_s, veh.isp_s)
-            if _reachable(veh, f):
-                out.append((v, arc.route, arc.depart))
-    return out
-
-
-def _reachable(veh: Vehicle, f: float) -> bool:
-    """The empty vehicle with a full tank burns :math:`f/(1+f)(m_d + m_p)`, which must fit in the tank."""
-    return f / (1 + f) * (veh.dry_mass_t + veh.propellant_capacity_t) <= veh.propellant_capacity_t + 1e-12
 
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     """Trips, cargo, propellant and fleet variables, their balance terms and their limits."""
     r = d.roadmap
     arc_of = {(a.route, a.depart): a for a in d.arcs}
-    arcs = vehicle_arcs(d)
+    arcs = d.vehicle_arcs
     m.vehicle_arcs = arcs
     # per vehicle, computed once: (commodity, t per unit) it may carry, and its propellant shares
-    useful = useful_cargo(d, arcs)
+    useful = useful_cargo(d)
     loads = {(v, rt): [(k, d.mass_t(k)) for k in allowed(d, v, rt) if k in useful[rt]]
              for v, rt in {(v, rt) for v, rt, _p in arcs}}
     shares = {v: propellant_shares(veh) for v, veh in r.vehicles.items()}
@@ -270,8 +249,10 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
 def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
     """Mass-driver routes: :math:`\\sum_k \\mu_k z_{rpk} \\le \\theta_r\\, S_{o(r),F,p}\\, y_p`, no propellant."""
     r = d.roadmap
+    moves = useful_moves(d)
     idx = [(a.route, a.depart, k) for a in d.arcs if r.routes[a.route].facility
-           for k in r.routes[a.route].facility.carries]
+           for k in r.routes[a.route].facility.carries
+           if (r.routes[a.route].from_, r.routes[a.route].to) in moves[k]]
     add_var(m, reg, "launched_by_facility", idx, quantity="facility_launch", unit="commodity unit",
             dims=("route", "period", "commodity"), table="transport")
     arc_of = {(a.route, a.depart): a for a in d.arcs}
@@ -290,7 +271,8 @@ def add_limits(m, d: ModelData, reg: Registry, stock) -> None:
     r = d.roadmap
     add_constraint(
         m, reg, "facility_throughput", m.facility_arcs,
-        lambda mm, rt, p: sum(d.mass_t(k) * mm.launched_by_facility[rt, p, k] for k in r.routes[rt].facility.carries)
+        lambda mm, rt, p: sum(d.mass_t(k) * mm.launched_by_facility[rt, p, k] for k in r.routes[rt].facility.carries
+                              if (rt, p, k) in mm.launched_by_facility)
         <= r.routes[rt].facility.throughput_t_per_year_per_unit * d.length_years[p]
         * stock(r.routes[rt].from_, r.routes[rt].facility.commodity, p),
         subsystem=SUBSYSTEM, description="Mass launched by a facility within its throughput.",

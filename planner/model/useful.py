@@ -27,29 +27,22 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
 
 from planner.model.data import ModelData, propellant_shares
 from planner.model.network import named_pairs
 
-Pair = tuple[str, str]  # (location, commodity)
-
-
 PATH_STEPS = 200_000  # most depth-first steps spent enumerating one commodity's simple paths
 
 
-def useful_cargo(d: ModelData, arcs: Iterable[tuple[str, str, int]]) -> dict[str, set[str]]:
-    """Route -> the commodities worth carrying on it as cargo (``arcs``: the vehicle arcs,
-    (vehicle, route, period))."""
+def useful_moves(d: ModelData) -> dict[str, set[tuple[str, str]]]:
+    """Commodity -> the moves (origin, destination) on some simple path from where it appears or is used to
+    where it is used."""
     r = d.roadmap
-    flown = sorted({(v, rt) for v, rt, _p in arcs})
     edges: dict[str, set[tuple[str, str]]] = defaultdict(set)  # commodity -> (origin, destination)
-    cargo_routes: dict[str, set[str]] = defaultdict(set)  # commodity -> routes some vehicle may carry it on
-    for v, rt in flown:
+    for v, rt in flown(d):
         route = r.routes[rt]
         for k in allowed(d, v, rt):
             edges[k].add((route.from_, route.to))
-            cargo_routes[k].add(rt)
         for j in propellant_shares(r.vehicles[v]):
             edges[j].add((route.from_, route.to))
     for lv in r.launch_vehicles.values():
@@ -59,7 +52,7 @@ def useful_cargo(d: ModelData, arcs: Iterable[tuple[str, str, int]]) -> dict[str
         if route.facility is not None:
             for k in route.facility.carries:
                 edges[k].add((route.from_, route.to))
-    start, goal = appears(d), uses(d, flown)
+    start, goal = appears(d), uses(d)
     consumed = {c.consumes for c in r.consumption.values()}
     on_way = {k: _on_simple_paths(start[k] | goal[k], goal[k], edges[k]) for k in r.commodities
               if k not in consumed}
@@ -68,17 +61,28 @@ def useful_cargo(d: ModelData, arcs: Iterable[tuple[str, str, int]]) -> dict[str
             goal[c.consumes] |= {loc for move in on_way[c.consumer] for loc in move} - set(c.not_at)
     for k in consumed:
         on_way[k] = _on_simple_paths(start[k] | goal[k], goal[k], edges[k])
+    return on_way
+
+
+def useful_cargo(d: ModelData) -> dict[str, set[str]]:
+    """Route -> the commodities worth carrying on it as cargo."""
+    r = d.roadmap
+    moves = useful_moves(d)
     out: dict[str, set[str]] = defaultdict(set)
-    for k, routes in cargo_routes.items():
-        for rt in routes:
-            if (r.routes[rt].from_, r.routes[rt].to) in on_way[k]:
-                out[rt].add(k)
+    for v, rt in flown(d):
+        route = r.routes[rt]
+        out[rt] |= {k for k in allowed(d, v, rt) if (route.from_, route.to) in moves[k]}
     for c in r.consumption.values():  # what a travelling consumer eats on the way travels with it
         if c.on_routes:
-            for rt in cargo_routes[c.consumes]:
-                if c.consumer in out[rt]:
+            for v, rt in flown(d):
+                if c.consumer in out[rt] and c.consumes in allowed(d, v, rt):
                     out[rt].add(c.consumes)
     return out
+
+
+def flown(d: ModelData) -> list[tuple[str, str]]:
+    """(vehicle, route) pairs some arc of which the vehicle may fly."""
+    return sorted({(v, rt) for v, rt, _p in d.vehicle_arcs})
 
 
 def _on_simple_paths(start: set[str], goal: set[str], edges: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -128,7 +132,7 @@ def appears(d: ModelData) -> dict[str, set[str]]:
     return out
 
 
-def uses(d: ModelData, flown: list[tuple[str, str]]) -> dict[str, set[str]]:
+def uses(d: ModelData) -> dict[str, set[str]]:
     """Commodity -> the locations where it is used (the module's list, but for consumables held)."""
     r = d.roadmap
     out: dict[str, set[str]] = defaultdict(set)
@@ -144,7 +148,7 @@ def uses(d: ModelData, flown: list[tuple[str, str]]) -> dict[str, set[str]]:
         if ms.metric.delivered:
             for k in ms.metric.delivered.commodities:
                 out[k].add(ms.metric.delivered.location)
-    for v, rt in flown:
+    for v, rt in flown(d):
         veh, origin = r.vehicles[v], r.routes[rt].from_
         for j in propellant_shares(veh):
             out[j].add(origin)
