@@ -1,4 +1,5 @@
-"""Periods of the plan: years, quarters, months, or an explicit list of dates.
+"""Periods of the plan: years, quarters, months, a mix of them (months for the first years, then quarters,
+then years: ``step: {2026: month, 2030: quarter, 2040: year}``), or an explicit list of dates.
 
 Period :math:`p` runs from its start date :math:`s_p` to :math:`s_{p+1}` (the horizon's end for the
 last one); its length in days is :math:`d_p` and in decimal years :math:`y_p` (a calendar year is
@@ -22,6 +23,7 @@ from planner.schema.network import TimeSpec
 from planner.schema.time_table import decimal_year
 
 MAX_PERIODS = 5_000
+MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 
 @dataclass(frozen=True)
@@ -111,14 +113,18 @@ def build_timeline(spec: TimeSpec) -> Timeline:
         return Timeline(starts, end, tuple(s.isoformat() for s in starts))
     first = as_date(spec.start)
     end = date(spec.end + 1, 1, 1) if isinstance(spec.end, int) else spec.end
-    months = {"year": 12, "quarter": 3, "month": 1}[spec.step]
+    steps = spec.step if isinstance(spec.step, dict) else {first.year: spec.step}
+    changes = sorted(steps)
     starts: list[date] = []
     labels: list[str] = []
     current = first
     while current < end:
+        step = steps[changes[max(bisect_right(changes, current.year) - 1, 0)]]
         starts.append(current)
-        labels.append(_label(current, spec.step))
-        current = _add_months(current, months)
+        labels.append(_label(current, step))
+        following = _add_months(current, MONTHS[step])
+        change = next((date(y, 1, 1) for y in changes if current < date(y, 1, 1) < following), None)
+        current = following if change is None else change  # a new step starts on 1 January of its year
     return Timeline(tuple(starts), end, tuple(labels))
 
 

@@ -59,12 +59,14 @@ GRIDS = {
     "year": "{start: 2030, end: 2049, step: year}",
     "quarter": "{start: 2030, end: 2049, step: quarter}",
     "five years": "{dates: [2030-01-01, 2035-01-01, 2040-01-01, 2045-01-01], end: 2050-01-01}",
+    "quarters, then years": "{start: 2030, end: 2049, step: {2030: quarter, 2040: year}}",
 }
-PERIOD_YEARS = {"year": 1.0, "quarter": 0.25, "five years": 5.0}
+PERIOD_YEARS = {"year": 1.0, "quarter": 0.25, "five years": 5.0, "quarters, then years": 1.0}
 
 
 def figures(write_roadmap, grid: str) -> dict[str, float]:
-    plan = solve(load_roadmap(write_roadmap(PROGRAMME.format(time=GRIDS[grid]), name=f"{grid}.yaml")))
+    name = grid.replace(" ", "_").replace(",", "")
+    plan = solve(load_roadmap(write_roadmap(PROGRAMME.format(time=GRIDS[grid]), name=f"{name}.yaml")))
     timeline = plan.built.data.timeline
     start_of = dict(zip(timeline.labels, timeline.start_years, strict=True))
     (reached,) = plan.tables["milestones"]["reached_period"]
@@ -85,10 +87,11 @@ def solved(tmp_path_factory) -> dict[str, dict[str, float]]:
 
 
 @pytest.mark.parametrize("figure", ["launched_t", "compute_years", "spending_musd"])
-def test_yearly_and_quarterly_periods_tell_the_same_story(solved, figure):
-    assert solved["quarter"][figure] == pytest.approx(solved["year"][figure], rel=0.05)
+@pytest.mark.parametrize("grid", ["quarter", "quarters, then years"])
+def test_yearly_and_finer_periods_tell_the_same_story(solved, figure, grid):
+    assert solved[grid][figure] == pytest.approx(solved["year"][figure], rel=0.05)
 
 
-@pytest.mark.parametrize("grid", ["quarter", "five years"])
+@pytest.mark.parametrize("grid", ["quarter", "five years", "quarters, then years"])
 def test_the_milestone_is_reached_within_one_period(solved, grid):
     assert abs(solved[grid]["milestone_year"] - solved["year"]["milestone_year"]) <= PERIOD_YEARS[grid] + 1e-9

@@ -21,13 +21,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+Step = Literal["year", "quarter", "month"]
+
+
 class TimeSpec(Strict):
     """The planning horizon, cut into periods: at most 5,000 of them (``planner.timeline.MAX_PERIODS``)."""
 
     start: int | date | None = Field(None, description="First year (or date) of the horizon.")
     end: int | date = Field(description="Last year of the horizon (inclusive), or the end date of the last "
                                         "period when `dates` is given.")
-    step: Literal["year", "quarter", "month"] = Field("year", description="Period length when `dates` is absent.")
+    step: Step | dict[int, Step] = Field("year", description="Period length when `dates` is absent; or, for "
+                                                            "variable resolution, a mapping from a year to the "
+                                                            "period length from that year on, the first year at "
+                                                            "or before `start` ({2026: month, 2030: quarter, "
+                                                            "2040: year}).")
     dates: list[date] | None = Field(None, description="Explicit period start dates (non-uniform periods); "
                                                        "each period runs to the next date, the last to `end`.")
 
@@ -37,6 +44,11 @@ class TimeSpec(Strict):
             raise ValueError("give either 'start' (with 'end' and 'step') or 'dates' (with 'end')")
         if self.dates is not None and self.start is not None:
             raise ValueError("give 'start' or 'dates', not both")
+        if isinstance(self.step, dict) and self.start is not None:
+            first = self.start if isinstance(self.start, int) else self.start.year
+            if not self.step or min(self.step) > first:
+                raise ValueError(f"a step mapping must start at or before the horizon's start ({first}): "
+                                 f"give the step from {first} on")
         return self
 
 
