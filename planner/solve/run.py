@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,8 @@ class SolveOptions:
     export_model: Path | None = None
     duals: bool = True
     quantities: frozenset[str] | None = None  # the plan's quantities to tabulate (None: all; see plan_tables)
+    window_years: float | None = None  # a rolling horizon of windows this long (planner.solve.rolling); None: one solve
+    overlap_years: float = 0.0  # the years at the end of a window that the next window plans again
     # called just before each HiGHS solve: highspy releases the GIL while HiGHS runs, so work a caller
     # starts on a thread here uses the other core (the CLI imports the report's modules)
     before_highs: Callable[[], Any] | None = None
@@ -113,12 +115,38 @@ def solve(loaded: LoadedRoadmap, options: SolveOptions | None = None,
     highs_options = options.highs_options()
     # --time-limit covers the solve and, when there is no plan, its diagnosis: the diagnosis has what is left
     budget = TimeBudget(options.time_limit_s) if options.time_limit_s is not None else None
+    if options.window_years is not None:
+        return _solve_rolling(loaded, highs_options, options, timings, budget)
     start = time.perf_counter()
     with PauseGC():  # building creates millions of small objects; the cyclic collector only slows it
         built = build_model(loaded.roadmap)
     timings["build_s"] = time.perf_counter() - start
     with collector.frozen():  # the model just built: see planner.collector
         return _solve_built(loaded, built, highs_options, options, timings, budget)
+
+
+def _solve_rolling(loaded: LoadedRoadmap, highs_options: dict[str, Any], options: SolveOptions,
+                   timings: dict[str, float], budget: TimeBudget | None) -> Plan:
+    """A rolling-horizon solve (:mod:`planner.solve.rolling`): the plan of its last window, with a record of
+    every window in the summary."""
+    from planner.solve.rolling import solve_rolling
+
+    quiet = replace(options, export_model=None, duals=False)
+
+    def window(built: BuiltModel) -> HighsAnswer:
+        with collector.frozen():
+            return solve_stages(built, highs_options, quiet, timings, budget)[1]
+
+    def last(built: BuiltModel) -> Plan:
+        with collector.frozen():
+            return _solve_built(loaded, built, highs_options, options, timings, budget)
+
+    with PauseGC():
+        _built, plan, records = solve_rolling(loaded, last, window, options.window_years, options.overlap_years,
+                                              timings)
+    plan.summary["rolling_horizon"] = {"window_years": options.window_years, "overlap_years": options.overlap_years,
+                                       "windows": records}
+    return plan
 
 
 def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
