@@ -103,6 +103,10 @@ def solve_command(
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf (the report CSVs are still written)."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
+    window_years: float | None = typer.Option(None, "--window-years", help="Rolling horizon: plan windows of this "
+                                                                           "many years in turn."),
+    overlap_years: float = typer.Option(0.0, "--overlap-years", help="Rolling horizon: years at a window's end that "
+                                                                     "the next window plans again."),
 ) -> None:
     """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
     def run() -> None:
@@ -117,7 +121,8 @@ def solve_command(
         with folder_lock(target):
             _solve_and_write(loaded, target, no_pdf, force, timings,
                             SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap,
-                                         export_model=export_model))
+                                         export_model=export_model, window_years=window_years,
+                                         overlap_years=overlap_years))
     _guard(run)
 
 
@@ -306,6 +311,11 @@ def print_summary(plan: Plan, target: Path) -> None:
     note = learning_note(s)
     if note:
         console.print(f"  {note}" if s["learning_curve"]["converged"] else f"  [yellow]{note}[/]", highlight=False)
+    rolling = s.get("rolling_horizon")
+    if rolling:
+        console.print(f"  [yellow]rolling horizon[/]: {len(rolling['windows'])} windows of "
+                      f"{rolling['window_years']:g} years, {rolling['overlap_years']:g} planned again; each window "
+                      f"saw only its own years (a myopic plan: the full solve's objective is at least this one)")
     milestones = plan.tables["milestones"]
     if len(milestones):
         table = Table("milestone", "threshold", "deadline", "reached", title="Milestones")
