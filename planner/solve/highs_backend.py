@@ -33,6 +33,7 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
 from planner.solve.direct_form import NotDirect, ParameterRows, StandardForm, read_rows
+from planner.solve.method import lp_options, method_name
 from planner.solve.watchdog import run_watched
 
 # Pyomo runs a callback when these are first imported, by anyone: scipy's also imports scipy.stats
@@ -95,6 +96,7 @@ class HighsAnswer:
     max_violation: float = 0.0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    method: str = "branch and cut"  # how HiGHS solved it: branch and cut, or the LP method (planner.solve.method)
 
 
 def compile_model(m: pyo.ConcreteModel, direct: bool = True, keep_parameters: bool = False) -> Compiled:
@@ -203,7 +205,9 @@ def highs_version() -> str:
 
 
 def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True) -> HighsAnswer:
-    """Solve ``c`` with HiGHS; for a feasible plan check it against ``c`` and compute duals."""
+    """Solve ``c`` with HiGHS (the LP method chosen by :func:`planner.solve.method.lp_options`); for a feasible
+    plan check it against ``c`` and compute duals."""
+    options = lp_options(options, int(c.matrix.nnz), c.is_mip)
     h = new_highs(options)
     start = time.perf_counter()
     pass_model(h, c, c.col_lower, c.col_upper, c.integer)
@@ -228,7 +232,7 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     else:
         kind = "feasible" if has_plan else "no_plan"
     answer = HighsAnswer(status=kind, message=stopped or h.modelStatusToString(status), seconds=seconds,
-                         timings=timings)
+                         timings=timings, method=method_name(options, c.is_mip))
     if kind not in ("optimal", "feasible"):
         return answer
     x = np.asarray(h.getSolution().col_value, dtype=float)

@@ -292,6 +292,7 @@ def _summary(loaded: LoadedRoadmap, built: BuiltModel, compiled: Compiled, answe
         "objective_mode": loaded.roadmap.objective.mode,
         "stage_objectives": stage_values,
         "mip_gap": answer.mip_gap,
+        "method": answer.method,
         "max_violation": answer.max_violation,
         "solver": {"name": "HiGHS", "version": highs_version()},
         "model_size": {
