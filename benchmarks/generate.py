@@ -10,7 +10,8 @@ realistic magnitudes, not a defensible plan.
 
 The axes (:class:`Axes`):
 
-* ``start``/``end``/``step``: horizon length and period length (year, quarter, month);
+* ``start``/``end``/``step``: horizon length and period length (year, quarter, month, or a mapping from
+  years to them: months first, then quarters, then years);
 * ``depots``: extra cislunar depots, each with four routes (LEO <-> depot <-> LLO), scaling locations
   and routes;
 * ``ships``/``launchers``: extra in-space vehicle classes and Earth launch vehicle classes;
@@ -38,7 +39,7 @@ class Axes:
 
     start: int = 2026
     end: int = 2035
-    step: str = "year"
+    step: str | dict[int, str] = "year"  # a period length, or years -> period lengths (variable resolution)
     depots: int = 0
     ships: int = 1
     launchers: int = 1
@@ -91,7 +92,7 @@ def roadmap(axes: Axes, name: str = "bench") -> dict[str, Any]:
         },
     }
     routes: dict[str, Any] = {
-        "leo_sso": {"from": "leo", "to": "sso", "dv_km_s": 1.0, "transit_days": 1},
+        "leo_sso": {"from": "leo", "to": "sso", "dv_km_s": 1.0, "transit_days": 1, "carries": ["satellite_earth"]},
         "leo_llo": {"from": "leo", "to": "llo", "dv_km_s": 4.04, "transit_days": 3},
         "llo_leo": {"from": "llo", "to": "leo", "dv_km_s": 4.04, "transit_days": 3},
         "leo_nrho": {"from": "leo", "to": "nrho", "dv_km_s": 3.726, "transit_days": 5.5},
@@ -106,7 +107,8 @@ def roadmap(axes: Axes, name: str = "bench") -> dict[str, Any]:
                      "windows": {"table": "mars"}},
         "mars_orbit_leo": {"from": "mars_orbit", "to": "leo", "dv_km_s": 2.1, "transit_days": 200,
                            "windows": {"table": "mars", "shift_days": 400}},
-        "mars_up": {"from": "mars_surface", "to": "mars_orbit", "dv_km_s": 4.2, "transit_days": 1},
+        "mars_up": {"from": "mars_surface", "to": "mars_orbit", "dv_km_s": 4.2, "transit_days": 1,
+                    "carries": ["crew", "consumables"]},
     }
     for i in range(1, axes.depots + 1):
         depot = f"depot_{i}"
