@@ -58,24 +58,33 @@ The restored :math:`y, r` satisfy :math:`c - A^\\top y = r` on the model as buil
 complementary slackness of the copy's, so they are an optimal dual solution of the model (one of them,
 when the LP is degenerate). A bound rounded on an integer column is not the row's own; a MIP's duals are
 those of its LP with the integer decisions fixed, which the planner solves on the model as built.
+
+What it buys, measured (HiGHS 1.16, the default profile's primal simplex, one process beside another
+busy one on two cores): HiGHS presolves and scales on its own, so little. The yearly baseline takes 14,716
+simplex iterations conditioned against 15,943 as built (seed-vision 10,565 against 12,194; 1.3-3.0 s
+either way); the quarterly baseline (``--set time.step=quarter``, 23,469 rows, 157 singleton, none
+redundant) solved in 114 s conditioned against 105 s as built, one run each, the same optimum within
+4e-8. ``planner solve --no-condition`` (hidden) and ``SolveOptions(condition=False)`` hand HiGHS the
+model as built. The pass itself costs 1.0 s (condition) and 1.7 s (inspect) on the 6.9-million-nonzero
+``large`` benchmark instance, 0.04 s each on the quarterly baseline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from operator import methodcaller
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.repn.standard_repn import generate_standard_repn
 
-from planner.solve.highs_backend import Compiled, _sparse
+from planner.solve.highs_backend import Compiled, _Numbering, _sparse
 
 WARN_RATIO = 1e6  # a family's numbers spanning more than this (largest / smallest) is warned about
 REDUNDANT_MARGIN = 1e-12  # relative: rounding of the activity sums
 INTEGER_ROUNDING = 1e-9  # relative: an implied integer bound this close to an integer is that integer
-_PARENT = methodcaller("parent_component")
+_COMPONENT = attrgetter("_component")  # a Pyomo data object's weak reference to its component
 
 Span = tuple[float, float] | None  # smallest and largest magnitude; None when there is none
 
@@ -381,13 +390,17 @@ def inspect(c: Compiled, registry: Any = None) -> Numerics:
 
 
 def _families(items: list[Any]) -> tuple[np.ndarray, list[str]]:
-    """The family number of each row (or column): its Pyomo component, numbered in order of appearance."""
-    parents = list(map(_PARENT, items))
-    number: dict[int, int] = {}
-    ids = np.fromiter((number.setdefault(i, len(number)) for i in map(id, parents)), dtype=np.int64,
-                      count=len(parents))
+    """The family number of each row (or column): its Pyomo component, numbered in order of appearance.
+
+    By C-level maps over the weak reference each Pyomo data object keeps to its component (one reference
+    object per component), not by calling ``parent_component()`` on each: 0.5 µs an item."""
+    number = _Numbering()
+    ids = np.fromiter(map(number.__getitem__, map(id, map(_COMPONENT, items))), dtype=np.int64, count=len(items))
     firsts = np.unique(ids, return_index=True)[1] if len(ids) else np.zeros(0, dtype=np.int64)
-    return ids, [parents[i].name for i in firsts.tolist()]
+    names = [items[i].parent_component().name for i in firsts.tolist()]
+    family: dict[str, int] = {}  # by name, should two references ever stand for one component
+    renumber = np.array([family.setdefault(name, len(family)) for name in names], dtype=np.int64)
+    return renumber[ids] if len(ids) else ids, list(family)
 
 
 def _finite_nonzero(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
