@@ -18,6 +18,7 @@ roadmap key declared for ``p``.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -262,3 +263,40 @@ def test_summary_has_numerics_and_the_cli_explains_them(tmp_path: Path):
     assert "Constraint families" in out and "Variable families" in out and "launch_cap" in out
     assert "singleton rows" in out and "optimal" in out  # explained, and still solved
     assert sum("numerics: constraint cash_balance" in line for line in out.splitlines()) == 1
+
+
+def test_the_parametric_path_reads_the_original_after_conditioned_solves():
+    """ParametricModel rewrites the compiled model's coefficients by row position: conditioning a solve's
+    copy leaves those positions as they were, so new parameter values still give the rebuilt model's
+    numbers and the same optimum."""
+    from planner.solve.parametric import ParametricModel
+
+    m, _ = tiny()
+    c = compile_model(m, keep_parameters=True)
+    parametric = ParametricModel(c)
+    assert run_highs(c, {}).objective == pytest.approx(1014)
+    m.p = 250.0  # mix[1]: 250 y + z <= 5000, with y + z <= 1000 (mix[2]) still the binding one
+    again = parametric.numbers()
+    assert again is not None and again.matrix.nnz == c.matrix.nnz
+    fresh = compile_model(m)
+    assert np.array_equal(again.matrix.toarray(), fresh.matrix.toarray())
+    assert run_highs(again, {}).objective == pytest.approx(run_highs(fresh, {}).objective)
+
+
+def test_a_conditioned_plan_that_misses_the_model_as_built_is_solved_again_as_built(monkeypatch):
+    numerics = importlib.import_module("planner.solve.numerics")  # planner.solve is also a function's name
+
+    real = numerics.condition
+
+    def loosened(c: Compiled):  # what a conditioning bug would do: lose the bound the singleton row gave
+        reduced, restore = real(c)
+        reduced.col_upper[[v.name for v in c.columns].index("x")] = 5.0
+        return reduced, restore
+
+    monkeypatch.setattr(numerics, "condition", loosened)
+    m, _ = tiny()
+    c = compile_model(m)
+    answer = run_highs(c, {"time_limit": 60.0})
+    assert answer.x[[v.name for v in c.columns].index("x")] == pytest.approx(3.0)  # 2x <= 6 holds
+    assert answer.objective == pytest.approx(1014) and answer.max_violation == 0.0
+    assert "unconditioned_s" in answer.timings

@@ -256,7 +256,10 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     answer.mip_gap = float(info.mip_gap) if c.is_mip else 0.0
     answer.max_violation = max_violation(c, x)
     if restore is not None and answer.max_violation > FEASIBILITY_TOLERANCE:
-        again = run_highs(c, options, duals=duals, condition=False)
+        left = dict(options)
+        if "time_limit" in options:  # the time limit covers both solves
+            left["time_limit"] = max(float(options["time_limit"]) - seconds, 0.001)
+        again = run_highs(c, left, duals=duals, condition=False)
         again.seconds += seconds
         again.timings = {**timings, **again.timings, "unconditioned_s": again.seconds - seconds}
         return again
