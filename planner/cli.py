@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from planner.errors import PlannerError, Problem, RoadmapError
@@ -107,6 +108,10 @@ def solve_command(
                                                                            "many years in turn."),
     overlap_years: float = typer.Option(0.0, "--overlap-years", help="Rolling horizon: years at a window's end that "
                                                                      "the next window plans again."),
+    explain_numerics: bool = typer.Option(False, "--explain-numerics", help="Also print the model's numbers by "
+                                          "constraint and variable family: ranges, redundant and singleton rows."),
+    no_condition: bool = typer.Option(False, "--no-condition", hidden=True,
+                                      help="Hand HiGHS the model as built, not its reduced, row-scaled copy."),
 ) -> None:
     """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
     def run() -> None:
@@ -121,13 +126,14 @@ def solve_command(
         with folder_lock(target):
             _solve_and_write(loaded, target, no_pdf, force, timings,
                             SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap,
-                                         export_model=export_model, window_years=window_years,
-                                         overlap_years=overlap_years))
+                                         export_model=export_model, condition=not no_condition,
+                                         window_years=window_years, overlap_years=overlap_years),
+                            explain_numerics)
     _guard(run)
 
 
 def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: bool, timings: dict[str, float],
-                    options: SolveOptions) -> None:
+                    options: SolveOptions, explain_numerics: bool = False) -> None:
     """The body of ``planner solve`` once the roadmap is loaded and its output folder locked."""
     from planner.reports.build import report_writer
     from planner.reports.preload import Preloader
@@ -142,6 +148,8 @@ def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: b
     start = time.perf_counter()
     with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
         write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf), force=force)
+    if explain_numerics:
+        print_numerics(plan.summary["numerics"])
     print_summary(plan, target)
     console.print(f"  written in {time.perf_counter() - start:.2f} s" + ("" if no_pdf else " (with report.pdf)"))
 
@@ -333,7 +341,61 @@ def print_summary(plan: Plan, target: Path) -> None:
     size = s["model_size"]
     console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
                   f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")
+    for warning in s.get("numerics", {}).get("warnings", []):
+        console.print(f"  [yellow]numerics: {escape(warning['message'])}[/]", highlight=False, soft_wrap=True)
     console.print(f"  outputs: {target}/", markup=False, soft_wrap=True)
+
+
+def print_numerics(numerics: dict[str, Any]) -> None:
+    """The ``numerics`` block of a summary (:mod:`planner.solve.numerics`) as tables: the ranges of each
+    constraint family's coefficients and bounds and each variable family's coefficients, costs and bounds
+    (in yellow when they span more than 1e6), the counts of redundant and singleton rows and empty columns."""
+    rows = Table(Column("constraint family", no_wrap=True), _count_column("rows"), _span_column("|a|"),
+                 _span_column("|bound|"), _count_column("redundant"), _count_column("singleton"), **_COMPACT,
+                 title="Constraint families (as built; |a|: coefficients; singleton: rows of one nonzero)")
+    for name, family in numerics["row_families"].items():
+        rows.add_row(Text(name), f"{family['count']:,}", _span_cell(family["coefficients"]),
+                     _span_cell(family["bounds"]), f"{family['redundant']:,}", f"{family['singleton']:,}")
+    console.print(rows)
+    columns = Table(Column("variable family", no_wrap=True), _count_column("columns"), _span_column("|a|"),
+                    _span_column("|cost|"), _span_column("|bound|"), **_COMPACT,
+                    title="Variable families")
+    for name, family in numerics["column_families"].items():
+        columns.add_row(Text(name), f"{family['count']:,}", _span_cell(family["coefficients"]),
+                        _span_cell(family["costs"]), _span_cell(family["bounds"]))
+    console.print(columns)
+    console.print("  whole model: " + ", ".join(f"|{name.replace('_', ' ')}| {_span_cell(span).plain}"
+                                                for name, span in numerics["ranges"].items()),
+                  highlight=False, markup=False, soft_wrap=True)
+    console.print(f"  {numerics['redundant_rows']:,} redundant rows (never bind given the column bounds), "
+                  f"{numerics['singleton_rows']:,} singleton rows (column bounds written as rows), "
+                  f"{numerics['empty_columns']:,} empty columns", highlight=False, soft_wrap=True)
+    if not numerics["warnings"]:
+        console.print("  numerics: no family's numbers span more than 1e6", highlight=False)
+
+
+_COMPACT: dict[str, Any] = {"box": box.SIMPLE_HEAD, "collapse_padding": True, "pad_edge": False}
+
+
+def _count_column(header: str) -> Column:
+    return Column(header, justify="right", no_wrap=True)
+
+
+def _span_column(header: str) -> Column:
+    return Column(header, overflow="fold")
+
+
+def _span_cell(span: list[float] | None) -> Text:
+    """A range of magnitudes as a table cell, in yellow when it spans more than 1e6."""
+    if span is None:
+        return Text("-")
+    low, high = span
+    return Text(f"{_short(low)}..{_short(high)}", style="yellow" if high > 1e6 * low else "")
+
+
+def _short(x: float) -> str:
+    """``x`` to two figures, with a short exponent (``1.1e4``, ``2e-5``)."""
+    return f"{x:.2g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 def run_cli() -> None:

@@ -1,7 +1,8 @@
 """Documentation rendered from the code, so that it cannot drift from it.
 
 * the roadmap YAML reference, from the pydantic schema (every key: type, default, meaning);
-* the math documentation, from each model module's docstring and the constraint families it declares.
+* the math documentation, from each model module's docstring and the constraint families it declares,
+  then the numerics pass that hands the model to HiGHS (:mod:`planner.solve.numerics`).
 
 ``python -m planner.docs`` rewrites ``docs/roadmap-reference.md`` and ``docs/math.md``; a test fails
 when the committed files differ from what the code renders.
@@ -25,6 +26,7 @@ from planner.schema.time_table import TimeTable
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MODEL_MODULES = ["data", "ready", "transport", "launch", "supply", "industry", "compute", "network", "funding",
                  "milestones", "objective"]
+SOLVE_MODULES = ["numerics"]  # planner.solve modules whose docstring is math about the model handed to HiGHS
 HIDDEN = {"scenario", "scenario_names"}
 
 
@@ -130,6 +132,9 @@ def render_math() -> str:
             lines += ["| constraint family | meaning | math | limit label |", "|---|---|---|---|"]
             lines += [f"| `{f.name}` | {f.description} | ${f.math}$ | {f.limit or '—'} |" for f in mine]
             lines.append("")
+    for name in SOLVE_MODULES:
+        module = importlib.import_module(f"planner.solve.{name}")
+        lines += [f"## {name} (the hand-off to HiGHS)", "", inspect.cleandoc(module.__doc__ or ""), ""]
     return "\n".join(lines)
 
 

@@ -2,10 +2,11 @@
 
 The model becomes one sparse matrix (rows in mixed form: each row keeps its sense), read directly by
 :mod:`planner.solve.direct_form` or, for what that does not handle, by Pyomo's standard-form compiler.
-It goes to ``Highs.passModel`` in a single call; no Python loop per row talks to the solver. After the
-solve the primal values go back onto the Pyomo variables in one pass, the plan is checked against every
-row and bound of the matrix, and the row duals are kept (for a MIP, from the LP with its integer
-decisions fixed at their optimal values).
+It goes to ``Highs.passModel`` in a single call; no Python loop per row talks to the solver, by default
+as the reduced, row-scaled copy of :mod:`planner.solve.numerics` (same plans; the answer is mapped back to
+the model as built). After the solve the primal values go back onto the Pyomo variables in one pass,
+the plan is checked against every row and bound of the matrix as built, and the row duals are kept (for
+a MIP, from the LP with its integer decisions fixed at their optimal values).
 
 Speed (``python benchmarks/run.py`` measures it): the compiler is given ``scipy.sparse`` directly
 through its class hooks, imported so that Pyomo's import callbacks do not also import ``scipy.stats``
@@ -204,16 +205,31 @@ def highs_version() -> str:
     return silent_highs().version()
 
 
-def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True) -> HighsAnswer:
+def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True,
+              condition: bool = True) -> HighsAnswer:
     """Solve ``c`` with HiGHS (the LP method chosen by :func:`planner.solve.method.lp_options`); for a feasible
-    plan check it against ``c`` and compute duals."""
+    plan check it against ``c`` and compute duals.
+
+    With ``condition`` HiGHS solves the reduced, row-scaled copy of :func:`planner.solve.numerics.condition`
+    (a fresh one: ``c`` is not changed), and its plan and row duals are mapped back to ``c``'s rows; the
+    plan is checked against ``c`` as built. Should that check fail (HiGHS's tolerances hold on the scaled
+    rows), ``c`` itself is solved. ``export`` writes ``c`` as built."""
+    from planner.solve.numerics import condition as conditioned
+
     options = lp_options(options, int(c.matrix.nnz), c.is_mip)
+    timings: dict[str, float] = {}
+    restore = None
+    solved = c
+    if condition:
+        start = time.perf_counter()
+        solved, restore = conditioned(c)
+        timings["condition_s"] = time.perf_counter() - start
     h = new_highs(options)
     start = time.perf_counter()
-    pass_model(h, c, c.col_lower, c.col_upper, c.integer)
-    timings = {"pass_model_s": time.perf_counter() - start}
+    pass_model(h, solved, solved.col_lower, solved.col_upper, solved.integer)
+    timings["pass_model_s"] = time.perf_counter() - start
     if export is not None:
-        h.writeModel(str(export))
+        _write_model(c, options, export, h if restore is None else None)
     start = time.perf_counter()
     stopped = run_watched(h, options.get("time_limit"))
     seconds = time.perf_counter() - start
@@ -235,16 +251,41 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
                          timings=timings, method=method_name(options, c.is_mip))
     if kind not in ("optimal", "feasible"):
         return answer
-    x = np.asarray(h.getSolution().col_value, dtype=float)
+    solution = h.getSolution()
+    x = np.asarray(solution.col_value, dtype=float)
+    if restore is not None:
+        x = restore.x(x)
     answer.x = x
     answer.objective = float(info.objective_function_value)
     answer.mip_gap = float(info.mip_gap) if c.is_mip else 0.0
     answer.max_violation = max_violation(c, x)
+    if restore is not None and answer.max_violation > FEASIBILITY_TOLERANCE:
+        left = dict(options)
+        if "time_limit" in options:  # the time limit covers both solves
+            left["time_limit"] = max(float(options["time_limit"]) - seconds, 0.001)
+        again = run_highs(c, left, duals=duals, condition=False)
+        again.seconds += seconds
+        again.timings = {**timings, **again.timings, "unconditioned_s": again.seconds - seconds}
+        return again
     if duals:
         start = time.perf_counter()
-        answer.row_duals = _row_duals(h, c, x, options)
+        if c.is_mip:
+            answer.row_duals = _mip_row_duals(c, x, options)
+        elif restore is not None:
+            answer.row_duals = restore.row_duals(np.asarray(solution.row_dual, dtype=float),
+                                                 np.asarray(solution.col_dual, dtype=float))
+        else:
+            answer.row_duals = np.asarray(solution.row_dual, dtype=float)
         timings["duals_s"] = time.perf_counter() - start
     return answer
+
+
+def _write_model(c: Compiled, options: dict[str, Any], path: Path, h: highspy.Highs | None) -> None:
+    """Write ``c`` as built to ``path`` (.mps or .lp) from ``h`` when it holds ``c``, else from a new instance."""
+    if h is None:
+        h = new_highs(options)
+        pass_model(h, c, c.col_lower, c.col_upper, c.integer)
+    h.writeModel(str(path))
 
 
 def max_violation(c: Compiled, x: np.ndarray) -> float:
@@ -258,9 +299,8 @@ def max_violation(c: Compiled, x: np.ndarray) -> float:
     return max(worst, 0.0)
 
 
-def _row_duals(h: highspy.Highs, c: Compiled, x: np.ndarray, options: dict[str, Any]) -> np.ndarray | None:
-    if not c.is_mip:
-        return np.asarray(h.getSolution().row_dual, dtype=float)
+def _mip_row_duals(c: Compiled, x: np.ndarray, options: dict[str, Any]) -> np.ndarray | None:
+    """The row duals of a MIP: those of its LP with the integer columns fixed at ``x``, on ``c`` as built."""
     fixed = new_highs({k: v for k, v in options.items() if not k.startswith("mip")})
     values = np.round(x)
     lower = np.where(c.integer, values, c.col_lower)

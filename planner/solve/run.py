@@ -28,6 +28,7 @@ from planner.solve.highs_backend import (
     load_values,
     run_highs,
 )
+from planner.solve.numerics import inspect
 from planner.solve.profiles import load_profile
 
 STAGE_TOLERANCE = 1e-6
@@ -65,6 +66,7 @@ class SolveOptions:
     threads: int | None = None
     export_model: Path | None = None
     duals: bool = True
+    condition: bool = True  # solve the reduced, row-scaled copy (planner.solve.numerics); false: the model as built
     quantities: frozenset[str] | None = None  # the plan's quantities to tabulate (None: all; see plan_tables)
     window_years: float | None = None  # a rolling horizon of windows this long (planner.solve.rolling); None: one solve
     overlap_years: float = 0.0  # the years at the end of a window that the next window plans again
@@ -176,7 +178,11 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     tables = plan_tables(built, loaded, options.quantities)
     timings["extract_s"] = time.perf_counter() - start
     duals = _dual_table(compiled, answer)
+    start = time.perf_counter()
+    numerics = inspect(compiled, built.registry).to_json()
+    timings["numerics_s"] = time.perf_counter() - start
     summary = _summary(loaded, built, compiled, answer, stage_values, timings)
+    summary["numerics"] = numerics
     summary["learning_curve"] = learning
     return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
                 stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
@@ -211,8 +217,10 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
         export = options.export_model if last else None
         if options.before_highs is not None:
             options.before_highs()
-        answer = run_highs(compiled, highs_options, export=export, duals=options.duals and last)
+        answer = run_highs(compiled, highs_options, export=export, duals=options.duals and last,
+                           condition=options.condition)
         timings["handoff_s"] += answer.timings.get("pass_model_s", 0.0)
+        timings["condition_s"] = timings.get("condition_s", 0.0) + answer.timings.get("condition_s", 0.0)
         timings["solve_s"] = timings.get("solve_s", 0.0) + answer.seconds
         timings["duals_s"] = timings.get("duals_s", 0.0) + answer.timings.get("duals_s", 0.0)
         _raise_without_plan(answer, built, budget)
