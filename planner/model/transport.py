@@ -28,7 +28,7 @@ from typing import Any
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
-from planner.model.registry import Registry, add_constraint, add_expression, add_var, linear, negated, scaled
+from planner.model.registry import Registry, add_constraint, add_var, linear, negated, scaled
 from planner.model.useful import allowed, useful_cargo, useful_moves
 
 SUBSYSTEM = "transport"
@@ -72,15 +72,22 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def propellant_terms(v: str, rt: str, p: int) -> list[tuple[float, pyo.Var]]:
         return [(1.0, x) for x in propellant_of_arc[v, rt, p]]
 
-    def burned(mm, v, rt, p):
+    # the burn is a column of its own, defined by one row per arc: the rows that read it (each propellant
+    # component's share, what arrives in the tanks, and again among late arrivals) then hold one entry
+    # instead of the arc's whole mass (~30 % fewer nonzeros on the quarterly baseline)
+    add_var(m, reg, "burned", arcs, quantity="propellant_burned", unit="t", dims=("vehicle", "route", "period"),
+            table="transport")
+    burned_of = dict(m.burned.items())
+
+    def burn(mm, v, rt, p):
         f = burn_factor(arc_of[(rt, p)].dv_km_s, r.vehicles[v].isp_s)
         c = f / (1.0 + f)
         mass = [(r.vehicles[v].dry_mass_t, trips[v, rt, p])] + payload_terms(v, rt, p) + propellant_terms(v, rt, p)
-        return linear((c * mass_per_unit, x) for mass_per_unit, x in mass)
+        return linear([(-1.0, burned_of[v, rt, p])] + [(c * mass_per_unit, x) for mass_per_unit, x in mass]) == 0
 
-    add_expression(m, reg, "burned", arcs, burned, quantity="propellant_burned", unit="t",
-                   dims=("vehicle", "route", "period"), table="transport")
-    burned_of = dict(m.burned.items())
+    add_constraint(m, reg, "rocket_equation", arcs, burn, subsystem=SUBSYSTEM,
+                   description="Propellant burned on an arc: the rocket equation on the mass before the burn.",
+                   math=r"b_a = \frac{f_{vr}}{1+f_{vr}} M_a")
 
     add_constraint(
         m, reg, "payload_capacity", arcs,
