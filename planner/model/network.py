@@ -17,6 +17,11 @@ feed it). The row is written per day of the period, :math:`\\rho_{lkp} S_{lkp} /
 before the supply limits upstream of it. Only pairs :math:`(l, k)` that some flow touches get a stock
 variable (sparse). What a late arc brings (:mod:`planner.model.ready`) is still held at the end of the
 period it lands in, :math:`S_{lkq} \\ge \\sum_{a \\text{ late}} x_{ak}` (a row only where a late arc lands).
+
+Goods to be had at a location at any time need no stock there: where a commodity enters only from sources
+without limits whose price never rises, and nothing reads the stock, :math:`S_{lkp} = 0` and it is bought in
+the period it is used (:func:`bought_when_used`: buying early and holding is never better, and an unlimited
+free stock is a face of optima that interior-point solvers wander into).
 """
 
 from __future__ import annotations

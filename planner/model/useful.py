@@ -19,8 +19,10 @@ count a delivery twice, and the tie-break costs of
 :mod:`planner.model.objective` rule those out at the optimum anyway. A route's own ``carries:`` (and a
 vehicle's) narrows the set further, by the roadmap's choice. The paths are enumerated by depth-first
 search; networks too large for that (:data:`PATH_STEPS` steps) fall back to plain reachability (from an
-appearance and to a use), which is weaker but as safe. On the quarterly baseline this drops three cargo
-columns in four; presolve and the interior point method are the faster for it (``docs/math.md``).
+appearance and to a use), which is weaker but as safe. On the quarterly baseline this drops 30 % of the
+cargo columns (8,736 to 6,160) and the launches of what Earth cannot use in orbit; with the stocks of
+:func:`planner.model.network.bought_when_used` held at zero, HiGHS's interior point method went from no
+optimum in 150 s to 13 s on that model.
 """
 
 from __future__ import annotations
