@@ -11,7 +11,8 @@
   ``roadmaps/baseline.yaml``), wall time of the whole command (median of five runs), and whether a PDF
   was written.
 * Scaling (:mod:`scaling`): build, hand-off and solve against horizon length and network size, with
-  fitted log-log slopes, drawn into ``benchmarks/scaling.png``.
+  fitted log-log slopes, drawn into ``benchmarks/scaling.png`` with the solve times of
+  ``results-scaling-before.json`` (the study before the fine-grid changes of issue 22) to compare.
 
 ``--quick`` runs the small instance, a short scaling study and no end-to-end run. Results go to
 ``benchmarks/results.json`` (``results-quick.json`` with ``--quick``) so that runs can be compared.
@@ -38,6 +39,7 @@ import scaling
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PLANNER = Path(sys.executable).with_name("planner")
+BEFORE = HERE / "results-scaling-before.json"  # the study before issue 22's changes, drawn for comparison
 
 
 def measure_instance(roadmap: Path, floor_solvers: list[str] | None, time_limit_s: float,
@@ -137,7 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_scaling:
         results["scaling"] = scaling.study(quick=args.quick,
                                            measure=lambda path: measure_instance(path, None, args.scaling_time_limit))
-        chart = scaling.chart(results["scaling"], HERE / ("scaling-quick.png" if args.quick else "scaling.png"))
+        before = json.loads(BEFORE.read_text(encoding="utf-8"))["scaling"] if BEFORE.exists() else None
+        chart = scaling.chart(results["scaling"], HERE / ("scaling-quick.png" if args.quick else "scaling.png"),
+                              before)
         for axis, fit in results["scaling"]["slopes"].items():
             print(f"scaling vs {axis}: " + ", ".join(f"{k} slope {v:.2f}" for k, v in fit.items()))
         print(f"chart: {chart}")

@@ -66,8 +66,9 @@ def study(quick: bool, measure: Callable[[Path], dict[str, Any]]) -> dict[str, A
     return out
 
 
-def chart(result: dict[str, Any], path: Path) -> Path:
-    """Log-log chart of CPU seconds per phase against each axis, with the fitted slopes."""
+def chart(result: dict[str, Any], path: Path, before: dict[str, Any] | None = None) -> Path:
+    """Log-log chart of CPU seconds per phase against each axis, with the fitted slopes; ``before``, an
+    earlier study, adds its solve times (grey, dashed) to compare with."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,6 +85,11 @@ def chart(result: dict[str, Any], path: Path) -> Path:
             ys = np.array([p[phase] for p in shown], dtype=float)
             fit = result["slopes"].get(name, {}).get(phase)
             ax.loglog(xs, np.maximum(ys, 1e-3), marker=marker, label=f"{phase} (slope {fit:.2f})" if fit else phase)
+        if before and before["points"].get(name):
+            earlier = [p for p in before["points"][name] if p["status"] == "optimal"]
+            fit = before["slopes"].get(name, {}).get("solve")
+            ax.loglog([p["x"] for p in earlier], [max(p["solve"], 1e-3) for p in earlier], "--", color="grey",
+                      marker="x", label=f"solve before (slope {fit:.2f})" if fit else "solve before")
         ax.set_xlabel(labels.get(name, name))
         ax.set_ylabel("CPU seconds")
         ax.grid(True, which="both", alpha=0.3)
