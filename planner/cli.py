@@ -310,7 +310,8 @@ def _folder_name(loaded: LoadedRoadmap) -> str:
 
 def print_summary(plan: Plan, target: Path) -> None:
     """What the terminal shows after a solve: status, objective, milestones, headline figures."""
-    from planner.results.headlines import headlines  # pandas: not needed before the solve
+    from planner.results.fractional import describe  # pandas: not needed before the solve
+    from planner.results.headlines import headlines
 
     s = plan.summary
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
@@ -338,6 +339,9 @@ def print_summary(plan: Plan, target: Path) -> None:
     for key, value in figures.items():
         if value not in ({}, None):
             console.print(f"  {key.replace('_', ' ')}: {value}", highlight=False, markup=False)
+    fractional = describe(s["fractional"], cases=3)
+    if fractional:
+        console.print(f"  [yellow]{escape(fractional)}[/]", highlight=False, soft_wrap=True)
     size = s["model_size"]
     console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
                   f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")

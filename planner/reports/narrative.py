@@ -14,6 +14,7 @@ import pandas as pd
 from planner.reports import bottlenecks
 from planner.reports.charts import objective_unit
 from planner.reports.run_folder import RunData
+from planner.results.fractional import CASES, describe, fractional_counts
 from planner.results.headlines import headlines
 
 
@@ -43,8 +44,8 @@ def headline_table(run: RunData) -> pd.DataFrame:
 
 
 def sentences(run: RunData) -> list[str]:
-    """Milestone years, compute in service at the end, the main bottleneck, the cash low point."""
-    out = []
+    """Whole units, milestone years, compute in service at the end, the main bottleneck, the cash low point."""
+    out = whole_units(run)
     end = run.data.timeline.labels[-1]
     for row in run.tables["milestones"].itertuples():
         what = row.description or row.milestone.replace("_", " ")
@@ -74,6 +75,26 @@ def sentences(run: RunData) -> list[str]:
     out += end_of_horizon(run)
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
+    return out
+
+
+def whole_units(run: RunData) -> list[str]:
+    """What the roadmap's ``integer:`` setting leaves continuous among the quantities counted in units, and
+    the counts that come out fractional, the largest first (:mod:`planner.results.fractional`)."""
+    block = fractional_counts(run.plan, run.data)
+    c = block["continuous"]
+    parts = [text for text, names in (
+        (f"the units built and trips of {', '.join(c['vehicles'])}", c["vehicles"]),
+        (f"the flights of {', '.join(c['launch_vehicles'])}", c["launch_vehicles"]),
+        ("milestones (a share reached earns that share of the reward)", c["milestones"]),
+        (f"{', '.join(c['commodities'])} (counted commodities are continuous under any setting)", c["commodities"]),
+    ) if names]
+    if not parts:
+        return []
+    out = [f"Counted in units but continuous under 'integer: {block['integer']}': {'; '.join(parts)}."]
+    text = describe(block, cases=CASES)
+    if text:
+        out.append(f"The plan has {text}.")
     return out
 
 

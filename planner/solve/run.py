@@ -172,7 +172,8 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
                     "tolerance": LEARNING_TOLERANCE}
         if learning["converged"]:
             break
-    from planner.results.tables import plan_tables  # pandas: imported while HiGHS solved (reports.preload)
+    from planner.results.fractional import fractional_counts  # pandas: imported while HiGHS solved
+    from planner.results.tables import plan_tables  # (reports.preload)
 
     start = time.perf_counter()
     tables = plan_tables(built, loaded, options.quantities)
@@ -184,6 +185,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     summary = _summary(loaded, built, compiled, answer, stage_values, timings)
     summary["numerics"] = numerics
     summary["learning_curve"] = learning
+    summary["fractional"] = fractional_counts(tables["plan"], built.data)
     return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
                 stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
                 summary=summary, duals=duals, timings=timings)
