@@ -210,17 +210,19 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     """Solve ``c`` with HiGHS (the LP method chosen by :func:`planner.solve.method.lp_options`); for a feasible
     plan check it against ``c`` and compute duals.
 
-    With ``condition`` HiGHS solves the reduced, row-scaled copy of :func:`planner.solve.numerics.condition`
-    (a fresh one: ``c`` is not changed), and its plan and row duals are mapped back to ``c``'s rows; the
-    plan is checked against ``c`` as built. Should that check fail (HiGHS's tolerances hold on the scaled
-    rows), ``c`` itself is solved. ``export`` writes ``c`` as built."""
+    With ``condition``, an LP is solved as the reduced, row-scaled copy of
+    :func:`planner.solve.numerics.condition` (a fresh one: ``c`` is not changed), and its plan and row duals
+    are mapped back to ``c``'s rows; the plan is checked against ``c`` as built. Should that check fail
+    (HiGHS's tolerances hold on the scaled rows), ``c`` itself is solved. A MIP is handed over as built:
+    branch and cut on the scaled copy of the baseline with binary milestones took 111 s against 24 s
+    (HiGHS 1.16, one thread). ``export`` writes ``c`` as built."""
     from planner.solve.numerics import condition as conditioned
 
     options = lp_options(options, int(c.matrix.nnz), c.is_mip)
     timings: dict[str, float] = {}
     restore = None
     solved = c
-    if condition:
+    if condition and not c.is_mip:
         start = time.perf_counter()
         solved, restore = conditioned(c)
         timings["condition_s"] = time.perf_counter() - start

@@ -59,14 +59,16 @@ complementary slackness of the copy's, so they are an optimal dual solution of t
 when the LP is degenerate). A bound rounded on an integer column is not the row's own; a MIP's duals are
 those of its LP with the integer decisions fixed, which the planner solves on the model as built.
 
-What it buys, measured (HiGHS 1.16, the default profile's primal simplex, one process beside another
-busy one on two cores): HiGHS presolves and scales on its own, so little. The yearly baseline takes 14,716
-simplex iterations conditioned against 15,943 as built (seed-vision 10,565 against 12,194; 1.3-3.0 s
-either way); the quarterly baseline (``--set time.step=quarter``, 23,469 rows, 157 singleton, none
-redundant) solved in 114 s conditioned against 105 s as built, one run each, the same optimum within
-4e-8. ``planner solve --no-condition`` (hidden) and ``SolveOptions(condition=False)`` hand HiGHS the
-model as built. The pass itself costs 1.0 s (condition) and 1.7 s (inspect) on the 6.9-million-nonzero
-``large`` benchmark instance, 0.04 s each on the quarterly baseline.
+What it buys, measured (HiGHS 1.16, one thread, two cores with another process busy, one run each): HiGHS
+presolves and scales on its own, so little. Under the primal simplex the yearly baseline took 14,716
+simplex iterations conditioned against 15,943 as built (seed-vision 10,565 against 12,194; 1.3-3.0 s either
+way), the quarterly baseline (``--set time.step=quarter``) 114 s against 105 s; under the interior point
+method that :mod:`planner.solve.method` now picks for it, 9.7 s against 11.4 s, the same optimum within
+4e-8. Branch and cut is slower on the copy (the baseline with binary milestones: 111 s against 24 s), so
+a MIP is handed over as built (:func:`planner.solve.highs_backend.run_highs`). ``planner solve
+--no-condition`` (hidden) and ``SolveOptions(condition=False)`` hand HiGHS any model as built. The pass
+itself costs 1.0 s (condition) and 1.7 s (inspect) on the 6.9-million-nonzero ``large`` benchmark
+instance, 0.04 s each on the quarterly baseline.
 """
 
 from __future__ import annotations
