@@ -145,3 +145,14 @@ def test_shipped_plans_are_the_same_without_the_reductions(name, monkeypatch):
     # differ by 0.02 %), so the plan's aggregates are compared to 0.1 %
     for quantity in ("compute_in_service", "flights"):
         assert value(reduced, quantity) == pytest.approx(value(full, quantity), rel=1e-3)
+
+
+def test_too_many_paths_fall_back_to_reachability(write_roadmap, monkeypatch):
+    """With no steps allowed for listing paths, every move from where cargo can be to where it can still be
+    used is kept: more than the simple paths (the way back to leo too), never less."""
+    paths = _useful(write_roadmap, CISLUNAR)
+    monkeypatch.setattr(useful, "PATH_STEPS", 0)
+    reachable = _useful(write_roadmap, CISLUNAR)
+    assert all(paths[rt] <= reachable[rt] for rt in paths)
+    assert {rt for rt, ks in reachable.items() if "cargo" in ks} == {"leo_llo", "llo_surface", "surface_llo",
+                                                                    "llo_leo"}
