@@ -12,7 +12,8 @@
   was written.
 * Scaling (:mod:`scaling`): build, hand-off and solve against horizon length and network size, with
   fitted log-log slopes, drawn into ``benchmarks/scaling.png`` with the solve times of
-  ``results-scaling-before.json`` (the study before the fine-grid changes of issue 22) to compare.
+  ``results-scaling-before.json`` (the study of 2026-11-26, before the time-consistency changes of issue 16
+  and the fine-grid ones of issue 22) to compare.
 
 ``--quick`` runs the small instance, a short scaling study and no end-to-end run. Results go to
 ``benchmarks/results.json`` (``results-quick.json`` with ``--quick``) so that runs can be compared.
@@ -39,7 +40,7 @@ import scaling
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PLANNER = Path(sys.executable).with_name("planner")
-BEFORE = HERE / "results-scaling-before.json"  # the study before issue 22's changes, drawn for comparison
+BEFORE = HERE / "results-scaling-before.json"  # the study of 2026-11-26, drawn beside the new one
 
 
 def measure_instance(roadmap: Path, floor_solvers: list[str] | None, time_limit_s: float,
@@ -139,7 +140,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_scaling:
         results["scaling"] = scaling.study(quick=args.quick,
                                            measure=lambda path: measure_instance(path, None, args.scaling_time_limit))
-        before = json.loads(BEFORE.read_text(encoding="utf-8"))["scaling"] if BEFORE.exists() else None
+        before = None
+        if BEFORE.exists():
+            earlier = json.loads(BEFORE.read_text(encoding="utf-8"))
+            before = {**earlier["scaling"], "when": earlier["when"]}
         chart = scaling.chart(results["scaling"], HERE / ("scaling-quick.png" if args.quick else "scaling.png"),
                               before)
         for axis, fit in results["scaling"]["slopes"].items():

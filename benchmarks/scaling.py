@@ -68,7 +68,7 @@ def study(quick: bool, measure: Callable[[Path], dict[str, Any]]) -> dict[str, A
 
 def chart(result: dict[str, Any], path: Path, before: dict[str, Any] | None = None) -> Path:
     """Log-log chart of CPU seconds per phase against each axis, with the fitted slopes; ``before``, an
-    earlier study, adds its solve times (grey, dashed) to compare with."""
+    earlier study, adds its solve times (grey, dashed, labelled with its date) to compare with."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -89,7 +89,8 @@ def chart(result: dict[str, Any], path: Path, before: dict[str, Any] | None = No
             earlier = [p for p in before["points"][name] if p["status"] == "optimal"]
             fit = before["slopes"].get(name, {}).get("solve")
             ax.loglog([p["x"] for p in earlier], [max(p["solve"], 1e-3) for p in earlier], "--", color="grey",
-                      marker="x", label=f"solve before (slope {fit:.2f})" if fit else "solve before")
+                      marker="x", label=f"solve {before['when'][:10]} (slope {fit:.2f})" if fit
+                      else f"solve {before['when'][:10]}")
         ax.set_xlabel(labels.get(name, name))
         ax.set_ylabel("CPU seconds")
         ax.grid(True, which="both", alpha=0.3)
