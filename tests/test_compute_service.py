@@ -201,3 +201,10 @@ def test_a_satellite_keeps_the_power_of_the_year_it_was_built(solve_text):
     flat = solve_text(HELD.replace("{2030: 100, 2032: 300}", "300"))
     assert value(flat, "compute_added") == pytest.approx(0.3, rel=1e-9)
     assert "built_before_deployed" not in flat.summary["model_size"]["rows_by_family"]
+
+
+def test_a_satellite_waits_at_most_its_hold_years(solve_text):
+    # the same 1,000 t made in 2030 may wait at most one year: chips come in 2032, too late for all of them
+    plan = solve_text(HELD.replace("life_years: 10", "life_years: 10\n  hold_years: 1"))
+    assert value(plan, "compute_added") == pytest.approx(0.0, abs=1e-12)
+    assert value(plan, "deployed_by_build_period", built="2030") == pytest.approx(0.0, abs=1e-9)

@@ -27,6 +27,9 @@ class Compute(Strict):
     satellites: dict[str, SatelliteKind] = Field(description="Satellite commodities and their origin.")
     specific_power_w_per_kg: TimeTable = Field(description="Compute power per kg by year built, W/kg.")
     life_years: float | None = Field(None, gt=0, description="Retired at this age; never when absent.")
+    hold_years: float = Field(2.5, gt=0, description="Most years between a satellite's build and its deployment "
+                                                     "(its power is its build year's), and at most its life: a "
+                                                     "Mars window cycle (2.14 years) with margin by default.")
     degradation_fraction_per_year: float = Field(0.0, ge=0, lt=1, description="Power lost per year (solar cells).")
     attrition_fraction_per_year: float = Field(0.0, ge=0, lt=1, description="Compute lost per year (GPU failures).")
     chip_supply_gw_per_year: TimeTable | None = Field(None, description="Most compute added per year, GW.")
