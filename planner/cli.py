@@ -345,8 +345,14 @@ def print_summary(plan: Plan, target: Path) -> None:
     size = s["model_size"]
     console.print(f"  model: {size['variables']:,} variables, {size['constraints']:,} constraints, "
                   f"{size['nonzeros']:,} nonzeros; solved in {s['timings_s'].get('solve_s', 0):.2f} s")
-    for warning in s.get("numerics", {}).get("warnings", []):
-        console.print(f"  [yellow]numerics: {escape(warning['message'])}[/]", highlight=False, soft_wrap=True)
+    warnings = s.get("numerics", {}).get("warnings", [])
+    if warnings:  # one line: the families and the roadmap keys behind them (--explain-numerics has the rest)
+        families = ", ".join(f"{w['family']} ({w['what']} x{w['ratio']:.1e})" for w in warnings)
+        keys = sorted({k for w in warnings for k in w["keys"]})
+        console.print(f"  [yellow]numerics: {len(warnings)} famil{'y spans' if len(warnings) == 1 else 'ies span'} "
+                      f"more than 1e6: {escape(families)}" + (f"; roadmap keys {escape(', '.join(keys))}" if keys
+                                                             else "") + " (--explain-numerics)[/]",
+                      highlight=False, soft_wrap=True)
     console.print(f"  outputs: {target}/", markup=False, soft_wrap=True)
 
 
@@ -374,6 +380,8 @@ def print_numerics(numerics: dict[str, Any]) -> None:
     console.print(f"  {numerics['redundant_rows']:,} redundant rows (never bind given the column bounds), "
                   f"{numerics['singleton_rows']:,} singleton rows (column bounds written as rows), "
                   f"{numerics['empty_columns']:,} empty columns", highlight=False, soft_wrap=True)
+    for warning in numerics["warnings"]:
+        console.print(f"  [yellow]numerics: {escape(warning['message'])}[/]", highlight=False, soft_wrap=True)
     if not numerics["warnings"]:
         console.print("  numerics: no family's numbers span more than 1e6", highlight=False)
 

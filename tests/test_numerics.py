@@ -262,7 +262,10 @@ def test_summary_has_numerics_and_the_cli_explains_them(tmp_path: Path):
     out = result.output
     assert "Constraint families" in out and "Variable families" in out and "launch_cap" in out
     assert "singleton rows" in out and "optimal" in out  # explained, and still solved
+    # the explanation has each warning in full, the summary one line naming every family
     assert sum("numerics: constraint cash_balance" in line for line in out.splitlines()) == 1
+    assert sum(line.startswith("  numerics: ") and "families span more than 1e6" in line and "cash_balance" in line
+               for line in out.splitlines()) == 1
 
 
 def test_the_parametric_path_reads_the_original_after_conditioned_solves():
