@@ -15,8 +15,10 @@ from tests.conftest import value
 #       half a ship more and lands the other 50 t (the remaining 1/3 x 0.9): 0.9667.
 #   Whole ships: 100 t in 2026 are short of 150 t, so the milestone counts in 2027 (0.9), with a second
 #       ship built and flown by 2027.
-#   The start: milestone from the first period the LP's metric stays at 150 t (2027), ships and trips
-#       rounded up (1 and 1 in each year): 0.9, within the funding.
+#   The start: the milestone from 2027, where the LP's metric stays at 150 t; ships built and trips as running
+#       totals rounded up (1, 1.5 -> 1, 2: one each year): 0.9. Milestones one at a time: the LP has it 2/3
+#       reached in 2026, so it is tried from 2026 (150 t by then: more ships than 100 M$ buy, infeasible),
+#       then by the metric, as before: the same 0.9, and the first start is kept.
 FUNDED = """
 name: funded_ships
 time: {start: 2026, end: 2027}
@@ -60,7 +62,7 @@ def test_the_start_is_given_and_branch_and_cut_ends_at_the_hand_optimum(write_ro
     assert plan.proven_optimal and plan.objective == pytest.approx(OPTIMUM, rel=1e-6)
     start = plan.summary["mip_start"]
     assert start["given"] and start["rounding"] == "metric, running totals up"
-    assert start["tried"] == [start["rounding"]]
+    assert start["tried"] == ["metric, running totals up", "milestones one at a time, running totals up"]
     assert start["objective"] <= plan.objective + 1e-9 and start["objective"] == pytest.approx(OPTIMUM, rel=1e-6)
     assert start["seconds"] >= 0
     without = solved(write_roadmap, text, mip_start=False)
@@ -75,7 +77,7 @@ def test_the_start_is_given_and_branch_and_cut_ends_at_the_hand_optimum(write_ro
 
 def test_without_a_feasible_rounding_branch_and_cut_runs_alone(write_roadmap):
     # 150 M$ at the start and nothing more: the LP builds 1.5 ships in 2026 and reaches the milestone then (1).
-    # Every rounding asks for 2 ships (200 M$; the nearest integer to 1.5 is 2): no start. Whole ships: one,
+    # Every rounding rounds the ships up, to 2 (200 M$): no start. Whole ships: one,
     # 100 t, the milestone is never reached, and the optimum is 0.
     text = FUNDED.replace("FUNDING", "{initial_cash_musd: 150}")
     plan = solved(write_roadmap, text)
