@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pyomo.environ as pyo
 import pytest
 
 from planner import SolveOptions, load_roadmap, solve
-from planner.solve.mip_start import ROUNDINGS
+from planner.solve.highs_backend import compile_model
+from planner.solve.mip_start import ROUNDINGS, _counts_up, _running_counts_up
 from tests.conftest import value
 
 # Ships built at leo (100 M$ each, here paid from 100 M$ of funding a year, cash carried over) carry cargo 3 days
@@ -86,3 +89,17 @@ def test_without_a_feasible_rounding_branch_and_cut_runs_alone(write_roadmap):
     assert start["tried"] == list(ROUNDINGS)
     assert plan.proven_optimal and plan.objective == pytest.approx(0, abs=1e-9)
     assert milestone_series(plan) == pytest.approx([0, 0])
+
+
+def test_counts_are_rounded_up_as_running_totals():
+    # ships leaving one place in three periods, 0.06, 0.5 and 0.6 in the LP: running totals 0.06, 0.56, 1.16
+    # rounded up are 1, 1, 2, so 1, 0, 1 leave (each rounded up: 1, 1, 1, one more than the LP's 1.16 allow)
+    m = pyo.ConcreteModel()
+    m.trips = pyo.Var([("route", p) for p in range(3)], domain=pyo.NonNegativeIntegers, bounds=(0, 5))
+    m.goal = pyo.Objective(expr=sum(m.trips.values()))
+    c = compile_model(m)
+    x = np.array([{0: 0.06, 1: 0.5, 2: 0.6}[var.index()[1]] for var in c.columns])
+    by_period = {var.index()[1]: j for j, var in enumerate(c.columns)}
+    running = _running_counts_up(c, x)
+    assert [running[by_period[p]] for p in range(3)] == [1, 0, 1]
+    assert _counts_up(c, x).tolist() == [1, 1, 1]
