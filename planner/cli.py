@@ -112,6 +112,8 @@ def solve_command(
                                           "constraint and variable family: ranges, redundant and singleton rows."),
     no_condition: bool = typer.Option(False, "--no-condition", hidden=True,
                                       help="Hand HiGHS the model as built, not its reduced, row-scaled copy."),
+    no_mip_start: bool = typer.Option(False, "--no-mip-start", hidden=True,
+                                      help="Run branch and cut without a start rounded from the LP relaxation."),
 ) -> None:
     """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
     def run() -> None:
@@ -127,7 +129,8 @@ def solve_command(
             _solve_and_write(loaded, target, no_pdf, force, timings,
                             SolveOptions(profile=profile, time_limit_s=time_limit, mip_gap=mip_gap,
                                          export_model=export_model, condition=not no_condition,
-                                         window_years=window_years, overlap_years=overlap_years),
+                                         mip_start=not no_mip_start, window_years=window_years,
+                                         overlap_years=overlap_years),
                             explain_numerics)
     _guard(run)
 

@@ -98,6 +98,7 @@ class HighsAnswer:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     method: str = "branch and cut"  # how HiGHS solved it: branch and cut, or the LP method (planner.solve.method)
+    mip_start: dict[str, Any] | None = None  # a MIP's start from its LP relaxation (planner.solve.mip_start)
 
 
 def compile_model(m: pyo.ConcreteModel, direct: bool = True, keep_parameters: bool = False) -> Compiled:
@@ -206,7 +207,7 @@ def highs_version() -> str:
 
 
 def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True,
-              condition: bool = True) -> HighsAnswer:
+              condition: bool = True, mip_start: bool = True) -> HighsAnswer:
     """Solve ``c`` with HiGHS (the LP method chosen by :func:`planner.solve.method.lp_options`); for a feasible
     plan check it against ``c`` and compute duals.
 
@@ -215,11 +216,20 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     are mapped back to ``c``'s rows; the plan is checked against ``c`` as built. Should that check fail
     (HiGHS's tolerances hold on the scaled rows), ``c`` itself is solved. A MIP is handed over as built:
     branch and cut on the scaled copy of the baseline with binary milestones took 111 s against 24 s
-    (HiGHS 1.16, one thread). ``export`` writes ``c`` as built."""
+    (HiGHS 1.16, one thread). With ``mip_start``, a MIP starts from a plan rounded from its LP relaxation
+    (:mod:`planner.solve.mip_start`; branch and cut gets the time limit minus what that took). ``export``
+    writes ``c`` as built."""
+    from planner.solve.mip_start import find_start, give_start
     from planner.solve.numerics import condition as conditioned
 
     options = lp_options(options, int(c.matrix.nnz), c.is_mip)
     timings: dict[str, float] = {}
+    start_plan = None
+    if c.is_mip and mip_start:
+        start_plan = find_start(c, options)
+        timings["mip_start_s"] = start_plan.seconds
+        if "time_limit" in options:
+            options = {**options, "time_limit": max(float(options["time_limit"]) - start_plan.seconds, 0.001)}
     restore = None
     solved = c
     if condition and not c.is_mip:
@@ -230,11 +240,13 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     start = time.perf_counter()
     pass_model(h, solved, solved.col_lower, solved.col_upper, solved.integer)
     timings["pass_model_s"] = time.perf_counter() - start
+    if start_plan is not None and start_plan.x is not None:
+        give_start(h, start_plan)
     if export is not None:
         _write_model(c, options, export, h if restore is None else None)
     start = time.perf_counter()
     stopped = run_watched(h, options.get("time_limit"))
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start + (start_plan.seconds if start_plan is not None else 0.0)
     status = h.getModelStatus()
     info = h.getInfo()
     has_plan = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
@@ -250,7 +262,8 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     else:
         kind = "feasible" if has_plan else "no_plan"
     answer = HighsAnswer(status=kind, message=stopped or h.modelStatusToString(status), seconds=seconds,
-                         timings=timings, method=method_name(options, c.is_mip))
+                         timings=timings, method=method_name(options, c.is_mip),
+                         mip_start=start_plan.summary() if start_plan is not None else None)
     if kind not in ("optimal", "feasible"):
         return answer
     solution = h.getSolution()

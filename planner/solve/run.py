@@ -67,6 +67,7 @@ class SolveOptions:
     export_model: Path | None = None
     duals: bool = True
     condition: bool = True  # solve the reduced, row-scaled copy (planner.solve.numerics); false: the model as built
+    mip_start: bool = True  # start a MIP from its rounded LP relaxation (planner.solve.mip_start)
     quantities: frozenset[str] | None = None  # the plan's quantities to tabulate (None: all; see plan_tables)
     window_years: float | None = None  # a rolling horizon of windows this long (planner.solve.rolling); None: one solve
     overlap_years: float = 0.0  # the years at the end of a window that the next window plans again
@@ -220,7 +221,7 @@ def solve_stages(built: BuiltModel, highs_options: dict[str, Any], options: Solv
         if options.before_highs is not None:
             options.before_highs()
         answer = run_highs(compiled, highs_options, export=export, duals=options.duals and last,
-                           condition=options.condition)
+                           condition=options.condition, mip_start=options.mip_start)
         timings["handoff_s"] += answer.timings.get("pass_model_s", 0.0)
         timings["condition_s"] = timings.get("condition_s", 0.0) + answer.timings.get("condition_s", 0.0)
         timings["solve_s"] = timings.get("solve_s", 0.0) + answer.seconds
@@ -303,6 +304,7 @@ def _summary(loaded: LoadedRoadmap, built: BuiltModel, compiled: Compiled, answe
         "stage_objectives": stage_values,
         "mip_gap": answer.mip_gap,
         "method": answer.method,
+        "mip_start": answer.mip_start,
         "max_violation": answer.max_violation,
         "solver": {"name": "HiGHS", "version": highs_version()},
         "model_size": {
