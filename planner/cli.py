@@ -323,6 +323,14 @@ def print_summary(plan: Plan, target: Path) -> None:
     note = learning_note(s)
     if note:
         console.print(f"  {note}" if s["learning_curve"]["converged"] else f"  [yellow]{note}[/]", highlight=False)
+    start = s.get("mip_start")
+    if start and start.get("lp_bound") is not None:
+        given = (f"a start rounded from the LP ({start['rounding']}) scored {start['objective']:,.6g}, "
+                 f"{start['gap_to_lp_bound']:.2%} from the LP bound" if start["given"] else "no rounding of the LP was "
+                 "feasible")
+        console.print(f"  LP bound {start['lp_bound']:,.6g}, plan {plan.objective:,.6g} "
+                      f"({abs(start['lp_bound'] - plan.objective) / max(abs(start['lp_bound']), 1e-9):.2%} from it); "
+                      f"{given}", highlight=False)
     rolling = s.get("rolling_horizon")
     if rolling:
         console.print(f"  [yellow]rolling horizon[/]: {len(rolling['windows'])} windows of "

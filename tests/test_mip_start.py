@@ -68,6 +68,9 @@ def test_the_start_is_given_and_branch_and_cut_ends_at_the_hand_optimum(write_ro
     assert start["tried"] == ["metric, running totals up", "milestones one at a time, running totals up"]
     assert start["objective"] <= plan.objective + 1e-9 and start["objective"] == pytest.approx(OPTIMUM, rel=1e-6)
     assert start["seconds"] >= 0
+    # the LP bound beside the plan: (0.9667 - 0.9) / 0.9667 = 6.9 % by hand
+    assert start["lp_bound"] == pytest.approx(LP_OPTIMUM, rel=1e-6)
+    assert start["gap_to_lp_bound"] == pytest.approx((LP_OPTIMUM - OPTIMUM) / LP_OPTIMUM, rel=1e-6)
     without = solved(write_roadmap, text, mip_start=False)
     assert without.summary["mip_start"] is None
     assert without.objective == pytest.approx(plan.objective, rel=1e-9)

@@ -94,11 +94,15 @@ class MipStart:
     seconds: float
     rounding: str | None  # the rounding that gave it
     tried: list[str]
+    lp_bound: float | None = None  # the LP relaxation's objective: no integer plan does better
 
     def summary(self) -> dict[str, Any]:
-        """For ``summary.json`` (``mip_start``)."""
+        """For ``summary.json`` (``mip_start``): with the LP bound, how far the start is from it (relative)."""
+        gap = None if self.objective is None or self.lp_bound is None \
+            else abs(self.lp_bound - self.objective) / max(abs(self.lp_bound), 1e-9)
         return {"given": self.x is not None, "objective": self.objective, "rounding": self.rounding,
-                "tried": self.tried, "seconds": round(self.seconds, 4)}
+                "tried": self.tried, "seconds": round(self.seconds, 4), "lp_bound": self.lp_bound,
+                "gap_to_lp_bound": gap}
 
 
 def find_start(c: Compiled, options: dict[str, Any]) -> MipStart:
@@ -128,6 +132,7 @@ def find_start(c: Compiled, options: dict[str, Any]) -> MipStart:
                 x[c.integer] = values[c.integer]  # exactly integral, as fixed
                 best = MipStart(x=x, objective=objective, seconds=0.0, rounding=name, tried=tried)
     best.seconds = time.perf_counter() - clock
+    best.lp_bound = relaxed[1] if relaxed is not None else None
     return best
 
 
