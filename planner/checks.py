@@ -48,6 +48,7 @@ def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
         problems += list(_time_tables(loaded))
         problems += list(_dates_in_horizon(loaded))
         problems += list(_power_declared(loaded))
+        problems += list(_whole_units_kept_whole(loaded))
         problems += list(_reachability(loaded))
         problems += list(_vehicle_reach(loaded))
     return problems
@@ -238,6 +239,24 @@ def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                         f"'{proc.location}' declares no 'power:'",
                                         allowed=f"a 'power:' section under locations.{proc.location}, "
                                                 "or energy_kwh_per_t: 0")
+
+
+def _whole_units_kept_whole(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    """A commodity counted in whole units cannot decay in storage nor be eaten: its stock would have to be a
+    fraction of a unit."""
+    r = loaded.roadmap
+    whole = {k for k, c in r.commodities.items() if c.integer}
+    for lname, loc in r.locations.items():
+        for k, store in loc.storage.items():
+            if k in whole and store.loss_fraction_per_month > 0:
+                yield loaded.origin.problem(("locations", lname, "storage", k, "loss_fraction_per_month"),
+                                            f"'{k}' is counted in whole units (integer: true) and cannot lose a "
+                                            f"share of itself in storage", allowed="0, or integer: false")
+    for name, cons in r.consumption.items():
+        if cons.consumes in whole:
+            yield loaded.origin.problem(("consumption", name, "consumes"),
+                                        f"'{cons.consumes}' is counted in whole units (integer: true) and cannot "
+                                        f"be eaten per day", allowed="a commodity with integer: false")
 
 
 def _leaves(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:

@@ -12,11 +12,13 @@ from typer.testing import CliRunner
 
 from planner import load_roadmap
 from planner.cli import app
+from planner.errors import RoadmapError
 from planner.model.data import build_data
 from planner.reports.build import write_report
 from planner.reports.narrative import sentences
 from planner.results.fractional import describe, fractional_counts, shown
 from planner.results.outputs import write_run
+from tests.conftest import value
 from tests.tiny_roadmap import TINY
 
 # One ship class built at leo (100 M$ each) carries 150 t of cargo 3 days to llo in 2026, payload 100 t.
@@ -67,7 +69,7 @@ def test_an_lp_plan_builds_half_a_ship_and_says_so(solve_text):
     assert block["series"] == 4
     built = next(c for c in block["cases"] if c["quantity"] == "vehicles_built")
     assert built["text"] == "ship built 1.5 (2026)" and built["vehicle"] == "ship" and built["unit"] == "vehicles"
-    assert block["remedy"] == ["integer=auto"] and block["always_continuous"] == []
+    assert block["remedy"] == ["integer=auto"]
 
 
 def test_integer_ships_give_whole_numbers_and_no_cases(solve_text):
@@ -79,15 +81,19 @@ def test_integer_ships_give_whole_numbers_and_no_cases(solve_text):
     assert trips.tolist() == [pytest.approx(2)]
 
 
-def test_crew_stays_fractional_under_any_setting_and_the_remedy_says_so(solve_text):
+def test_crew_stays_fractional_unless_counted_whole_and_the_remedy_says_so(solve_text):
     block = solve_text(roadmap("auto", crew=True)).summary["fractional"]
     assert block["continuous"]["commodities"] == ["crew"]
     held = [c for c in block["cases"] if c["quantity"] == "stock"]
     assert [(c["location"], c["period"], c["value"], c["unit"]) for c in held] == [
         ("llo", "2026", pytest.approx(1.5), "person")]
     assert {c["quantity"] for c in block["cases"]} == {"stock", "cargo", "supplied"}  # ships are whole
-    assert block["remedy"] == [] and block["always_continuous"] == ["crew"]
-    assert describe(block, cases=1).endswith(" — crew stay continuous under any integer setting")
+    assert block["remedy"] == ["commodities.crew.integer=true"]
+    assert describe(block, cases=1).endswith(" — solve with --set commodities.crew.integer=true for whole units")
+    # counted whole, the 1.5 people demanded are 2: none fractional, and 2 supplied and held
+    whole = solve_text(roadmap("auto", crew=True).replace(CREW, CREW.replace("}]}", "}], integer: true}")))
+    assert whole.summary["fractional"]["counts"] == {}
+    assert value(whole, "stock", commodity="crew", location="llo", period="2026") == pytest.approx(2)
 
 
 def test_small_counts_only_whole_within_tolerance_largest_first(write_roadmap):
@@ -109,8 +115,8 @@ def test_small_counts_only_whole_within_tolerance_largest_first(write_roadmap):
     # farthest from a whole number first: 0.37 of a milestone, 1.34 settlers (0.34), 12.3 flights (0.3)
     assert [c["text"] for c in block["cases"]] == ["milestone compute_1_gw reached, share 0.37 (2029)",
                                                    "settlers at leo 1.34 (2030)", "starship flights 12.3 (2027)"]
-    assert block["remedy"] == ["integer=auto", "launch_vehicles.starship.integer=true"]
-    assert block["always_continuous"] == ["settlers"]
+    assert block["remedy"] == ["integer=auto", "launch_vehicles.starship.integer=true",
+                               "commodities.settlers.integer=true"]
 
 
 def test_shown_keeps_the_fraction_visible():
@@ -153,3 +159,17 @@ def test_a_saved_plan_reads_back_the_same(solve_text, tmp_path):
     again, solved = fractional_counts(run.plan, run.data), plan.summary["fractional"]
     assert [c["text"] for c in again.pop("cases")] == [c["text"] for c in solved["cases"]]
     assert again == {k: v for k, v in solved.items() if k != "cases"}
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ("locations: {leo: {storage: {crew: {loss_fraction_per_month: 0.01}}}, llo: {}}",
+     "locations.leo.storage.crew.loss_fraction_per_month"),
+    ("consumption: {eaten: {consumer: cargo, consumes: crew, per_unit_per_day: 0.1}}\nlocations: {leo: {}, llo: {}}",
+     "consumption.eaten.consumes")])
+def test_a_commodity_counted_whole_may_neither_decay_nor_be_eaten(write_roadmap, change, key):
+    text = roadmap("auto", crew=True).replace(CREW, CREW.replace("}]}", "}], integer: true}"))
+    assert "locations: {leo: {}, llo: {}}" in text
+    with pytest.raises(RoadmapError) as raised:
+        load_roadmap(write_roadmap(text.replace("locations: {leo: {}, llo: {}}", change)))
+    (problem,) = raised.value.problems
+    assert problem.key == key and "whole units" in problem.message

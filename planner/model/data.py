@@ -114,6 +114,10 @@ class ModelData:
         mode = self.roadmap.integer
         return mode == "all" or (mode == "auto" and asked)
 
+    def whole(self, commodity: str) -> bool:
+        """Whether amounts of ``commodity`` are counted in whole units (its ``integer:``, under the setting)."""
+        return self.roadmap.commodities[commodity].integer and self.roadmap.integer != "none"
+
     def carried(self, allowed: list[str] | str) -> list[str]:
         return list(self.roadmap.commodities) if allowed == "all" else list(allowed)
 

@@ -43,7 +43,7 @@ import pyomo.core as pyo
 
 from planner.model.data import ModelData
 from planner.model.parameters import add_param
-from planner.model.registry import Registry, add_constraint, add_var
+from planner.model.registry import Registry, add_constraint, add_var, make_integer
 from planner.model.useful import useful_moves
 from planner.schema.network import LaunchVehicle
 
@@ -131,6 +131,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     payload_idx = [(lv, p, k) for lv, p in flight_idx for k in payload[lv]]
     add_var(m, reg, "launched", payload_idx, quantity="launched", unit="commodity unit",
             dims=("launch_vehicle", "period", "commodity"), table="launch")
+    make_integer(m.launched, lambda i: d.whole(i[2]))
     add_param(m, reg, "launch_cost", flight_idx, _flight_costs, d, keys=(
         "launch_vehicles.*.cost_per_flight_musd", "launch_vehicles.*.price_usd_per_kg", "launch_vehicles.*.payload_t"))
     add_param(m, reg, "payload_per_flight", flight_idx, _payload_per_flight, d, keys=("launch_vehicles.*.payload_t",))

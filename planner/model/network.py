@@ -35,7 +35,7 @@ from pyomo.core.base.var import VarData
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var, linear, total
+from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, total
 from planner.schema.network import Consumption
 from planner.schema.roadmap import Roadmap
 from planner.timeline import as_date
@@ -144,6 +144,7 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
     idx = [(loc, k, p) for loc, k in pairs for p in d.periods]
     add_var(m, reg, "stock", idx, quantity="stock", unit="commodity unit", dims=("location", "commodity", "period"),
             table="stocks")
+    make_integer(m.stock, lambda i: d.whole(i[1]))
     for loc, k in pairs:
         store = r.locations[loc].storage.get(k)
         if store is not None and store.capacity is not None:

@@ -142,6 +142,13 @@ def add_var(
     return var
 
 
+def make_integer(var: pyo.Var, which: Callable[[Any], bool]) -> None:
+    """Count in whole units the entries of ``var`` whose index ``which`` selects."""
+    for index, data in var.items():
+        if which(index):
+            data.domain = pyo.NonNegativeIntegers
+
+
 def add_expression(
     m: pyo.ConcreteModel,
     reg: Registry,

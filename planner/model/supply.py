@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.data import ModelData
-from planner.model.registry import Registry, add_constraint, add_var
+from planner.model.registry import Registry, add_constraint, add_var, make_integer
 
 SUBSYSTEM = "supply"
 
@@ -21,6 +21,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     idx = [(k, i, p) for k, i in sources for p in d.periods]
     add_var(m, reg, "supplied", idx, quantity="supplied", unit="commodity unit", dims=("commodity", "source", "period"),
             table="supply")
+    make_integer(m.supplied, lambda i: d.whole(i[0]))
     for k, i, p in idx:
         src = r.commodities[k].sources[i]
         reg.balance[(src.location, k, p)].append(m.supplied[k, i, p])

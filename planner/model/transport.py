@@ -28,7 +28,7 @@ from typing import Any
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
-from planner.model.registry import Registry, add_constraint, add_var, linear, negated, scaled
+from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, negated, scaled
 from planner.model.useful import allowed, useful_cargo, useful_moves
 
 SUBSYSTEM = "transport"
@@ -56,6 +56,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             m.trips[v, rt, p].domain = pyo.NonNegativeIntegers
     add_var(m, reg, "cargo", cargo_idx, quantity="cargo", unit="commodity unit",
             dims=("vehicle", "route", "period", "commodity"), table="transport")
+    make_integer(m.cargo, lambda i: d.whole(i[3]))
     add_var(m, reg, "loaded", prop_idx, quantity="propellant_loaded", unit="t",
             dims=("vehicle", "route", "period", "commodity"), table="transport")
 
@@ -262,6 +263,7 @@ def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
            if (r.routes[a.route].from_, r.routes[a.route].to) in moves[k]]
     add_var(m, reg, "launched_by_facility", idx, quantity="facility_launch", unit="commodity unit",
             dims=("route", "period", "commodity"), table="transport")
+    make_integer(m.launched_by_facility, lambda i: d.whole(i[2]))
     arc_of = {(a.route, a.depart): a for a in d.arcs}
     for rt, p, k in idx:
         route, arc, x = r.routes[rt], arc_of[(rt, p)], m.launched_by_facility[rt, p, k]

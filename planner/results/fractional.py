@@ -13,8 +13,8 @@ marks, ``none`` nothing; integer decisions are whole by construction):
 * launch ``flights`` of a launch class (integer under ``all``, or when the class says ``integer: true``);
 * ``milestone_reached`` (binary unless ``integer: none``; a share between 0 and 1 is a proportional reward);
 * counted commodities (a ``unit`` other than ``t``, such as crew in persons): their ``stock``, ``cargo``,
-  ``launched``, ``facility_launch`` and ``supplied`` amounts, in the commodity's own unit. The model counts
-  them as a flow under every setting, so they are always checked.
+  ``launched``, ``facility_launch`` and ``supplied`` amounts, in the commodity's own unit (integer when the
+  commodity says ``integer: true`` and the setting is not ``none``).
 
 **Fractional** means more than :data:`TOLERANCE` (relative to the value, and at least that much absolute)
 away from the nearest whole number, and only **small counts** are flagged: values below :data:`SMALL`
@@ -76,7 +76,7 @@ class Continuous:
                    vehicles=[v for v, veh in r.vehicles.items() if not data.integer(veh.integer)],
                    launch_vehicles=[lv for lv, spec in r.launch_vehicles.items() if not data.integer(spec.integer)],
                    milestones=bool(r.milestones) and not data.integer(True),
-                   commodities=[k for k, c in r.commodities.items() if c.unit != "t"])
+                   commodities=[k for k, c in r.commodities.items() if c.unit != "t" and not data.whole(k)])
 
     def checked(self, plan: pd.DataFrame) -> pd.Series:
         """Which rows of the tidy ``plan`` are counts in units that the setting leaves continuous."""
@@ -94,8 +94,8 @@ def fractional_counts(plan: pd.DataFrame, data: ModelData) -> dict[str, Any]:
     classes, whether milestones, counted commodities); ``small_below`` and ``tolerance``: the thresholds;
     ``counts``: fractional small counts per quantity; ``series``: the series they fall in; ``cases``: the
     :data:`CASES` largest, one per series (quantity, the row's names, period, value, unit, text);
-    ``remedy``: the ``--set`` overrides that make the flagged vehicles, flights and milestones whole;
-    ``always_continuous``: the flagged counted commodities, which no setting makes whole."""
+    ``remedy``: the ``--set`` overrides that make the flagged vehicles, flights, milestones and counted
+    commodities whole."""
     continuous = Continuous.of(data)
     rows = plan[continuous.checked(plan)]
     off = (rows["value"] - rows["value"].round()).abs()
@@ -104,13 +104,14 @@ def fractional_counts(plan: pd.DataFrame, data: ModelData) -> dict[str, Any]:
     flagged = rows.assign(share=off / size)[(off > TOLERANCE * size) & small]
     flagged = flagged.sort_values(["share", "year"], ascending=[False, True], kind="stable")
     largest = flagged.drop_duplicates(["quantity", *NAMES])  # one case per series: its largest
-    counted = flagged["quantity"].isin(COMMODITY_QUANTITIES)
     r = data.roadmap
-    remedy = ["integer=auto"] if r.integer == "none" and not counted.all() else []
+    remedy = ["integer=auto"] if r.integer == "none" and len(flagged) else []
     remedy += [f"vehicles.{v}.integer=true" for v in _names(flagged, VEHICLE_QUANTITIES, "vehicle")
                if not r.vehicles[v].integer]
     remedy += [f"launch_vehicles.{lv}.integer=true" for lv in _names(flagged, ("flights",), "vehicle")
                if not r.launch_vehicles[lv].integer]
+    remedy += [f"commodities.{k}.integer=true" for k in _names(flagged, COMMODITY_QUANTITIES, "commodity")
+               if not r.commodities[k].integer]
     return {
         "integer": continuous.integer,
         "continuous": {"vehicles": continuous.vehicles, "launch_vehicles": continuous.launch_vehicles,
@@ -121,7 +122,6 @@ def fractional_counts(plan: pd.DataFrame, data: ModelData) -> dict[str, Any]:
         "series": len(largest),
         "cases": [_case(row) for row in largest.head(CASES).to_dict("records")],
         "remedy": remedy,
-        "always_continuous": _names(flagged, COMMODITY_QUANTITIES, "commodity"),
     }
 
 
@@ -158,7 +158,4 @@ def describe(block: dict[str, Any], cases: int) -> str | None:
     text = f"{total} fractional counts ({plan}integer: {block['integer']}): {', '.join(shown_cases)}{more}"
     if block["remedy"]:
         text += " — solve with " + " ".join(f"--set {o}" for o in block["remedy"]) + " for whole units"
-    if block["always_continuous"]:
-        text += ("; " if block["remedy"] else " — ") + ", ".join(block["always_continuous"]) + \
-            " stay continuous under any integer setting"
     return text

@@ -108,6 +108,9 @@ class Commodity(Strict):
     unit: str = Field("t", description="'t' for mass; any other word (person, satellite) makes it counted.")
     unit_mass_t: float = Field(1.0, gt=0, description="Mass of one unit in t (counted commodities).")
     sources: list[Source] = Field(default_factory=list, description="Where it enters the network.")
+    integer: bool = Field(False, description="Count it in whole units (people, installations) when the "
+                                             "roadmap's `integer:` is auto or all: what is held, carried, "
+                                             "launched and supplied.")
 
 
 class Consumption(Strict):
