@@ -8,9 +8,7 @@ import textwrap
 
 import pytest
 
-import planner.model.launch as launch
 import planner.model.network as network
-import planner.model.transport as transport
 import planner.model.useful as useful
 from planner import load_roadmap, solve
 from planner.model import build_model
@@ -95,8 +93,6 @@ def _without_reductions(monkeypatch) -> None:
     """Every commodity the roadmap allows on every route, and stocks free everywhere."""
     everywhere = lambda d: {k: _AllMoves() for k in d.roadmap.commodities}  # noqa: E731
     monkeypatch.setattr(useful, "useful_moves", everywhere)
-    monkeypatch.setattr(transport, "useful_moves", everywhere)
-    monkeypatch.setattr(launch, "useful_moves", everywhere)
     monkeypatch.setattr(network, "bought_when_used", lambda d, reg, pairs: [])
 
 

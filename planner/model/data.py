@@ -104,6 +104,14 @@ class ModelData:
                     out.append((v, arc.route, arc.depart))
         return out
 
+    @cached_property
+    def useful_moves(self) -> dict[str, set[tuple[str, str]]]:
+        """Commodity -> the moves worth making with it, worked out once per model
+        (:func:`planner.model.useful.useful_moves`)."""
+        from planner.model import useful  # it reads this module's data: imported when first needed
+
+        return useful.useful_moves(self)
+
     def mass_t(self, commodity: str) -> float:
         """Tonnes per unit of ``commodity`` (1 for mass commodities)."""
         c = self.roadmap.commodities[commodity]

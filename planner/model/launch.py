@@ -44,7 +44,6 @@ import pyomo.core as pyo
 from planner.model.data import ModelData
 from planner.model.parameters import add_param
 from planner.model.registry import Registry, add_constraint, add_var, make_integer
-from planner.model.useful import useful_moves
 from planner.schema.network import LaunchVehicle
 
 SUBSYSTEM = "launch"
@@ -125,7 +124,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for lv, p in flight_idx:
         if d.integer(lvs[lv].integer):
             m.flights[lv, p].domain = pyo.NonNegativeIntegers
-    moves = useful_moves(d)
+    moves = d.useful_moves
     payload = {lv: [k for k in d.carried(spec.carries) if (spec.from_, spec.to) in moves[k]]
                for lv, spec in lvs.items()}
     payload_idx = [(lv, p, k) for lv, p in flight_idx for k in payload[lv]]

@@ -29,7 +29,7 @@ import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, propellant_shares
 from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, negated, scaled
-from planner.model.useful import allowed, useful_cargo, useful_moves
+from planner.model.useful import allowed, useful_cargo
 
 SUBSYSTEM = "transport"
 
@@ -257,7 +257,7 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_vehicles: set[str
 def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
     """Mass-driver routes: :math:`\\sum_k \\mu_k z_{rpk} \\le \\theta_r\\, S_{o(r),F,p}\\, y_p`, no propellant."""
     r = d.roadmap
-    moves = useful_moves(d)
+    moves = d.useful_moves
     idx = [(a.route, a.depart, k) for a in d.arcs if r.routes[a.route].facility
            for k in r.routes[a.route].facility.carries
            if (r.routes[a.route].from_, r.routes[a.route].to) in moves[k]]

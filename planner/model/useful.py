@@ -69,7 +69,7 @@ def useful_moves(d: ModelData) -> dict[str, set[tuple[str, str]]]:
 def useful_cargo(d: ModelData) -> dict[str, set[str]]:
     """Route -> the commodities worth carrying on it as cargo."""
     r = d.roadmap
-    moves = useful_moves(d)
+    moves = d.useful_moves
     out: dict[str, set[str]] = defaultdict(set)
     for v, rt in flown(d):
         route = r.routes[rt]

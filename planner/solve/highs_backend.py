@@ -2,8 +2,8 @@
 
 The model becomes one sparse matrix (rows in mixed form: each row keeps its sense), read directly by
 :mod:`planner.solve.direct_form` or, for what that does not handle, by Pyomo's standard-form compiler.
-It goes to ``Highs.passModel`` in a single call; no Python loop per row talks to the solver, by default
-as the reduced, row-scaled copy of :mod:`planner.solve.numerics` (same plans; the answer is mapped back to
+It goes to ``Highs.passModel`` in a single call; no Python loop per row talks to the solver, an LP by
+default as the reduced, row-scaled copy of :mod:`planner.solve.numerics` (same plans; the answer is mapped back to
 the model as built). After the solve the primal values go back onto the Pyomo variables in one pass,
 the plan is checked against every row and bound of the matrix as built, and the row duals are kept (for
 a MIP, from the LP with its integer decisions fixed at their optimal values).
