@@ -30,15 +30,14 @@ from planner.timeline import MAX_PERIODS, as_date, build_timeline
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
 
-G0_M_S2 = 9.80665
 YEARS = (1900, 2500)
 LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
 SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
-def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
+def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, exhaust_km_s: float) -> float:
     """Largest delta-v of an empty vehicle with a full tank, km/s."""
-    return G0_M_S2 * isp_s * math.log((dry_mass_t + propellant_capacity_t) / dry_mass_t) / 1000.0
+    return exhaust_km_s * math.log((dry_mass_t + propellant_capacity_t) / dry_mass_t)
 
 
 def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
@@ -67,6 +66,8 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
     for lname, loc in r.locations.items():
         for c in loc.storage:
             yield from ref("commodity", c, commodities, "locations", lname, "storage", c)
+        for c in [] if loc.holds == "all" else loc.holds:
+            yield from ref("commodity", c, commodities, "locations", lname, "holds")
         for q, req in loc.requirements.items():
             yield from ref("commodity", req.per, commodities, "locations", lname, "requirements", q, "per")
             yield from ref("commodity", req.needs, commodities, "locations", lname, "requirements", q, "needs")
@@ -106,6 +107,18 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
         for loc in v.initial_units:
             yield from ref("location", loc, locations, "vehicles", name, "initial_units", loc)
         yield from ref("launch vehicle", v.launched_by, set(r.launch_vehicles), "vehicles", name, "launched_by")
+    for name, st in r.stacks.items():
+        if name in r.vehicles:
+            yield loaded.origin.problem(("stacks", name), f"'{shown(name)}' names a vehicle too",
+                                        allowed="a name of its own: trips are reported by vehicle or stack name")
+        for v in st.vehicles:
+            yield from ref("vehicle", v, set(r.vehicles), "stacks", name, "vehicles", v)
+        if st.routes != "all":
+            for rt in st.routes:
+                yield from ref("route", rt, set(r.routes), "stacks", name, "routes")
+        if st.carries != "all":
+            for c in st.carries:
+                yield from ref("commodity", c, commodities, "stacks", name, "carries")
     for name, lv in r.launch_vehicles.items():
         yield from ref("location", lv.from_, locations, "launch_vehicles", name, "from")
         yield from ref("location", lv.to, locations, "launch_vehicles", name, "to")
@@ -329,7 +342,7 @@ def _reachability(loaded: LoadedRoadmap) -> Iterator[Problem]:
 def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
     for name, v in r.vehicles.items():
-        reach = max_delta_v_km_s(v.dry_mass_t, v.propellant_capacity_t, v.isp_s)
+        reach = max_delta_v_km_s(v.dry_mass_t, v.propellant_capacity_t, v.exhaust_km_s(r.g0_m_s2))
         names = [n for n, rt in r.routes.items() if not rt.facility] if v.routes == "all" else v.routes
         too_far = [n for n in names if r.routes[n].dv_km_s > reach + 1e-9]
         if v.routes != "all":
@@ -338,7 +351,7 @@ def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                             f"route '{n}' needs {r.routes[n].dv_km_s:g} km/s but the vehicle "
                                             f"reaches at most {reach:.2f} km/s empty with a full tank",
                                             allowed="routes within its reach, or more propellant capacity")
-        elif names and len(too_far) == len(names):
+        elif names and len(too_far) == len(names) and not any(name in st.vehicles for st in r.stacks.values()):
             yield loaded.origin.problem(("vehicles", name), f"cannot fly any route: it reaches at most "
                                                             f"{reach:.2f} km/s empty with a full tank",
                                         allowed="more propellant capacity, higher Isp or shorter routes")

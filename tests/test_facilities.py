@@ -80,11 +80,12 @@ demands:
 
 def test_spares_and_copies(solve_text):
     plan = solve_text(SHIP)
-    # 150 t needs two expendable ships (copies: 2), each using 1 t of spares (1 % of 100 t dry)
+    # 150 t needs two expendable ships (copies: 2), each using 1 t of spares (1 % of 100 t dry), which fly
+    # with the trip as its cargo: the burn pushes them too
     assert value(plan, "vehicles_built") == pytest.approx(2)
     assert value(plan, "supplied", commodity="spares") == pytest.approx(2.0, rel=1e-9)
     f = math.expm1(1000 / (9.80665 * 350))
-    propellant = f * (2 * 100 + 150)
+    propellant = f * (2 * 100 + 150 + 2 * 1.0)
     assert plan.objective == pytest.approx(2 * 7 + 2 * 1.0 + propellant * 1e-3, rel=1e-6)
 
 

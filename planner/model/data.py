@@ -7,7 +7,8 @@ destination's ready date is *late*: what it brings moves on only from the next p
 periods a chain of 3-day transfers lands within the year, while with dated periods a mission's legs
 land in the period their dates say.
 
-For vehicle :math:`v` on route :math:`r` the rocket equation with :math:`v_e = g_0 I_{sp}` gives the
+For vehicle :math:`v` on route :math:`r` the rocket equation with :math:`v_e = g_0 I_{sp}` (the roadmap's
+:math:`g_0`, 9.80665 m/s² unless it says otherwise, or :math:`v_e` as given) gives the
 propellant burned per tonne of mass after the burn, :math:`f_{vr} = e^{\\Delta v_r / v_e} - 1`, with
 the delta-v of the departure's window where the window gives one (:mod:`planner.windows`).
 """
@@ -21,7 +22,6 @@ from functools import cached_property
 
 import numpy as np
 
-from planner.checks import G0_M_S2
 from planner.model.ready import ready_dates
 from planner.schema.network import Bipropellant, Vehicle
 from planner.schema.roadmap import Roadmap
@@ -41,6 +41,69 @@ class Arc:
     depart_date: date
     dv_km_s: float
     late: bool  # lands after its destination's ready date: moves on only from the next period
+
+
+@dataclass(frozen=True)
+class Flyer:
+    """What flies an arc as one: a vehicle alone, or a stack of vehicles one of which burns for all.
+
+    A stack of :math:`c_v` units of each design :math:`v`, pushed by :math:`u`, has the dry mass
+    :math:`\\sum_v c_v m_v`, the payload bays :math:`\\sum_v c_v P_v`, the pusher's engine (exhaust velocity,
+    mixture ratio) and tanks :math:`T_u`, and the riders' tanks :math:`\\sum_{v} c_v T_v - T_u`, which carry
+    propellant as cargo, unburned. A vehicle alone is the stack of one unit of itself."""
+
+    name: str
+    members: dict[str, int]  # vehicle design -> units in one trip
+    pusher: str
+    dry_mass_t: float
+    payload_t: float
+    tank_t: float  # the pusher's: what the burn draws from
+    component_tanks_t: dict[str, float] | None  # the pusher's tank per propellant component, if separate
+    rider_tanks_t: float  # the riders' tanks: propellant carried as cargo
+    exhaust_km_s: float
+    shares: dict[str, float]  # propellant component -> its share of the burn
+    boil_off_per_month: float  # share of what is left in the pusher's tanks lost per 30.44 days of transit
+    spares: tuple[tuple[str, float], ...]  # (commodity, t per trip) used up by the members on each trip
+    routes: list[str] | str
+    carries: list[str] | str
+    integer: bool  # asked for whole trips (any member counted in whole units)
+
+    @property
+    def spares_t(self) -> float:
+        """Spares mass per trip, t."""
+        return sum(t for _k, t in self.spares)
+
+    def reaches(self, dv_km_s: float) -> bool:
+        """Whether the empty flyer with full tanks and its spares can make ``dv_km_s``: the burn
+        :math:`f/(1+f)(m_d + s + T)` fits in the tank :math:`T`."""
+        f = burn_factor(dv_km_s, self.exhaust_km_s)
+        return f / (1 + f) * (self.dry_mass_t + self.spares_t + self.tank_t) <= self.tank_t + 1e-12
+
+
+def flyers(roadmap: Roadmap) -> dict[str, Flyer]:
+    """Every vehicle alone and every stack, by name."""
+    r = roadmap
+    out = {}
+    for name, members, pusher, routes, carries in (
+            [(v, {v: 1}, v, veh.routes, veh.carries) for v, veh in r.vehicles.items()]
+            + [(s, st.vehicles, st.pushed_by, st.routes, st.carries) for s, st in r.stacks.items()]):
+        vs, push = {v: r.vehicles[v] for v in members}, r.vehicles[pusher]
+        spares = tuple((veh.maintenance_commodity, n * veh.maintenance_fraction_per_flight * veh.dry_mass_t)
+                       for v, n in members.items() for veh in [vs[v]]
+                       if veh.maintenance_commodity and veh.maintenance_fraction_per_flight > 0)
+        tanks = push.propellant.tanks_t(push.propellant_capacity_t) if isinstance(push.propellant, Bipropellant) \
+            else None
+        out[name] = Flyer(
+            name=name, members=dict(members), pusher=pusher,
+            dry_mass_t=sum(n * vs[v].dry_mass_t for v, n in members.items()),
+            payload_t=sum(n * vs[v].payload_t for v, n in members.items()),
+            tank_t=push.propellant_capacity_t, component_tanks_t=tanks,
+            rider_tanks_t=sum(n * vs[v].propellant_capacity_t for v, n in members.items())
+            - push.propellant_capacity_t,
+            exhaust_km_s=push.exhaust_km_s(r.g0_m_s2), shares=propellant_shares(push),
+            boil_off_per_month=push.boil_off_fraction_per_month, spares=spares,
+            routes=routes, carries=carries, integer=any(vs[v].integer for v in members))
+    return out
 
 
 @dataclass
@@ -89,18 +152,22 @@ class ModelData:
         return values[1]
 
     @cached_property
+    def flyers(self) -> dict[str, Flyer]:
+        """Vehicles alone and stacks, by name (:func:`flyers`)."""
+        return flyers(self.roadmap)
+
+    @cached_property
     def vehicle_arcs(self) -> list[tuple[str, str, int]]:
-        """(vehicle, route, departure period) for every arc a vehicle may fly with an empty payload: the empty
-        vehicle with a full tank burns :math:`f/(1+f)(m_d + m_p)`, which must fit in the tank."""
+        """(flyer, route, departure period) for every arc a vehicle or stack may fly with no payload but its
+        spares (:meth:`Flyer.reaches`)."""
         r = self.roadmap
         out = []
-        for v, veh in r.vehicles.items():
+        for v, fl in self.flyers.items():
             for arc in self.arcs:
                 route = r.routes[arc.route]
-                if route.facility is not None or (veh.routes != "all" and arc.route not in veh.routes):
+                if route.facility is not None or (fl.routes != "all" and arc.route not in fl.routes):
                     continue
-                f = burn_factor(arc.dv_km_s, veh.isp_s)
-                if f / (1 + f) * (veh.dry_mass_t + veh.propellant_capacity_t) <= veh.propellant_capacity_t + 1e-12:
+                if fl.reaches(arc.dv_km_s):
                     out.append((v, arc.route, arc.depart))
         return out
 
@@ -147,9 +214,17 @@ def propellant_shares(vehicle: Vehicle) -> dict[str, float]:
     return {spec: 1.0}
 
 
-def burn_factor(dv_km_s: float, isp_s: float) -> float:
-    """Propellant burned per tonne of mass after the burn: :math:`e^{\\Delta v/(g_0 I_{sp})} - 1`."""
-    return math.expm1(dv_km_s * 1000.0 / (G0_M_S2 * isp_s))
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def kept_after(loss_per_month: float, days: float) -> float:
+    """Share of a stock kept after ``days`` at a loss per month (30.44 days): :math:`(1-\\lambda)^{d/30.44}`."""
+    return (1.0 - loss_per_month) ** (days / DAYS_PER_MONTH)
+
+
+def burn_factor(dv_km_s: float, exhaust_km_s: float) -> float:
+    """Propellant burned per tonne of mass after the burn: :math:`e^{\\Delta v/v_e} - 1`."""
+    return math.expm1(dv_km_s / exhaust_km_s)
 
 
 def build_data(roadmap: Roadmap) -> ModelData:

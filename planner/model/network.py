@@ -18,6 +18,10 @@ before the supply limits upstream of it. Only pairs :math:`(l, k)` that some flo
 variable (sparse). What a late arc brings (:mod:`planner.model.ready`) is still held at the end of the
 period it lands in, :math:`S_{lkq} \\ge \\sum_{a \\text{ late}} x_{ak}` (a row only where a late arc lands).
 
+A location's ``holds:`` lists what may wait there from one period to the next; any other commodity has
+:math:`S_{lkp} = 0` (it moves on within the period it arrives in, as on the holdover arcs of a
+time-expanded network that has them only at listed nodes).
+
 Goods to be had at a location at any time need no stock there: where a commodity enters only from sources
 without limits whose price never rises, and nothing reads the stock, :math:`S_{lkp} = 0` and it is bought in
 the period it is used (:func:`bought_when_used`: buying early and holding is never better, and an unlimited
@@ -34,14 +38,13 @@ import pyomo.core as pyo
 from pyomo.core.base.var import VarData
 from pyomo.repn.standard_repn import generate_standard_repn
 
-from planner.model.data import ModelData
+from planner.model.data import ModelData, kept_after
 from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, total
 from planner.schema.network import Consumption
 from planner.schema.roadmap import Roadmap
 from planner.timeline import as_date
 
 SUBSYSTEM = "network"
-DAYS_PER_MONTH = 365.25 / 12
 
 
 def active_pairs(d: ModelData, reg: Registry) -> set[tuple[str, str]]:
@@ -134,7 +137,7 @@ def eating(roadmap: Roadmap, loc: str, k: str) -> list[Consumption]:
 def retention(d: ModelData, loc: str, k: str, p: int) -> float:
     store = d.roadmap.locations[loc].storage.get(k)
     loss = store.loss_fraction_per_month if store else 0.0
-    return (1.0 - loss) ** (d.length_days[p] / DAYS_PER_MONTH)
+    return kept_after(loss, d.length_days[p])
 
 
 def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[str, str, int], Any]:
@@ -150,7 +153,8 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> Callable[[
         if store is not None and store.capacity is not None:
             for p in d.periods:
                 m.stock[loc, k, p].setub(store.capacity)
-    for loc, k in bought_when_used(d, reg, pairs):
+    unheld = [(loc, k) for loc, k in pairs if r.locations[loc].holds != "all" and k not in r.locations[loc].holds]
+    for loc, k in bought_when_used(d, reg, pairs) + unheld:
         for p in d.periods:
             m.stock[loc, k, p].setub(0.0)
     held = set(pairs)

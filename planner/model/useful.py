@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from planner.model.data import ModelData, propellant_shares
+from planner.model.data import ModelData
 from planner.model.network import named_pairs
 
 PATH_STEPS = 200_000  # most depth-first steps spent enumerating one commodity's simple paths
@@ -45,7 +45,7 @@ def useful_moves(d: ModelData) -> dict[str, set[tuple[str, str]]]:
         route = r.routes[rt]
         for k in allowed(d, v, rt):
             edges[k].add((route.from_, route.to))
-        for j in propellant_shares(r.vehicles[v]):
+        for j in d.flyers[v].shares:
             edges[j].add((route.from_, route.to))
     for lv in r.launch_vehicles.values():
         for k in d.carried(lv.carries):
@@ -117,9 +117,9 @@ def _on_simple_paths(start: set[str], goal: set[str], edges: set[tuple[str, str]
 
 
 def allowed(d: ModelData, v: str, rt: str) -> list[str]:
-    """What the roadmap lets vehicle ``v`` carry on route ``rt``: the vehicle's ``carries`` and the route's."""
+    """What the roadmap lets vehicle or stack ``v`` carry on route ``rt``: its ``carries`` and the route's."""
     route_allows = d.roadmap.routes[rt].carries
-    return [k for k in d.carried(d.roadmap.vehicles[v].carries) if route_allows == "all" or k in route_allows]
+    return [k for k in d.carried(d.flyers[v].carries) if route_allows == "all" or k in route_allows]
 
 
 def appears(d: ModelData) -> dict[str, set[str]]:
@@ -151,11 +151,11 @@ def uses(d: ModelData) -> dict[str, set[str]]:
             for k in ms.metric.delivered.commodities:
                 out[k].add(ms.metric.delivered.location)
     for v, rt in flown(d):
-        veh, origin = r.vehicles[v], r.routes[rt].from_
-        for j in propellant_shares(veh):
+        fl, origin = d.flyers[v], r.routes[rt].from_
+        for j in fl.shares:
             out[j].add(origin)
-        if veh.maintenance_commodity:
-            out[veh.maintenance_commodity].add(origin)
+        for k, _t in fl.spares:
+            out[k].add(origin)
     return out
 
 

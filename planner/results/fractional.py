@@ -73,7 +73,7 @@ class Continuous:
     def of(cls, data: ModelData) -> Continuous:
         r = data.roadmap
         return cls(integer=r.integer,
-                   vehicles=[v for v, veh in r.vehicles.items() if not data.integer(veh.integer)],
+                   vehicles=[v for v, fl in data.flyers.items() if not data.integer(fl.integer)],
                    launch_vehicles=[lv for lv, spec in r.launch_vehicles.items() if not data.integer(spec.integer)],
                    milestones=bool(r.milestones) and not data.integer(True),
                    commodities=[k for k, c in r.commodities.items() if c.unit != "t" and not data.whole(k)])
@@ -106,8 +106,9 @@ def fractional_counts(plan: pd.DataFrame, data: ModelData) -> dict[str, Any]:
     largest = flagged.drop_duplicates(["quantity", *NAMES])  # one case per series: its largest
     r = data.roadmap
     remedy = ["integer=auto"] if r.integer == "none" and len(flagged) else []
-    remedy += [f"vehicles.{v}.integer=true" for v in _names(flagged, VEHICLE_QUANTITIES, "vehicle")
-               if not r.vehicles[v].integer]
+    remedy += [f"vehicles.{w}.integer=true" for w in sorted({w for v in _names(flagged, VEHICLE_QUANTITIES, "vehicle")
+                                                             for w in data.flyers[v].members})
+               if not r.vehicles[w].integer]
     remedy += [f"launch_vehicles.{lv}.integer=true" for lv in _names(flagged, ("flights",), "vehicle")
                if not r.launch_vehicles[lv].integer]
     remedy += [f"commodities.{k}.integer=true" for k in _names(flagged, COMMODITY_QUANTITIES, "commodity")

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
 
 from planner.schema.name_lists import NameList
 from planner.schema.time_table import TimeTable
@@ -59,6 +67,10 @@ class Storage(Strict):
                                                             "(t or units); unlimited when absent.")
     loss_fraction_per_month: float = Field(0.0, ge=0, lt=1, description="Share lost per 30.44 days held "
                                                                          "(boil-off, decay).")
+    transfer_loss_fraction: float = Field(0.0, ge=0, lt=1, description="Share lost when a vehicle loads "
+                                                                       "propellant from this stock (a transfer "
+                                                                       "between tanks): loading 1 t takes "
+                                                                       "1/(1 - share) t.")
 
 
 class Requirement(Strict):
@@ -88,6 +100,9 @@ class Location(Strict):
     requirements: dict[str, Requirement] = Field(default_factory=dict,
                                                  description="Named stock ratios that must hold every period.")
     power: Power | None = Field(None, description="Power balance at this location.")
+    holds: NameList | Literal["all"] = Field("all", description="Commodities that may wait here from one period "
+                                                                "to the next (holdover); what is not listed "
+                                                                "moves on within the period it arrives in.")
 
 
 class Source(Strict):
@@ -195,11 +210,25 @@ class Route(Strict):
 
 
 class Bipropellant(Strict):
-    """Oxidizer and fuel burned in a fixed mixture ratio."""
+    """Oxidizer and fuel burned in a fixed mixture ratio, from one shared tank volume or from a tank each."""
 
     oxidizer: str = Field(description="Oxidizer commodity.")
     fuel: str = Field(description="Fuel commodity.")
     mixture_ratio: float = Field(gt=0, description="Oxidizer mass per fuel mass.")
+    separate_tanks: bool = Field(False, description="A tank for each: the oxidizer tank holds at most the "
+                                                    "oxidizer's share MR/(1+MR) of `propellant_capacity_t`, "
+                                                    "the fuel tank the rest (unless given below).")
+    oxidizer_tank_t: float | None = Field(None, ge=0, description="Oxidizer tank capacity, t (implies separate "
+                                                                  "tanks).")
+    fuel_tank_t: float | None = Field(None, ge=0, description="Fuel tank capacity, t (implies separate tanks).")
+
+    def tanks_t(self, total_t: float) -> dict[str, float] | None:
+        """Each component's tank capacity, t, or None for one shared tank."""
+        if not (self.separate_tanks or self.oxidizer_tank_t is not None or self.fuel_tank_t is not None):
+            return None
+        share = self.mixture_ratio / (1 + self.mixture_ratio)
+        return {self.oxidizer: total_t * share if self.oxidizer_tank_t is None else self.oxidizer_tank_t,
+                self.fuel: total_t * (1 - share) if self.fuel_tank_t is None else self.fuel_tank_t}
 
 
 class Vehicle(Strict):
@@ -208,17 +237,30 @@ class Vehicle(Strict):
     payload_t: float = Field(ge=0, description="Payload capacity per trip, t.")
     propellant_capacity_t: float = Field(ge=0, description="Propellant tank capacity, t.")
     dry_mass_t: float = Field(gt=0, description="Dry (empty) mass, t.")
-    isp_s: float = Field(gt=0, le=10_000, description="Specific impulse, s.")
+    isp_s: float | None = Field(None, gt=0, le=10_000, description="Specific impulse, s (exhaust velocity "
+                                                                   "g0 Isp, with the roadmap's `g0_m_s2`).")
+    exhaust_velocity_km_s: float | None = Field(None, gt=0, le=100, description="Effective exhaust velocity, "
+                                                                                "km/s, in place of `isp_s`.")
     propellant: str | Bipropellant = Field("propellant", description="Propellant commodity, or an "
                                                                      "oxidizer/fuel pair.")
     maintenance_fraction_per_flight: float = Field(0.0, ge=0, le=1,
-                                                   description="Spares used per trip as a share of dry mass.")
+                                                   description="Spares used per trip as a share of dry mass: "
+                                                               "cargo of the trip (payload, pushed by the "
+                                                               "burn), taken at departure, used up on the way.")
     maintenance_commodity: str | None = Field(None, description="Commodity the spares are drawn from.")
+    boil_off_fraction_per_month: float = Field(0.0, ge=0, lt=1, description="Share of the propellant left in "
+                                                                            "the tanks after the burn lost per "
+                                                                            "30.44 days of transit.")
     routes: NameList | Literal["all"] = Field("all", description="Routes it may fly.")
     carries: NameList | Literal["all"] = Field("all", description="Commodities it may carry.")
     enters_at: str | None = Field(None, description="Location where new units appear; none are built when "
                                                     "absent.")
     copies: int | None = Field(None, ge=0, description="Most units built over the horizon.")
+    max_built_per_period: int | None = Field(None, ge=0, description="Most new units entering service in one "
+                                                                     "period (slots per mission on a grid of "
+                                                                     "mission dates).")
+    max_built_per_year: TimeTable | None = Field(None, description="Most new units entering service per year "
+                                                                   "(time table; scaled by the period length).")
     build_cost_musd: TimeTable = Field(TimeTable(points={0.0: 0.0}), description="Cost per unit built, M$.")
     initial_units: dict[str, NonNegativeInt] = Field(default_factory=dict,
                                                      description="Units at each location at the start.")
@@ -230,6 +272,36 @@ class Vehicle(Strict):
     turnaround_days: float = Field(0.0, ge=0, description="Days between trips besides transit.")
     max_flights_per_unit: float | None = Field(None, gt=0, description="Trips a unit can fly in its life.")
     integer: bool = Field(False, description="Count trips and units in whole numbers.")
+
+    @model_validator(mode="after")
+    def _one_exhaust(self) -> Vehicle:
+        if (self.isp_s is None) == (self.exhaust_velocity_km_s is None):
+            raise ValueError("give one of isp_s and exhaust_velocity_km_s")
+        return self
+
+    def exhaust_km_s(self, g0_m_s2: float) -> float:
+        """Effective exhaust velocity :math:`v_e = g_0 I_{sp}` (or as given), km/s."""
+        return self.exhaust_velocity_km_s if self.isp_s is None else g0_m_s2 * self.isp_s / 1000.0
+
+
+class Stack(Strict):
+    """Vehicles that fly a route together as one stack: one of them burns for the whole stack's mass (a
+    tank-heavy transfer stage pushing a crew vehicle, a lander riding a stage); the others ride."""
+
+    vehicles: dict[str, PositiveInt] = Field(description="Units of each vehicle design in one stack.")
+    pushed_by: str = Field(description="The vehicle whose engine and tanks burn for the stack (one unit of it "
+                                       "in the stack); the others ride with their tanks unburned.")
+    routes: NameList | Literal["all"] = Field("all", description="Routes the stack may fly.")
+    carries: NameList | Literal["all"] = Field("all", description="Commodities it may carry.")
+
+    @model_validator(mode="after")
+    def _pusher_in_stack(self) -> Stack:
+        if self.vehicles.get(self.pushed_by) != 1:
+            raise ValueError(f"pushed_by '{self.pushed_by}' must be one unit of the stack's vehicles "
+                             f"({', '.join(self.vehicles)})")
+        if len(self.vehicles) < 2 and sum(self.vehicles.values()) < 2:
+            raise ValueError("a stack has at least two units")
+        return self
 
 
 class Learning(Strict):

@@ -13,6 +13,7 @@ from planner.schema.network import (
     LaunchVehicle,
     Location,
     Route,
+    Stack,
     Strict,
     TimeSpec,
     Vehicle,
@@ -37,6 +38,10 @@ class Roadmap(Strict):
     consumption: dict[str, Consumption] = Field(default_factory=dict, description="Consumables used per unit per day.")
     routes: dict[str, Route] = Field(default_factory=dict, description="Arcs between locations.")
     vehicles: dict[str, Vehicle] = Field(default_factory=dict, description="In-space vehicle designs.")
+    stacks: dict[str, Stack] = Field(default_factory=dict, description="Vehicles that fly together, one "
+                                                                       "burning for all, by name.")
+    g0_m_s2: float = Field(9.80665, ge=9.7, le=9.9, description="Standard gravity turning Isp into exhaust "
+                                                                "velocity (studies use 9.80665 or 9.8).")
     launch_vehicles: dict[str, LaunchVehicle] = Field(default_factory=dict, description="Earth launch classes.")
     processes: dict[str, Process] = Field(default_factory=dict, description="Facilities converting commodities.")
     compute: Compute | None = Field(None, description="Orbital data centers.")
