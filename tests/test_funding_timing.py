@@ -82,3 +82,12 @@ def test_finer_periods_converge_to_the_same_programme(solve_text):
     assert spent["quarter"] == pytest.approx(spent["month"], rel=0.03)
     assert spent["year"] == pytest.approx(spent["month"], rel=0.15)
     assert spent["year"] < spent["quarter"] < spent["month"]  # from below: revenue never pays ahead of itself
+
+
+def test_periods_longer_than_the_payback_are_flagged(solve_text):
+    """Hardware 25,000 M$ per GW over a margin of 12,000 M$ per GW-year pays back in 25/12 years: five-year
+    periods are flagged (the plan understates the growth revenue finances), yearly ones are not."""
+    coarse = solve_text(D6_5YR).summary["coarse_grid"]
+    assert coarse["periods"] == 2 and coarse["longest_period_years"] == pytest.approx(5.0, abs=0.01)
+    assert coarse["payback_years"] == pytest.approx(25_000 / 12_000, rel=1e-6)
+    assert solve_text(D6_YEARLY).summary["coarse_grid"] is None

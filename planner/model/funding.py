@@ -22,7 +22,8 @@ with the GW-years they have served (about :math:`f^2` of their period's revenue)
 and :math:`W_p(1) = W_p` at the end. So new hardware is paid from cash held before it earns, while the
 revenue it earns early in a period pays for hardware bought later in it, as it would in continuous time:
 growth financed by revenue compounds the same way on any grid, up to the even-rate assumption inside a
-period (a period much longer than the hardware's payback time cannot represent the growth inside it).
+period (a period much longer than the hardware's payback time cannot represent the growth inside it:
+:func:`planner.results.coarse_grid.coarse_periods` flags such periods in the summary and the report).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import pandas as pd
 from planner.reports import bottlenecks
 from planner.reports.charts import objective_unit
 from planner.reports.run_folder import RunData
+from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
 from planner.results.headlines import headlines
 
@@ -73,6 +74,9 @@ def sentences(run: RunData) -> list[str]:
         out.append("No limit a strategist can relax binds: the plan is shaped by costs and the objective alone.")
     out += cadence(run)
     out += end_of_horizon(run)
+    coarse = coarse_periods(run.data)
+    if coarse:
+        out.append(f"Time grid: {coarse['text']}.")
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
