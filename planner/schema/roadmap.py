@@ -13,6 +13,7 @@ from planner.schema.network import (
     LaunchVehicle,
     Location,
     Route,
+    SharedCadence,
     Strict,
     TimeSpec,
     Vehicle,
@@ -38,6 +39,8 @@ class Roadmap(Strict):
     routes: dict[str, Route] = Field(default_factory=dict, description="Arcs between locations.")
     vehicles: dict[str, Vehicle] = Field(default_factory=dict, description="In-space vehicle designs.")
     launch_vehicles: dict[str, LaunchVehicle] = Field(default_factory=dict, description="Earth launch classes.")
+    shared_cadence: dict[str, SharedCadence] = Field(default_factory=dict, description="Caps on the flights of "
+                                                     "several launch classes together (a shared pad), by name.")
     processes: dict[str, Process] = Field(default_factory=dict, description="Facilities converting commodities.")
     compute: Compute | None = Field(None, description="Orbital data centers.")
     funding: Funding | None = Field(None, description="Cash limits; spending is unlimited when absent.")
