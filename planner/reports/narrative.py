@@ -20,10 +20,7 @@ from planner.results.headlines import headlines
 
 def figures(run: RunData) -> dict[str, Any]:
     """The headline figures of :func:`planner.results.headlines.headlines`, read from the run's tables."""
-    r = run.roadmap
-    return headlines(run.tables, list(run.data.timeline.labels),
-                     {src.location for c in r.commodities.values() for src in c.sources},
-                     {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
+    return headlines(run.tables, list(run.data.timeline.labels), run.roadmap)
 
 
 def headline_table(run: RunData) -> pd.DataFrame:
@@ -33,8 +30,10 @@ def headline_table(run: RunData) -> pd.DataFrame:
     figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
-             "cash_low_musd": "M$"}
+             "tanker_flights_total": "flights", "cash_low_musd": "M$"}
     rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
+    for route, value in figures_.get("tanker_flights_per_trip", {}).items():
+        rows.append((f"tanker_flights_per_trip {route}", value, "flights per trip"))
     for key, value in figures_.get("held_at_end", {}).items():
         commodity = key.split("@")[0]
         rows.append((f"held_at_end {key}", value, r.commodities[commodity].unit))
@@ -61,6 +60,8 @@ def sentences(run: RunData) -> list[str]:
     if "flights_total" in figures_:
         out.append(f"Earth launches: {figures_['flights_total']:,.0f} flights in all, at most "
                    f"{figures_['flights_peak_per_period']:,.0f} in {figures_['flights_peak_period']}.")
+    if "tanker_flights_total" in figures_:
+        out.append(tanker_sentence(figures_))
     table = run.tables.get("bottlenecks")
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if len(ranked):
@@ -76,6 +77,16 @@ def sentences(run: RunData) -> list[str]:
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
+
+
+def tanker_sentence(figures_: dict[str, Any]) -> str:
+    """``Tanker launches: 9 of the 10 Earth launches; 9 per trip on llo_surface (tanker launches per landing).``"""
+    text = f"Tanker launches: {number(figures_['tanker_flights_total'])} of the " \
+           f"{number(figures_['flights_total'])} Earth launches"
+    per_trip = [f"{number(value)} per trip on {route}" for route, value in figures_["tanker_flights_per_trip"].items()]
+    if per_trip:
+        text += f"; {', '.join(per_trip)} (tanker launches per landing)"
+    return text + "."
 
 
 def whole_units(run: RunData) -> list[str]:
