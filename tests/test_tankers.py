@@ -10,8 +10,10 @@ import pytest
 
 from planner import load_roadmap, solve, write_run
 from planner.errors import InfeasibleError, RoadmapError
+from planner.reports.build import report_writer
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.run_folder import read_run
+from planner.solve.run import SolveOptions
 from tests.conftest import value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +49,16 @@ def test_shared_cap_binds_across_two_classes(solve_text, step: str):
     duals = plan.duals[plan.duals["family"] == "launch_shared_cap"]
     assert list(duals["dual"].abs()) == pytest.approx([6.0] * len(plan.built.data.periods), rel=1e-6)
     assert plan.built.registry.families["launch_shared_cap"].limit == "shared launch cap"
+
+
+def test_shared_cap_is_named_in_the_report(write_roadmap, tmp_path: Path):
+    plan = solve(load_roadmap(write_roadmap(SHARED.format(step="year", cap=12, need=1000))))
+    write_run(plan, tmp_path / "run", extra=report_writer(plan, SolveOptions().highs_options()))
+    said = sentences(read_run(tmp_path / "run"))
+    assert "big and small together (pad) fly their full cap in every period." in said
+    # the shadow price of the test above: one more shared flight saves 6 M$
+    assert any(line.startswith("The main bottleneck is the shared launch cap (launch_shared_cap), binding in 2030: "
+                               "one more unit of it where it binds is worth up to 6 ") for line in said), said
 
 
 def test_shared_cap_short_is_named_by_the_diagnosis(solve_text):

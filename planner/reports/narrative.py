@@ -110,31 +110,39 @@ def whole_units(run: RunData) -> list[str]:
 
 
 def cadence(run: RunData) -> list[str]:
-    """For each launch class with a cap: whether it flies its cap, and where it does not, whether funding
-    binds in those periods (money holds it back) or not (other limits or costs do)."""
+    """For each launch class with a cap, and each cap shared by several classes (``shared_cadence``): whether
+    its flights fill the cap, and where they do not, whether funding binds in those periods (money holds
+    them back) or not (other limits or costs do)."""
     table = run.tables.get("bottlenecks")
     money = table[table["binding"].astype(bool) & (table["limit"] == "funding")] if table is not None else None
     money_years = set(money["year"]) if money is not None else set()
     flights = run.series("flights", by="vehicle")
     labels = run.data.timeline.labels
+    r = run.roadmap
+    caps = [(name, False, lv.max_flights_per_year, [name]) for name, lv in r.launch_vehicles.items()
+            if lv.max_flights_per_year is not None]
+    caps += [(f"{' and '.join(shared.classes)} together ({name})", True, shared.max_flights_per_year, shared.classes)
+             for name, shared in r.shared_cadence.items()]
     out = []
-    for name, lv in run.roadmap.launch_vehicles.items():
-        if lv.max_flights_per_year is None or name not in flights:
+    for subject, together, cap_table, classes in caps:
+        fly, its, it = ("fly", "their", "them") if together else ("flies", "its", "it")
+        flying = [c for c in classes if c in flights]
+        if not flying:
             continue
-        cap = np.array(run.data.period_means(lv.max_flights_per_year)) * run.lengths
-        flown = flights[name].to_numpy()
+        cap = np.array(run.data.period_means(cap_table)) * run.lengths
+        flown = sum(flights[c].to_numpy() for c in flying)
         below = np.flatnonzero(flown < cap * (1 - 1e-6))
         if not len(below):
-            out.append(f"{name} flies its full cap in every period.")
+            out.append(f"{subject} {fly} {its} full cap in every period.")
             continue
         first = below[0]
-        text = (f"{name} flies below its cap in {len(below)} of {len(cap)} periods, first in {labels[first]} "
-                f"({number(flown[first])} of {number(cap[first])} flights)")
+        text = (f"{subject} {fly} below {its} cap in {len(below)} of {len(cap)} periods, first in "
+                f"{labels[first]} ({number(flown[first])} of {number(cap[first])} flights)")
         held = [labels[i] for i in below if run.years[i] in money_years]
         if held:
-            text += f"; funding binds in {len(held)} of them ({_list(held)}): money, not cadence, holds it back."
+            text += f"; funding binds in {len(held)} of them ({_list(held)}): money, not cadence, holds {it} back."
         else:
-            text += "; funding does not bind there: other limits or costs hold it back."
+            text += f"; funding does not bind there: other limits or costs hold {it} back."
         out.append(text)
     return out
 
