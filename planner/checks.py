@@ -6,7 +6,8 @@ years outside :data:`YEARS` or a horizon without periods (or more than
 :data:`~planner.timeline.MAX_PERIODS`, or a date given twice), time tables outside the horizon or with
 negative values (every table is a nonnegative quantity: payload, cost, cap, fleet, funding), dates and
 transits that fall outside the horizon,
-processes that need power where no power is declared, locations that need deliveries but cannot be
+processes that need power where no power is declared, tanker launch classes asked to launch anything but
+propellant, locations that need deliveries but cannot be
 reached from where commodities enter the network, and vehicles that cannot fly a route they are
 allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
@@ -48,6 +49,7 @@ def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
         problems += list(_dates_in_horizon(loaded))
         problems += list(_power_declared(loaded))
         problems += list(_whole_units_kept_whole(loaded))
+        problems += list(_tankers_launch_propellant(loaded))
         problems += list(_reachability(loaded))
         problems += list(_vehicle_reach(loaded))
     return problems
@@ -125,6 +127,10 @@ def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
         if lv.carries != "all":
             for c in lv.carries:
                 yield from ref("commodity", c, commodities, "launch_vehicles", name, "carries")
+        yield from ref("route", lv.per_trip_on, set(r.routes), "launch_vehicles", name, "per_trip_on")
+    for name, shared in r.shared_cadence.items():
+        for lv in shared.classes:
+            yield from ref("launch vehicle", lv, set(r.launch_vehicles), "shared_cadence", name, "classes")
     for name, proc in r.processes.items():
         yield from ref("location", proc.location, locations, "processes", name, "location")
         for part in ("capital", "outputs", "inputs"):
@@ -270,6 +276,33 @@ def _whole_units_kept_whole(loaded: LoadedRoadmap) -> Iterator[Problem]:
             yield loaded.origin.problem(("consumption", name, "consumes"),
                                         f"'{cons.consumes}' is counted in whole units (integer: true) and cannot "
                                         f"be eaten per day", allowed="a commodity with integer: false")
+
+
+def _tankers_launch_propellant(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    """A tanker class launches only propellant (what some in-space vehicle burns): nothing else in its
+    ``carries`` and no in-space vehicle ``launched_by`` it."""
+    from planner.model.launch import propellants  # the model's definition (the model imports this module)
+
+    r = loaded.roadmap
+    burned = propellants(r)
+    allowed = f"propellants: {listed(burned)}" if burned else "no in-space vehicle burns a propellant"
+    for name, lv in r.launch_vehicles.items():
+        if lv.purpose != "tanker":
+            continue
+        if not burned:
+            yield loaded.origin.problem(("launch_vehicles", name, "purpose"), f"tanker class '{name}' has no "
+                                        "propellant to launch: no in-space vehicle burns one", allowed="purpose: cargo")
+        for c in lv.carries if lv.carries != "all" else []:
+            if c not in burned:
+                yield loaded.origin.problem(("launch_vehicles", name, "carries"), f"tanker class '{name}' "
+                                            f"launches only propellant, and '{shown(c)}' is not one",
+                                            allowed=allowed)
+    for v, veh in r.vehicles.items():
+        lv = r.launch_vehicles.get(veh.launched_by) if veh.launched_by else None
+        if lv is not None and lv.purpose == "tanker":
+            yield loaded.origin.problem(("vehicles", v, "launched_by"), f"tanker class '{veh.launched_by}' "
+                                        f"launches only propellant, not the vehicle '{v}'",
+                                        allowed="a launch class with purpose: cargo")
 
 
 def _leaves(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:

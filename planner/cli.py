@@ -314,7 +314,6 @@ def _folder_name(loaded: LoadedRoadmap) -> str:
 def print_summary(plan: Plan, target: Path) -> None:
     """What the terminal shows after a solve: status, objective, milestones, headline figures."""
     from planner.results.fractional import describe  # pandas: not needed before the solve
-    from planner.results.headlines import headlines
 
     s = plan.summary
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
@@ -343,11 +342,7 @@ def print_summary(plan: Plan, target: Path) -> None:
             table.add_row(Text(row.milestone), f"{row.threshold:,.6g}", Text(row.deadline or "-"),
                           Text(str(row.reached_period)))
         console.print(table)
-    r = plan.loaded.roadmap
-    figures = headlines(plan.tables, list(plan.built.data.timeline.labels),
-                        {s.location for c in r.commodities.values() for s in c.sources},
-                        {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
-    for key, value in figures.items():
+    for key, value in s["headlines"].items():
         if value not in ({}, None):
             console.print(f"  {key.replace('_', ' ')}: {value}", highlight=False, markup=False)
     fractional = describe(s["fractional"], cases=3)

@@ -63,7 +63,8 @@ SHOWN = 12
 
 # The unit of a relaxed row, by limit label; None: the unit of the commodity the row is about.
 UNITS: dict[str, str | None] = {
-    "launch cap": "flights", "launch fleet": "flights", "launch ramp": "flights per year", "launch payload": "t",
+    "launch cap": "flights", "shared launch cap": "flights", "launch fleet": "flights",
+    "launch ramp": "flights per year", "launch payload": "t",
     "chip supply": "GW", "funding": "M$", "facility capacity": "t of activity", "milestone deadline": "",
     "demand": None, "habitat": None, "supply rate": None, "supply total": None, "power": "kW",
     "vehicle payload": "t", "tank capacity": "t", "fleet time": "vehicle-days", "vehicle copies": "vehicles",

@@ -6,6 +6,15 @@ For class :math:`l` in period :math:`p` (length :math:`y_p` years), :math:`F_{lp
 * payload: :math:`\\sum_k \\mu_k w_{lpk} + \\sum_v m^{L}_v B_{vp} \\le P_{lp} F_{lp}`;
 * vehicles that ride their own flight: :math:`\\sum_v \\phi_v B_{vp} \\le F_{lp}`;
 * cap: :math:`F_{lp} \\le \\bar F_l(t_p)\\, y_p`; fleet: :math:`F_{lp} \\le N_l(t_p)\\, \\kappa_l\\, y_p`;
+* shared cap (``shared_cadence``: a pad shared by several classes :math:`L_s`):
+  :math:`\\sum_{l \\in L_s} F_{lp} \\le \\bar F_s(t_p)\\, y_p`, the same on any grid;
+* tankers (``purpose: tanker``) launch only propellant, the commodities some in-space vehicle burns, and
+  no vehicles; their flights are reported as ``tanker_flights``;
+* transit (``transit_days`` :math:`\\tau_l`): for each consumption rule that applies on routes, consumer
+  :math:`u` eating :math:`\\rho` of :math:`c` per unit per day, the flight launches what is eaten on the
+  way up, :math:`w_{lpc} \\ge \\rho\\, \\tau_l\\, w_{lpu}`, and :math:`\\rho\\, \\tau_l\\, w_{lpu}` of
+  :math:`c` does not arrive (as ``transit_consumables`` on in-space routes); the payload arrives in the
+  period it is launched;
 * ramp (after TEMOA's growth limits, in continuous time): the flight rate :math:`r(t)` grows at most by
   the share :math:`g` per year plus the seed :math:`s` flights/yr per year,
   :math:`\\dot r \\le \\lambda r + s` with :math:`\\lambda = \\ln(1+g)`, from :math:`r(t_0) \\le F^{init}_l`
@@ -41,12 +50,27 @@ import math
 import numpy as np
 import pyomo.core as pyo
 
-from planner.model.data import ModelData
+from planner.model.data import ModelData, propellant_shares
 from planner.model.parameters import add_param
-from planner.model.registry import Registry, add_constraint, add_var, make_integer
+from planner.model.registry import Registry, add_constraint, add_expression, add_var, make_integer, scaled
 from planner.schema.network import LaunchVehicle
+from planner.schema.roadmap import Roadmap
 
 SUBSYSTEM = "launch"
+
+
+def propellants(r: Roadmap) -> set[str]:
+    """The commodities some in-space vehicle burns: all that a tanker may launch."""
+    return {j for veh in r.vehicles.values() for j in propellant_shares(veh)}
+
+
+def may_launch(r: Roadmap, lv: LaunchVehicle) -> list[str]:
+    """The commodities a class may launch: its ``carries``, of which only propellants for a tanker."""
+    listed = list(r.commodities) if lv.carries == "all" else list(lv.carries)
+    if lv.purpose == "tanker":
+        burned = propellants(r)
+        return [k for k in listed if k in burned]
+    return listed
 
 
 def flight_costs(lv: LaunchVehicle, d: ModelData) -> np.ndarray:
@@ -76,6 +100,12 @@ def _flight_caps(d: ModelData) -> dict[tuple[str, int], float]:
     return {(lv, p): d.at(veh.max_flights_per_year, p) * d.length_years[p]
             for lv, veh in d.roadmap.launch_vehicles.items() if veh.max_flights_per_year is not None
             for p in d.periods}
+
+
+def _shared_caps(d: ModelData) -> dict[tuple[str, int], float]:
+    """Flights allowed per period to the classes of each shared cap together, :math:`\\bar F_s(t_p)\\, y_p`."""
+    return {(s, p): d.at(shared.max_flights_per_year, p) * d.length_years[p]
+            for s, shared in d.roadmap.shared_cadence.items() for p in d.periods}
 
 
 def _ramp_step(growth: float, before: tuple[float, float], period: tuple[float, float]) -> tuple[float, float]:
@@ -125,8 +155,7 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         if d.integer(lvs[lv].integer):
             m.flights[lv, p].domain = pyo.NonNegativeIntegers
     moves = d.useful_moves
-    payload = {lv: [k for k in d.carried(spec.carries) if (spec.from_, spec.to) in moves[k]]
-               for lv, spec in lvs.items()}
+    payload = {lv: [k for k in may_launch(r, spec) if (spec.from_, spec.to) in moves[k]] for lv, spec in lvs.items()}
     payload_idx = [(lv, p, k) for lv, p in flight_idx for k in payload[lv]]
     add_var(m, reg, "launched", payload_idx, quantity="launched", unit="commodity unit",
             dims=("launch_vehicle", "period", "commodity"), table="launch")
@@ -161,6 +190,17 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         lambda mm, lv, p: mm.flights[lv, p] <= mm.flight_cap[lv, p],
         subsystem=SUBSYSTEM, description="Flights within the cap on flights per year.",
         math=r"F_{lp} \le \bar F_l(t_p)\, y_p", limit="launch cap")
+    shared_idx = [(name, p) for name in r.shared_cadence for p in d.periods]
+    add_param(m, reg, "shared_flight_cap", shared_idx, _shared_caps, d, keys=("shared_cadence.*.max_flights_per_year",))
+    add_constraint(
+        m, reg, "launch_shared_cap", shared_idx,
+        lambda mm, name, p: sum(mm.flights[lv, p] for lv in r.shared_cadence[name].classes)
+        <= mm.shared_flight_cap[name, p],
+        subsystem=SUBSYSTEM, description="Flights of the classes that share a cadence cap (a pad) within it.",
+        math=r"\sum_{l \in L_s} F_{lp} \le \bar F_s(t_p)\, y_p", limit="shared launch cap")
+    tankers = [(lv, p) for lv, p in flight_idx if lvs[lv].purpose == "tanker"]
+    add_expression(m, reg, "tanker_flights", tankers, lambda mm, lv, p: mm.flights[lv, p], quantity="tanker_flights",
+                   unit="flights", dims=("launch_vehicle", "period"), table="launch")
     fleet = [(lv, p) for lv, p in flight_idx if lvs[lv].fleet is not None]
     add_constraint(
         m, reg, "launch_fleet", fleet,
@@ -194,6 +234,33 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             reg.balance[(dest, k, p)].append(m.launched[lv, p, k])
             reg.arrivals[(dest, k, p)].append(m.launched[lv, p, k])
         reg.spending["launch"][p].append(m.launch_cost[lv, p] * m.flights[lv, p])
+    _add_transit_consumption(m, d, reg, payload)
+
+
+def _add_transit_consumption(m: pyo.ConcreteModel, d: ModelData, reg: Registry, payload: dict[str, list[str]]) -> None:
+    """Consumables eaten on the way up: :math:`w_{lpc} \\ge \\rho\\, \\tau_l\\, w_{lpu}`, and what is eaten does not
+    arrive (``payload``: class -> the commodities it launches)."""
+    r = d.roadmap
+    lvs = r.launch_vehicles
+    idx = [(lv, p, name) for lv, spec in lvs.items() if spec.transit_days > 0 for p in d.periods
+           for name, c in r.consumption.items() if c.on_routes and c.consumer in payload[lv]]
+    for lv, p, name in idx:
+        c = r.consumption[name]
+        if c.consumes in payload[lv]:
+            eaten = scaled(-c.per_unit_per_day * lvs[lv].transit_days, m.launched[lv, p, c.consumer])
+            reg.balance[(lvs[lv].to, c.consumes, p)].append(eaten)
+
+    def covered(mm, lv, p, name):
+        c = r.consumption[name]
+        consumer = mm.launched[lv, p, c.consumer]
+        if c.consumes not in payload[lv]:
+            return consumer == 0
+        return mm.launched[lv, p, c.consumes] >= scaled(c.per_unit_per_day * lvs[lv].transit_days, consumer)
+
+    add_constraint(
+        m, reg, "launch_transit_consumables", idx, covered, subsystem=SUBSYSTEM,
+        description="Consumables launched on a flight cover its consumers' needs over the launch transit.",
+        math=r"w_{lpc} \ge \rho_{uc}\, \tau_l\, w_{lpu}")
 
 
 def launched_mass_t(m: pyo.ConcreteModel, d: ModelData):

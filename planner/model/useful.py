@@ -31,6 +31,7 @@ import itertools
 from collections import defaultdict
 
 from planner.model.data import ModelData
+from planner.model.launch import may_launch
 from planner.model.network import named_pairs
 
 PATH_STEPS = 200_000  # most depth-first steps spent enumerating one commodity's simple paths
@@ -48,7 +49,7 @@ def useful_moves(d: ModelData) -> dict[str, set[tuple[str, str]]]:
         for j in d.flyers[v].shares:
             edges[j].add((route.from_, route.to))
     for lv in r.launch_vehicles.values():
-        for k in d.carried(lv.carries):
+        for k in may_launch(r, lv):
             edges[k].add((lv.from_, lv.to))
     for route in r.routes.values():
         if route.facility is not None:

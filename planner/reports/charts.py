@@ -25,7 +25,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from planner.model.compute import decay, in_service_shares  # noqa: E402
-from planner.model.data import propellant_shares  # noqa: E402
+from planner.model.launch import propellants  # noqa: E402
 from planner.reports import bottlenecks  # noqa: E402
 from planner.reports.run_folder import RunData  # noqa: E402
 
@@ -234,13 +234,13 @@ def flight_purposes(run: RunData) -> pd.DataFrame:
 def _commodity_purposes(run: RunData) -> dict[str, str]:
     r = run.roadmap
     satellites = set(r.compute.satellites) if r.compute else set()
-    propellants = {j for veh in r.vehicles.values() for j in propellant_shares(veh)}
+    burned = propellants(r)
     cargo = run.rows("cargo")
     out = {}
     for k in r.commodities:
         if k in satellites:
             out[k] = "compute"
-        elif k in propellants:
+        elif k in burned:
             out[k] = "tankers"
         else:
             bodies = {body_of(r.routes[rt].to) for rt in cargo.loc[cargo["commodity"] == k, "route"]}
@@ -309,15 +309,15 @@ def delivered_chart(run: RunData) -> Figure | None:
 def propellant_chart(run: RunData) -> Figure | None:
     """Propellant launched, made in space (ISRU) and burned per period; depot levels by location."""
     r = run.roadmap
-    propellants = sorted({j for veh in r.vehicles.values() for j in propellant_shares(veh)})
-    if not propellants or run.rows("propellant_burned").empty:
+    fuels = sorted(propellants(r))
+    if not fuels or run.rows("propellant_burned").empty:
         return None
     launched = run.rows("launched")
     flows = pd.DataFrame(index=pd.Index(run.years, name="year"))
-    flows["launched from Earth"] = launched[launched["commodity"].isin(propellants)].groupby("year")["value"].sum()
+    flows["launched from Earth"] = launched[launched["commodity"].isin(fuels)].groupby("year")["value"].sum()
     made = []
     for name, proc in r.processes.items():
-        ratio = sum(v for k, v in proc.outputs.items() if k in propellants)
+        ratio = sum(v for k, v in proc.outputs.items() if k in fuels)
         if ratio:
             rows = run.rows("activity", process=name)
             made.append(rows.groupby("year")["value"].sum() * ratio)
@@ -325,9 +325,9 @@ def propellant_chart(run: RunData) -> Figure | None:
         flows["made in space (ISRU)"] = pd.concat(made, axis=1).sum(axis=1)
     flows["burned"] = run.series("propellant_burned")["propellant_burned"]
     flows = flows.fillna(0.0)
-    sources = {s.location for k in propellants for s in r.commodities[k].sources}
+    sources = {s.location for k in fuels for s in r.commodities[k].sources}
     stocks = run.rows("stock")
-    stocks = stocks[stocks["commodity"].isin(propellants) & ~stocks["location"].isin(sources)]
+    stocks = stocks[stocks["commodity"].isin(fuels) & ~stocks["location"].isin(sources)]
     levels = stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum", fill_value=0.0)
     fig, (ax, ax2) = new_figure(run, 2)
     for i, column in enumerate(_drop_empty(flows).columns):

@@ -14,7 +14,7 @@ from planner.reports.run_folder import read_csv
 
 FILES = {
     "plan": "Every nonzero value of the plan, one tidy row each.",
-    "launch": "Earth launches: flights and payload launched by vehicle class.",
+    "launch": "Earth launches: flights (and tanker_flights of tanker classes) and payload launched by vehicle class.",
     "transport": "In-space trips, cargo and propellant by vehicle, route and departure period.",
     "fleet": "In-space vehicles built and parked.",
     "stocks": "Amounts held at each location at the end of each period.",

@@ -21,10 +21,7 @@ from planner.results.headlines import headlines
 
 def figures(run: RunData) -> dict[str, Any]:
     """The headline figures of :func:`planner.results.headlines.headlines`, read from the run's tables."""
-    r = run.roadmap
-    return headlines(run.tables, list(run.data.timeline.labels),
-                     {src.location for c in r.commodities.values() for src in c.sources},
-                     {k: c.unit for k, c in r.commodities.items() if c.unit != "t"})
+    return headlines(run.tables, list(run.data.timeline.labels), run.roadmap)
 
 
 def headline_table(run: RunData) -> pd.DataFrame:
@@ -34,8 +31,10 @@ def headline_table(run: RunData) -> pd.DataFrame:
     figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
-             "cash_low_musd": "M$"}
+             "tanker_flights_total": "flights", "cash_low_musd": "M$"}
     rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
+    for route, value in figures_.get("tanker_flights_per_trip", {}).items():
+        rows.append((f"tanker_flights_per_trip {route}", value, "flights per trip"))
     for key, value in figures_.get("held_at_end", {}).items():
         commodity = key.split("@")[0]
         rows.append((f"held_at_end {key}", value, r.commodities[commodity].unit))
@@ -62,6 +61,8 @@ def sentences(run: RunData) -> list[str]:
     if "flights_total" in figures_:
         out.append(f"Earth launches: {figures_['flights_total']:,.0f} flights in all, at most "
                    f"{figures_['flights_peak_per_period']:,.0f} in {figures_['flights_peak_period']}.")
+    if "tanker_flights_total" in figures_:
+        out.append(tanker_sentence(figures_))
     table = run.tables.get("bottlenecks")
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if len(ranked):
@@ -80,6 +81,16 @@ def sentences(run: RunData) -> list[str]:
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
     return out
+
+
+def tanker_sentence(figures_: dict[str, Any]) -> str:
+    """``Tanker launches: 9 of the 10 Earth launches; 9 per trip on llo_surface (tanker launches per landing).``"""
+    text = f"Tanker launches: {number(figures_['tanker_flights_total'])} of the " \
+           f"{number(figures_['flights_total'])} Earth launches"
+    per_trip = [f"{number(value)} per trip on {route}" for route, value in figures_["tanker_flights_per_trip"].items()]
+    if per_trip:
+        text += f"; {', '.join(per_trip)} (tanker launches per landing)"
+    return text + "."
 
 
 def whole_units(run: RunData) -> list[str]:
@@ -103,31 +114,39 @@ def whole_units(run: RunData) -> list[str]:
 
 
 def cadence(run: RunData) -> list[str]:
-    """For each launch class with a cap: whether it flies its cap, and where it does not, whether funding
-    binds in those periods (money holds it back) or not (other limits or costs do)."""
+    """For each launch class with a cap, and each cap shared by several classes (``shared_cadence``): whether
+    its flights fill the cap, and where they do not, whether funding binds in those periods (money holds
+    them back) or not (other limits or costs do)."""
     table = run.tables.get("bottlenecks")
     money = table[table["binding"].astype(bool) & (table["limit"] == "funding")] if table is not None else None
     money_years = set(money["year"]) if money is not None else set()
     flights = run.series("flights", by="vehicle")
     labels = run.data.timeline.labels
+    r = run.roadmap
+    caps = [(name, False, lv.max_flights_per_year, [name]) for name, lv in r.launch_vehicles.items()
+            if lv.max_flights_per_year is not None]
+    caps += [(f"{' and '.join(shared.classes)} together ({name})", True, shared.max_flights_per_year, shared.classes)
+             for name, shared in r.shared_cadence.items()]
     out = []
-    for name, lv in run.roadmap.launch_vehicles.items():
-        if lv.max_flights_per_year is None or name not in flights:
+    for subject, together, cap_table, classes in caps:
+        fly, its, it = ("fly", "their", "them") if together else ("flies", "its", "it")
+        flying = [c for c in classes if c in flights]
+        if not flying:
             continue
-        cap = np.array(run.data.period_means(lv.max_flights_per_year)) * run.lengths
-        flown = flights[name].to_numpy()
+        cap = np.array(run.data.period_means(cap_table)) * run.lengths
+        flown = sum(flights[c].to_numpy() for c in flying)
         below = np.flatnonzero(flown < cap * (1 - 1e-6))
         if not len(below):
-            out.append(f"{name} flies its full cap in every period.")
+            out.append(f"{subject} {fly} {its} full cap in every period.")
             continue
         first = below[0]
-        text = (f"{name} flies below its cap in {len(below)} of {len(cap)} periods, first in {labels[first]} "
-                f"({number(flown[first])} of {number(cap[first])} flights)")
+        text = (f"{subject} {fly} below {its} cap in {len(below)} of {len(cap)} periods, first in "
+                f"{labels[first]} ({number(flown[first])} of {number(cap[first])} flights)")
         held = [labels[i] for i in below if run.years[i] in money_years]
         if held:
-            text += f"; funding binds in {len(held)} of them ({_list(held)}): money, not cadence, holds it back."
+            text += f"; funding binds in {len(held)} of them ({_list(held)}): money, not cadence, holds {it} back."
         else:
-            text += "; funding does not bind there: other limits or costs hold it back."
+            text += f"; funding does not bind there: other limits or costs hold {it} back."
         out.append(text)
     return out
 

@@ -347,10 +347,38 @@ class LaunchVehicle(Strict):
     fleet: Fleet | None = Field(None, description="Fleet size limit.")
     carries: NameList | Literal["all"] = Field("all", description="Commodities it may launch.")
     integer: bool = Field(False, description="Count flights in whole numbers.")
+    purpose: Literal["cargo", "tanker"] = Field("cargo", description="cargo: launches what `carries` allows, "
+                                                "and new in-space vehicles; tanker: launches only propellant "
+                                                "(commodities some in-space vehicle burns) and no vehicles, and "
+                                                "its flights are counted as tanker launches in the outputs.")
+    per_trip_on: str | None = Field(None, description="Tankers only: a route (the landing) whose trips the "
+                                                      "outputs divide this class's flights by: tanker launches "
+                                                      "per landing.")
+    transit_days: float = Field(0.0, ge=0, description="Time from launch to arrival, days: consumption rules "
+                                                       "that apply on routes (crew consumables) apply for it, "
+                                                       "their consumables go up on the same flight and what "
+                                                       "is eaten does not arrive. The payload still arrives "
+                                                       "in the period it is launched.")
 
     @model_validator(mode="after")
     def _one_cost(self) -> LaunchVehicle:
         given = [k for k in ("cost_per_flight_musd", "price_usd_per_kg", "learning") if getattr(self, k)]
         if len(given) > 1:
             raise ValueError(f"give one of cost_per_flight_musd, price_usd_per_kg, learning (got {given})")
+        if self.per_trip_on is not None and self.purpose != "tanker":
+            raise ValueError("per_trip_on counts tanker launches per trip: give it with purpose: tanker")
+        return self
+
+
+class SharedCadence(Strict):
+    """One cap on the flights of several launch vehicle classes together: pads, range and turnaround shared
+    by tankers and cargo ships. Each class's own `max_flights_per_year` still holds."""
+
+    classes: NameList = Field(description="Launch vehicle classes whose flights count against the cap.")
+    max_flights_per_year: TimeTable = Field(description="Cap on their flights per year together (time table).")
+
+    @model_validator(mode="after")
+    def _some_classes(self) -> SharedCadence:
+        if not self.classes:
+            raise ValueError("a shared cap needs the launch vehicle classes that share it: list at least one")
         return self

@@ -13,6 +13,7 @@ from planner.schema.network import (
     LaunchVehicle,
     Location,
     Route,
+    SharedCadence,
     Stack,
     Strict,
     TimeSpec,
@@ -43,6 +44,8 @@ class Roadmap(Strict):
     g0_m_s2: float = Field(9.80665, ge=9.7, le=9.9, description="Standard gravity turning Isp into exhaust "
                                                                 "velocity (studies use 9.80665 or 9.8).")
     launch_vehicles: dict[str, LaunchVehicle] = Field(default_factory=dict, description="Earth launch classes.")
+    shared_cadence: dict[str, SharedCadence] = Field(default_factory=dict, description="Caps on the flights of "
+                                                     "several launch classes together (a shared pad), by name.")
     processes: dict[str, Process] = Field(default_factory=dict, description="Facilities converting commodities.")
     compute: Compute | None = Field(None, description="Orbital data centers.")
     funding: Funding | None = Field(None, description="Cash limits; spending is unlimited when absent.")

@@ -175,6 +175,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
             break
     from planner.results.coarse_grid import coarse_periods
     from planner.results.fractional import fractional_counts  # pandas: imported while HiGHS solved
+    from planner.results.headlines import headlines
     from planner.results.tables import plan_tables  # (reports.preload)
 
     start = time.perf_counter()
@@ -189,6 +190,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     summary["learning_curve"] = learning
     summary["fractional"] = fractional_counts(tables["plan"], built.data)
     summary["coarse_grid"] = coarse_periods(built.data)
+    summary["headlines"] = headlines(tables, list(built.data.timeline.labels), loaded.roadmap)
     return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
                 stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
                 summary=summary, duals=duals, timings=timings)

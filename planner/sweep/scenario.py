@@ -33,7 +33,7 @@ import pandas as pd
 from planner import collector
 from planner.errors import InfeasibleError, NoPlanError, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
-from planner.results.headlines import headlines
+from planner.results.headlines import counted, headlines, source_locations
 from planner.solve.run import SolveOptions, solve
 from planner.sweep.warm import Solved, warm_solve
 
@@ -105,9 +105,7 @@ def plan_rows(scenario: str, plan: Solved) -> list[dict[str, Any]]:
         year = math.nan if reached is None or pd.isna(reached) else float(reached)
         rows.append(row(scenario, "milestone_year", year, name=name))
     r = plan.loaded.roadmap
-    sources = {s.location for c in r.commodities.values() for s in c.sources}
-    counted = {k: c.unit for k, c in r.commodities.items() if c.unit != "t"}
-    figures = headlines(plan.tables, plan.labels, sources, counted)
+    figures = headlines(plan.tables, plan.labels, r)
     for name, figure in figures.items():
         if isinstance(figure, (int, float)) and not isinstance(figure, bool):
             rows.append(row(scenario, "headline", float(figure), name=name))
@@ -115,8 +113,8 @@ def plan_rows(scenario: str, plan: Solved) -> list[dict[str, Any]]:
     compute = table[table["quantity"] == "compute_in_service"].groupby(["period", "year"], sort=False)["value"].sum()
     for (period, year), value in compute.items():
         rows.append(row(scenario, "compute_in_service", float(value), period=period, year=year))
-    held = table[(table["quantity"] == "stock") & table["commodity"].isin(list(counted))
-                 & ~table["location"].isin(list(sources))]
+    held = table[(table["quantity"] == "stock") & table["commodity"].isin(list(counted(r)))
+                 & ~table["location"].isin(list(source_locations(r)))]
     for commodity, location, period, year, value in zip(held["commodity"], held["location"], held["period"],
                                                          held["year"], held["value"], strict=True):
         rows.append(row(scenario, "held", float(value), name=f"{commodity}@{location}", period=period, year=year))
