@@ -265,3 +265,37 @@ def test_the_stacked_sorties_fly_the_stack_and_launch_less():
     two = solve(load_roadmap("roadmaps/examples/crewed-sorties.yaml", scenario="stacked"))
     assert value(two, "trips", vehicle="stage_and_crew_ship") >= 1 - 1e-6
     assert two.objective < one.objective - 0.5  # t launched
+
+
+LAUNCHED = """
+name: spares_on_launch
+time: {start: 2030, end: 2030}
+objective: {mode: min_launch_mass}
+locations: {earth_surface: {}, leo: {}, b: {}}
+commodities:
+  cargo: {sources: [{location: earth_surface}]}
+  propellant: {sources: [{location: earth_surface}]}
+  spares: {sources: [{location: earth_surface}]}
+launch_vehicles:
+  lv: {payload_t: 1000}
+routes:
+  leo_b: {from: leo, to: b, dv_km_s: 1.0, transit_days: 1}
+vehicles:
+  ship: {payload_t: 100, propellant_capacity_t: 500, dry_mass_t: 100, exhaust_velocity_km_s: 3.5, enters_at: leo,
+         launched_by: lv, maintenance_fraction_per_flight: 0.02, maintenance_commodity: spares,
+         spares_on_launch: true, reusable: false, integer: true}
+demands:
+  cargo_at_b: {location: b, commodity: cargo, at_least: 50, from: 2030}
+"""
+
+
+def test_a_new_ship_launches_with_its_spares(solve_text):
+    # launched: the ship (100 t) with the spares of one trip (2 t), and for its trip 50 t of cargo, 2 t of
+    # spares and the propellant f (100 + 50 + 2) that pushes them
+    plan = solve_text(LAUNCHED)
+    burned = f(1.0, 3.5) * (100 + 50 + 2)
+    assert value(plan, "propellant_burned") == pytest.approx(burned, rel=1e-6)
+    assert value(plan, "supplied", commodity="spares") == pytest.approx(4.0, rel=1e-6)
+    assert plan.objective == pytest.approx(100 + 2 + 50 + 2 + burned, rel=1e-6)
+    plain = solve_text(LAUNCHED.replace("spares_on_launch: true", "spares_on_launch: false"))
+    assert plain.objective == pytest.approx(plan.objective - 2, rel=1e-6)

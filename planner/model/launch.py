@@ -3,7 +3,8 @@
 For class :math:`l` in period :math:`p` (length :math:`y_p` years), :math:`F_{lp}` flights carry
 :math:`w_{lpk}` of each commodity from the launch site to the destination:
 
-* payload: :math:`\\sum_k \\mu_k w_{lpk} + \\sum_v m^{L}_v B_{vp} \\le P_{lp} F_{lp}`;
+* payload: :math:`\\sum_k \\mu_k w_{lpk} + \\sum_v m^{L}_v B_{vp} \\le P_{lp} F_{lp}`, a new unit's launch
+  mass :math:`m^L_v` with the spares of one trip when it says ``spares_on_launch`` (taken at the launch site);
 * vehicles that ride their own flight: :math:`\\sum_v \\phi_v B_{vp} \\le F_{lp}`;
 * cap: :math:`F_{lp} \\le \\bar F_l(t_p)\\, y_p`; fleet: :math:`F_{lp} \\le N_l(t_p)\\, \\kappa_l\\, y_p`;
 * shared cap (``shared_cadence``: a pad shared by several classes :math:`L_s`):
@@ -165,17 +166,19 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     add_param(m, reg, "payload_per_flight", flight_idx, _payload_per_flight, d, keys=("launch_vehicles.*.payload_t",))
     riders = {lv: [v for v, veh in r.vehicles.items() if veh.launched_by == lv and veh.enters_at] for lv in lvs}
 
-    def vehicle_launch_mass(v: str) -> float:
-        veh = r.vehicles[v]
-        return veh.dry_mass_t if veh.launch_mass_t is None else veh.launch_mass_t
-
     add_constraint(
         m, reg, "launch_payload", flight_idx,
         lambda mm, lv, p: sum(d.mass_t(k) * mm.launched[lv, p, k] for k in payload[lv])
-        + sum(vehicle_launch_mass(v) * mm.built[v, p] for v in riders[lv])
+        + sum(r.vehicles[v].launch_payload_t() * mm.built[v, p] for v in riders[lv])
         <= mm.payload_per_flight[lv, p] * mm.flights[lv, p],
         subsystem=SUBSYSTEM, description="Payload and new vehicles launched within payload per flight.",
         math=r"\sum_k \mu_k w_{lpk} + \sum_v m^L_v B_{vp} \le P_{lp} F_{lp}", limit="launch payload")
+    for lv, p in flight_idx:  # spares launched with new units are taken from the launch site's stock
+        for v in riders[lv]:
+            veh = r.vehicles[v]
+            if veh.launch_spares_t() and veh.maintenance_commodity:
+                reg.balance[(lvs[lv].from_, veh.maintenance_commodity, p)].append(
+                    -veh.launch_spares_t() / d.mass_t(veh.maintenance_commodity) * m.built[v, p])
     rides = [(lv, p) for lv, p in flight_idx if any(r.vehicles[v].launch_flights_per_unit for v in riders[lv])]
     add_constraint(
         m, reg, "launch_vehicle_rides", rides,
@@ -269,6 +272,5 @@ def launched_mass_t(m: pyo.ConcreteModel, d: ModelData):
     total = sum(d.mass_t(k) * var for (lv, p, k), var in m.launched.items())
     for v, veh in r.vehicles.items():
         if veh.launched_by and veh.enters_at:
-            mass = veh.dry_mass_t if veh.launch_mass_t is None else veh.launch_mass_t
-            total += sum(mass * m.built[v, p] for p in d.periods)
+            total += sum(veh.launch_payload_t() * m.built[v, p] for p in d.periods)
     return total

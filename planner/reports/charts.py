@@ -209,7 +209,7 @@ def flight_purposes(run: RunData) -> pd.DataFrame:
     launched = run.rows("launched")
     built = run.rows("vehicles_built")
     built = built[built["vehicle"].isin([v for v, veh in r.vehicles.items() if veh.launched_by and veh.enters_at])]
-    ride_mass = {v: veh.dry_mass_t if veh.launch_mass_t is None else veh.launch_mass_t for v, veh in r.vehicles.items()}
+    ride_mass = {v: veh.launch_payload_t() for v, veh in r.vehicles.items()}
     loads = pd.concat([
         pd.DataFrame({"vehicle": launched["vehicle"], "year": launched["year"],
                       "purpose": launched["commodity"].map(_commodity_purposes(run)),

@@ -268,6 +268,9 @@ class Vehicle(Strict):
     launch_flights_per_unit: float = Field(0.0, ge=0, description="Launch flights taken by each new unit.")
     launch_mass_t: float | None = Field(None, ge=0, description="Launch payload taken by each new unit "
                                                                 "(default: dry mass when launched_by is set).")
+    spares_on_launch: bool = Field(False, description="A new unit's launch carries the spares of one trip "
+                                                      "(`maintenance_fraction_per_flight` of its dry mass, drawn "
+                                                      "at the launch site) on top of its launch mass.")
     reusable: bool = Field(True, description="False: a unit is used up by its trip.")
     turnaround_days: float = Field(0.0, ge=0, description="Days between trips besides transit.")
     max_flights_per_unit: float | None = Field(None, gt=0, description="Trips a unit can fly in its life.")
@@ -278,6 +281,14 @@ class Vehicle(Strict):
         if (self.isp_s is None) == (self.exhaust_velocity_km_s is None):
             raise ValueError("give one of isp_s and exhaust_velocity_km_s")
         return self
+
+    def launch_spares_t(self) -> float:
+        """Spares launched with each new unit, t."""
+        return self.maintenance_fraction_per_flight * self.dry_mass_t if self.spares_on_launch else 0.0
+
+    def launch_payload_t(self) -> float:
+        """Launch payload each new unit takes: its launch mass (by default its dry mass) and its spares, t."""
+        return (self.dry_mass_t if self.launch_mass_t is None else self.launch_mass_t) + self.launch_spares_t()
 
     def exhaust_km_s(self, g0_m_s2: float) -> float:
         """Effective exhaust velocity :math:`v_e = g_0 I_{sp}` (or as given), km/s."""
