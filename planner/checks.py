@@ -251,13 +251,15 @@ def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
 
 def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
-    for name, proc in r.processes.items():
-        if proc.energy_kwh_per_t > 0 and r.locations[proc.location].power is None:
-            yield loaded.origin.problem(("processes", name, "energy_kwh_per_t"),
-                                        f"the process needs {proc.energy_kwh_per_t:g} kWh per t but location "
-                                        f"'{proc.location}' declares no 'power:'",
-                                        allowed=f"a 'power:' section under locations.{proc.location}, "
-                                                "or energy_kwh_per_t: 0")
+    draws = [(("processes", name, "energy_kwh_per_t"), "process", f"{proc.energy_kwh_per_t:g} kWh per t",
+              proc.location) for name, proc in r.processes.items() if proc.energy_kwh_per_t > 0]
+    draws += [(("routes", name, "facility", "energy_kwh_per_kg"), "mass driver",
+               f"{route.facility.energy_kwh_per_kg:g} kWh per kg", route.from_)
+              for name, route in r.routes.items() if route.facility and route.facility.energy_kwh_per_kg > 0]
+    for path, what, energy, loc in draws:
+        if r.locations[loc].power is None:
+            yield loaded.origin.problem(path, f"the {what} needs {energy} but location '{loc}' declares no 'power:'",
+                                        allowed=f"a 'power:' section under locations.{loc}, or {path[-1]}: 0")
 
 
 def _whole_units_kept_whole(loaded: LoadedRoadmap) -> Iterator[Problem]:

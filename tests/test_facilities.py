@@ -123,3 +123,35 @@ def test_integer_none_solves_the_relaxation(solve_text):
     # a relaxed milestone required at the end still needs its whole threshold there: 3 t, 1.2 flights
     assert value(plan, "flights") == pytest.approx(1.2)
     assert plan.summary["model_size"]["integer_variables"] == 0
+
+
+DRIVER = """
+name: driver_power
+time: {start: 2030, end: 2030}
+objective: {mode: max_delivered, delivered: {location: l2, commodities: [ore]}}
+locations:
+  moon: {power: {generator: solar_plant, kw_per_unit: 100}}
+  l2: {}
+commodities:
+  solar_plant: {sources: [{location: moon, max_total: SOLAR}]}
+  driver: {sources: [{location: moon, max_total: 1}]}
+  ore: {sources: [{location: moon}]}
+routes:
+  throw:
+    from: moon
+    to: l2
+    transit_days: 3
+    facility: {commodity: driver, throughput_t_per_year_per_unit: 100000, carries: [ore], energy_kwh_per_kg: 1.33}
+"""
+
+
+@pytest.mark.parametrize("step", ["year", "quarter"])
+def test_a_mass_driver_throws_what_its_power_allows(solve_text, step):
+    # 10 plants of 100 kW over the 8,760 h of 2030: 1,000 kW x 8,760 h / 1.33 kWh per kg (parameters.md:
+    # KE at 2.4 km/s / 0.6), far below the 100,000 t it could throw; with no power it throws nothing
+    text = DRIVER.replace("end: 2030}", f"end: 2030, step: {step}}}")
+    plan = solve_text(text.replace("SOLAR", "10"))
+    thrown = 1000 * 24 * 365 / 1.33 / 1000  # t
+    assert value(plan, "facility_launch") == pytest.approx(thrown, rel=1e-6)
+    assert thrown < 100_000
+    assert value(solve_text(text.replace("SOLAR", "0")), "facility_launch") == pytest.approx(0.0, abs=1e-6)

@@ -227,5 +227,6 @@ def add_rules(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock: Callable
         return demand + sum(reg.power_use.get((loc, p), [])) <= spec.kw_per_unit * stock(loc, spec.generator, p)
 
     add_constraint(m, reg, "power", power_idx, power, subsystem=SUBSYSTEM,
-                   description="Power drawn by processes and residents within the generators held.",
-                   math=r"\sum_q e_q A_{qp}/(24 d_p) + \sum_k \omega_k S_{lkp} \le \eta\, S_{l,gen,p}", limit="power")
+                   description="Power drawn by processes, mass drivers and residents within the generators held.",
+                   math=r"\sum_q e_q A_{qp}/(24 d_p) + \sum_r 10^3 e_r \textstyle\sum_k \mu_k z_{rpk}/(24 d_p) "
+                        r"+ \sum_k \omega_k S_{lkp} \le \eta\, S_{l,gen,p}", limit="power")

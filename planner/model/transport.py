@@ -320,7 +320,8 @@ def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_flyers: set[str])
 
 
 def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
-    """Mass-driver routes: :math:`\\sum_k \\mu_k z_{rpk} \\le \\theta_r\\, S_{o(r),F,p}\\, y_p`, no propellant."""
+    """Mass-driver routes: :math:`\\sum_k \\mu_k z_{rpk} \\le \\theta_r\\, S_{o(r),F,p}\\, y_p`, no propellant;
+    :math:`10^3 e_r \\sum_k \\mu_k z_{rpk} / (24 d_p)` kW drawn from the origin's power (``energy_kwh_per_kg``)."""
     r = d.roadmap
     moves = d.useful_moves
     idx = [(a.route, a.depart, k) for a in d.arcs if r.routes[a.route].facility
@@ -332,6 +333,9 @@ def _add_facility_routes(m, d: ModelData, reg: Registry) -> None:
     arc_of = {(a.route, a.depart): a for a in d.arcs}
     for rt, p, k in idx:
         route, arc, x = r.routes[rt], arc_of[(rt, p)], m.launched_by_facility[rt, p, k]
+        if route.facility.energy_kwh_per_kg:  # kWh over the period's hours: mean kW drawn
+            reg.power_use[(route.from_, p)].append(
+                scaled(1e3 * route.facility.energy_kwh_per_kg * d.mass_t(k) / (24.0 * d.length_days[p]), x))
         reg.balance[(route.from_, k, p)].append(-x)
         reg.balance[(route.to, k, arc.arrive)].append(x)
         reg.arrivals[(route.to, k, arc.arrive)].append(x)

@@ -192,6 +192,9 @@ class RouteFacility(Strict):
     commodity: str = Field(description="Facility commodity held at the route's origin.")
     throughput_t_per_year_per_unit: float = Field(gt=0, description="t per year launched per unit of facility.")
     carries: NameList = Field(description="Commodities it may launch.")
+    energy_kwh_per_kg: float = Field(0.0, ge=0, description="Electric energy per kg launched, kWh, drawn from the "
+                                                            "origin's power balance (at an even rate over the "
+                                                            "period).")
 
 
 class Route(Strict):
