@@ -155,3 +155,33 @@ def test_a_mass_driver_throws_what_its_power_allows(solve_text, step):
     assert value(plan, "facility_launch") == pytest.approx(thrown, rel=1e-6)
     assert thrown < 100_000
     assert value(solve_text(text.replace("SOLAR", "0")), "facility_launch") == pytest.approx(0.0, abs=1e-6)
+
+
+LEARNED = """
+name: learned
+time: {start: 2030, end: 2031}
+objective: {mode: min_cost}
+locations: {a: {}}
+commodities:
+  satellites:
+    sources: [{location: a, learning: {first_unit_cost_usd_per_kg: 1000, learning_rate: 0.2, prior_t: 10}}]
+demands:
+  built_2030: {location: a, commodity: satellites, at_least: 30, from: 2030, to: 2030}
+  built_2031: {location: a, commodity: satellites, at_least: 70, from: 2031}
+"""
+
+
+def test_a_source_gets_cheaper_with_the_mass_it_makes(solve_text):
+    # Wright's law on tonnes: 1,000 $/kg for the first, 20 % less per doubling, 10 t made before; the plan
+    # makes 30 t in 2030 (the average of the curve from 10 to 40 t) and 40 t in 2031 (from 40 to 80 t)
+    plan = solve_text(LEARNED)
+    b = -math.log2(0.8)
+
+    def spent(first_t: float, last_t: float) -> float:  # M$ for the tonnes first_t..last_t
+        return 1000 * (last_t ** (1 - b) - first_t ** (1 - b)) / (1 - b) * 1e3 * 1e-6
+
+    assert value(plan, "supplied", period="2030") == pytest.approx(30.0, rel=1e-6)
+    assert value(plan, "spending", period="2030") == pytest.approx(spent(10, 40), rel=1e-6)
+    assert value(plan, "spending", period="2031") == pytest.approx(spent(40, 80), rel=1e-6)
+    assert spent(40, 80) / 40 < spent(10, 40) / 30  # the 2031 tonnes are cheaper
+    assert plan.summary["learning_curve"]["converged"] is True

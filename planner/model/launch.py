@@ -40,8 +40,8 @@ For class :math:`l` in period :math:`p` (length :math:`y_p` years), :math:`F_{lp
 
 Cost per flight comes from a table, from a price per kg times the payload, or from Wright's law on
 cumulative flights :math:`N`: unit cost :math:`c_1 N^{-b}` with :math:`b = -\\log_2(1 - LR)`. The
-learning curve is concave, so it is met by a fixed point: the flights of one solve set the average
-cost of each period's flights for the next (:func:`learning_costs`).
+learning curve is concave, so it is met by a fixed point (:mod:`planner.model.learning`): the flights of one
+solve set the average cost of each period's flights for the next (:func:`learning_costs`).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ import numpy as np
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, propellant_shares
+from planner.model.learning import Curve, wright_average
 from planner.model.parameters import add_param
 from planner.model.registry import Registry, add_constraint, add_expression, add_var, make_integer, scaled
 from planner.schema.network import LaunchVehicle
@@ -125,24 +126,19 @@ def _ramp_step(growth: float, before: tuple[float, float], period: tuple[float, 
 
 
 def learning_costs(lv: LaunchVehicle, flights: np.ndarray) -> np.ndarray:
-    """Average cost per flight in each period given the flights per period (Wright's law).
-
-    With cumulative flights :math:`N_{p-1}` before period :math:`p` and :math:`n_p` in it, the average is
-    :math:`\\frac{c_1}{n_p}\\int_{N_{p-1}}^{N_{p-1}+n_p} x^{-b}\\,dx`, the marginal :math:`c_1 N_{p-1}^{-b}`
-    when :math:`n_p = 0`, never below the floor.
-    """
+    """Average cost per flight in each period given the flights per period (:func:`wright_average` on
+    cumulative flights)."""
     learn = lv.learning
-    b = -math.log2(1.0 - learn.learning_rate)
-    before = learn.prior_flights + np.concatenate([[0.0], np.cumsum(flights)[:-1]])
-    n = np.asarray(flights, dtype=float)
-    marginal = learn.first_flight_cost_musd * before ** (-b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if abs(1.0 - b) < 1e-12:
-            integral = learn.first_flight_cost_musd * np.log((before + n) / before)
-        else:
-            integral = learn.first_flight_cost_musd * ((before + n) ** (1 - b) - before ** (1 - b)) / (1 - b)
-        average = np.where(n > 1e-9, integral / np.where(n > 1e-9, n, 1.0), marginal)
-    return np.maximum(average, learn.floor_musd)
+    return wright_average(learn.first_flight_cost_musd, learn.learning_rate, learn.floor_musd, learn.prior_flights,
+                          flights)
+
+
+def learning_curves(m: pyo.ConcreteModel, d: ModelData) -> list[Curve]:
+    """The classes whose cost per flight follows a learning curve, as :class:`Curve` fixed points."""
+    return [Curve(param="launch_cost", index=[(name, p) for p in d.periods],
+                  amounts=lambda mm, name=name: np.array([pyo.value(mm.flights[name, p]) for p in d.periods]),
+                  costs=lambda flights, lv=lv: learning_costs(lv, flights), iterations=lv.learning.iterations)
+            for name, lv in d.roadmap.launch_vehicles.items() if lv.learning is not None]
 
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:

@@ -105,6 +105,16 @@ class Location(Strict):
                                                                 "moves on within the period it arrives in.")
 
 
+class SourceLearning(Strict):
+    """Cost per kg falling with the cumulative mass made by a source (Wright's law), met by a fixed point."""
+
+    first_unit_cost_usd_per_kg: float = Field(gt=0, description="Cost per kg of the first tonne ever made, $/kg.")
+    learning_rate: float = Field(gt=0, lt=1, description="Cost reduction per doubling of the cumulative mass made.")
+    floor_usd_per_kg: float = Field(0.0, ge=0, description="Cost per kg never falls below this, $/kg.")
+    prior_t: float = Field(1.0, gt=0, description="Tonnes made before the horizon starts.")
+    iterations: int = Field(6, ge=1, le=50, description="Re-solves to reach the fixed point.")
+
+
 class Source(Strict):
     """Where a commodity enters the network, at what cost and how fast."""
 
@@ -114,6 +124,14 @@ class Source(Strict):
                                           description="Cost per unit made, for counted commodities (M$).")
     max_per_year: TimeTable | None = Field(None, description="Most made per year, in the commodity's unit.")
     max_total: float | None = Field(None, ge=0, description="Most made over the whole horizon.")
+    learning: SourceLearning | None = Field(None, description="Cost per kg from a learning curve on the mass this "
+                                                              "source makes, in place of `cost_usd_per_kg`.")
+
+    @model_validator(mode="after")
+    def _one_cost_per_kg(self) -> Source:
+        if self.learning is not None and "cost_usd_per_kg" in self.model_fields_set:
+            raise ValueError("give cost_usd_per_kg or learning, not both")
+        return self
 
 
 class Commodity(Strict):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
@@ -17,7 +16,8 @@ from planner import collector
 from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
-from planner.model.launch import learning_costs
+from planner.model.launch import learning_curves as launch_curves
+from planner.model.supply import learning_curves as source_curves
 from planner.solve.budget import TimeBudget
 from planner.solve.highs_backend import (
     FEASIBILITY_TOLERANCE,
@@ -154,21 +154,20 @@ def _solve_rolling(loaded: LoadedRoadmap, highs_options: dict[str, Any], options
 
 def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[str, Any], options: SolveOptions,
                  timings: dict[str, float], budget: TimeBudget | None) -> Plan:
-    learners = {name: lv for name, lv in loaded.roadmap.launch_vehicles.items() if lv.learning}
-    iterations = max([lv.learning.iterations for lv in learners.values()], default=1)
+    curves = launch_curves(built.model, built.data) + source_curves(built.model, built.data)
+    iterations = max([c.iterations for c in curves], default=1)
     learning: dict[str, Any] | None = None
     for solves in range(1, iterations + 1):
         compiled, answer, stage_values = solve_stages(built, highs_options, options, timings, budget)
-        if not learners:
+        if not curves:
             break
         changed = 0.0
-        for name, lv in learners.items():
-            flights = np.array([pyo.value(built.model.flights[name, p]) for p in built.data.periods])
-            costs = learning_costs(lv, flights)
-            for p, cost in enumerate(costs):
-                old = pyo.value(built.model.launch_cost[name, p])
+        for curve in curves:
+            param = getattr(built.model, curve.param)
+            for key, cost in zip(curve.index, curve.costs(curve.amounts(built.model)), strict=True):
+                old = pyo.value(param[key])
                 changed = max(changed, abs(cost - old) / max(abs(old), 1e-9))
-                built.model.launch_cost[name, p] = float(cost)
+                param[key] = float(cost)
         learning = {"converged": bool(changed < LEARNING_TOLERANCE), "solves": solves, "largest_change": float(changed),
                     "tolerance": LEARNING_TOLERANCE}
         if learning["converged"]:
@@ -277,8 +276,8 @@ def learning_note(summary: dict[str, Any]) -> str | None:
     change = f"largest cost change {learning['largest_change']:.2%}, tolerance {learning['tolerance']:.2%}"
     if learning["converged"]:
         return f"learning curve converged after {learning['solves']} solves ({change})"
-    return (f"learning curve NOT converged after {learning['solves']} solves ({change}): launch costs are "
-            "not the curve's at this plan; raise learning.iterations")
+    return (f"learning curve NOT converged after {learning['solves']} solves ({change}): costs are not the "
+            "curves' at this plan; raise learning.iterations")
 
 
 def _dual_table(compiled: Compiled, answer: HighsAnswer) -> Any:
