@@ -7,10 +7,14 @@ years outside :data:`YEARS` or a horizon without periods (or more than
 negative values (every table is a nonnegative quantity: payload, cost, cap, fleet, funding), dates and
 transits that fall outside the horizon,
 processes that need power where no power is declared, locations that need deliveries but cannot be
-reached from where commodities enter the network, and vehicles that cannot fly a route they are
-allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
+reached from where commodities enter the network, and vehicles that cannot fly a route they list.
+
+References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
-:math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank).
+:math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank): :func:`vehicle_reach_km_s`. Each
+route it lists in ``routes:`` must be within that reach, a windowed route at the largest delta-v of the
+windows in the horizon (:func:`route_delta_v_km_s`); with ``routes: all`` the routes out of reach are
+simply not flown, and only a vehicle that can fly none of them is a problem.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ from pydantic import BaseModel
 from planner.errors import Hints, Problem, listed, shown
 from planner.schema.time_table import TimeTable, decimal_year
 from planner.timeline import MAX_PERIODS, as_date, build_timeline
+from planner.windows import open_spans
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
+    from planner.schema.network import Route, Vehicle
+    from planner.timeline import Timeline
 
 G0_M_S2 = 9.80665
 YEARS = (1900, 2500)
@@ -36,9 +43,20 @@ LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds f
 SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
-def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, isp_s: float) -> float:
-    """Largest delta-v of an empty vehicle with a full tank, km/s."""
-    return G0_M_S2 * isp_s * math.log((dry_mass_t + propellant_capacity_t) / dry_mass_t) / 1000.0
+def vehicle_reach_km_s(vehicle: Vehicle) -> float:
+    """Largest delta-v of ``vehicle`` empty with a full tank, km/s: :math:`v_e \\ln((m_d + m_p)/m_d)`."""
+    exhaust_km_s = G0_M_S2 * vehicle.isp_s / 1000.0
+    return exhaust_km_s * math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t)
+
+
+def route_delta_v_km_s(route: Route, timeline: Timeline) -> float:
+    """Delta-v a vehicle needs to fly ``route`` in every period it is open: the largest over its windows that
+    reach into the horizon (a window without its own delta-v takes the route's)."""
+    if route.windows is None:
+        return route.dv_km_s
+    first = timeline.starts[0]
+    spans = [s for s in open_spans(route.windows, timeline.end) if s.close >= first]
+    return max((route.dv_km_s if s.dv_km_s is None else s.dv_km_s for s in spans), default=route.dv_km_s)
 
 
 def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
@@ -327,18 +345,38 @@ def _reachability(loaded: LoadedRoadmap) -> Iterator[Problem]:
 
 
 def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
+    """Each route a vehicle lists within its reach; with ``routes: all``, at least one route."""
     r = loaded.roadmap
+    timeline = build_timeline(r.time)
+    needs = {n: route_delta_v_km_s(rt, timeline) for n, rt in r.routes.items() if not rt.facility}
     for name, v in r.vehicles.items():
-        reach = max_delta_v_km_s(v.dry_mass_t, v.propellant_capacity_t, v.isp_s)
-        names = [n for n, rt in r.routes.items() if not rt.facility] if v.routes == "all" else v.routes
-        too_far = [n for n in names if r.routes[n].dv_km_s > reach + 1e-9]
+        reach = vehicle_reach_km_s(v)
         if v.routes != "all":
-            for n in too_far:
-                yield loaded.origin.problem(("vehicles", name, "routes"),
-                                            f"route '{n}' needs {r.routes[n].dv_km_s:g} km/s but the vehicle "
-                                            f"reaches at most {reach:.2f} km/s empty with a full tank",
-                                            allowed="routes within its reach, or more propellant capacity")
-        elif names and len(too_far) == len(names):
+            for n in v.routes:
+                if n in needs and needs[n] > reach + 1e-9:
+                    yield loaded.origin.problem(("vehicles", name, "routes"), _too_far(name, v, reach, n, needs[n],
+                                                                                      r.routes[n].windows is not None),
+                                                allowed=_remedies(v, needs[n]))
+        elif needs and all(dv > reach + 1e-9 for dv in needs.values()):
             yield loaded.origin.problem(("vehicles", name), f"cannot fly any route: it reaches at most "
                                                             f"{reach:.2f} km/s empty with a full tank",
                                         allowed="more propellant capacity, higher Isp or shorter routes")
+
+
+def _too_far(name: str, vehicle: Vehicle, reach: float, route: str, need: float, windowed: bool) -> str:
+    return (f"vehicle '{name}' cannot fly route '{route}': the route needs {need:.2f} km/s"
+            + (" (the largest over its windows)" if windowed else "")
+            + f" but the vehicle reaches at most {reach:.2f} km/s empty with a full tank "
+            f"(Isp {vehicle.isp_s:g} s, dry {vehicle.dry_mass_t:g} t, tank {vehicle.propellant_capacity_t:g} t): "
+            f"{need - reach:.2f} km/s short")
+
+
+def _remedies(vehicle: Vehicle, need: float) -> str:
+    """What would make ``vehicle`` reach ``need`` km/s, one change at a time."""
+    ratio = (vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t
+    exhaust_km_s = G0_M_S2 * vehicle.isp_s / 1000.0
+    tank = vehicle.dry_mass_t * math.expm1(need / exhaust_km_s)
+    changes = [f"propellant_capacity_t of at least {tank:.3g}"]
+    if ratio > 1:
+        changes.append(f"isp_s of at least {need * 1000.0 / (G0_M_S2 * math.log(ratio)):.4g}")
+    return "routes within its reach (drop the route from its 'routes:'), or " + " or ".join(changes)
