@@ -9,7 +9,9 @@ transits that fall outside the horizon,
 processes that need power where no power is declared, locations that need deliveries but cannot be
 reached from where commodities enter the network, and vehicles that cannot fly a route they list.
 
-References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
+Every independent problem is reported in one pass: a check leaves out only what an earlier problem makes
+meaningless (the horizon's checks wait for sound years, a vehicle's reach for its sound numbers, reachability
+for a network whose names are all known). A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
 :math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank): :func:`vehicle_reach_km_s`. Each
 route it lists in ``routes:`` must be within that reach, a windowed route at the largest delta-v of the
@@ -59,26 +61,31 @@ def route_delta_v_km_s(route: Route, timeline: Timeline) -> float:
     return max((route.dv_km_s if s.dv_km_s is None else s.dv_km_s for s in spans), default=route.dv_km_s)
 
 
-def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
-    """Every semantic problem of ``loaded``."""
-    problems = list(_unknown_references(loaded)) + list(_magnitudes(loaded)) + list(_years(loaded))
-    if not problems:
+def check_roadmap(loaded: LoadedRoadmap, pruned: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every semantic problem of ``loaded``. ``pruned`` names the entries left out of it because they fail
+    the schema: they are not reported as unknown, and the network is not judged without them."""
+    references = list(_unknown_references(loaded, pruned))
+    magnitudes = list(_magnitudes(loaded))
+    years = list(_years(loaded))
+    problems = references + magnitudes + years
+    problems += list(_power_declared(loaded))
+    problems += list(_whole_units_kept_whole(loaded))
+    if not years:
         problems += list(_time_tables(loaded))
         problems += list(_dates_in_horizon(loaded))
-        problems += list(_power_declared(loaded))
-        problems += list(_whole_units_kept_whole(loaded))
+        problems += list(_vehicle_reach(loaded, {p.key for p in magnitudes}))
+    if not references and not pruned:
         problems += list(_reachability(loaded))
-        problems += list(_vehicle_reach(loaded))
     return problems
 
 
-def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
+def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterator[Problem]:
     r = loaded.roadmap
     locations, commodities = set(r.locations), set(r.commodities)
     hint = Hints()
 
     def ref(kind: str, name: str | None, names: set[str], *path: str) -> Iterator[Problem]:
-        if name is not None and name not in names:
+        if name is not None and name not in names and name not in pruned:
             yield loaded.origin.problem(tuple(path), f"unknown {kind} '{shown(name)}'" + hint(name, names),
                                         allowed=listed(names) or f"no {kind}s declared")
 
@@ -251,7 +258,8 @@ def _dates_in_horizon(loaded: LoadedRoadmap) -> Iterator[Problem]:
 def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
     r = loaded.roadmap
     for name, proc in r.processes.items():
-        if proc.energy_kwh_per_t > 0 and r.locations[proc.location].power is None:
+        place = r.locations.get(proc.location)
+        if proc.energy_kwh_per_t > 0 and place is not None and place.power is None:
             yield loaded.origin.problem(("processes", name, "energy_kwh_per_t"),
                                         f"the process needs {proc.energy_kwh_per_t:g} kWh per t but location "
                                         f"'{proc.location}' declares no 'power:'",
@@ -344,12 +352,20 @@ def _reachability(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                         allowed="add a route to it")
 
 
-def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
-    """Each route a vehicle lists within its reach; with ``routes: all``, at least one route."""
+def _vehicle_reach(loaded: LoadedRoadmap, unsound: set[str]) -> Iterator[Problem]:
+    """Each route a vehicle lists within its reach; with ``routes: all``, at least one route. Vehicles and
+    routes with a number in ``unsound`` (the keys of problems already found) are left out."""
     r = loaded.roadmap
+
+    def sound(*prefix: str) -> bool:
+        return not any(key == ".".join(prefix) or key.startswith(".".join(prefix) + ".") for key in unsound)
+
     timeline = build_timeline(r.time)
-    needs = {n: route_delta_v_km_s(rt, timeline) for n, rt in r.routes.items() if not rt.facility}
+    needs = {n: route_delta_v_km_s(rt, timeline) for n, rt in r.routes.items()
+             if not rt.facility and sound("routes", n)}
     for name, v in r.vehicles.items():
+        if not sound("vehicles", name):
+            continue
         reach = vehicle_reach_km_s(v)
         if v.routes != "all":
             for n in v.routes:

@@ -98,3 +98,50 @@ def test_remedies_are_enough(write_roadmap):
                      ("isp_s: 450", f"isp_s: {isp * 1.001:g}")):
         code, out = cli("validate", write_roadmap(text.replace(old, new), "fixed.yaml"))
         assert code == 0, out
+
+
+# --- 2. every independent problem in one run -------------------------------------------------------------
+
+THREE_PROBLEMS = LANDER.replace("{location: moon, commodity: cargo", "{location: mon, commodity: cargo").replace(
+    "demands:", "processes:\n  smelter:\n    location: moon\n    capital: {cargo: 10}\n    outputs: {propellant: 1}\n"
+                "    energy_kwh_per_t: 500\nmilestones:\n  m1:\n"
+                "    metric: {compute_gw: true, stock: {location: moon, commodity: cargo}}\n    threshold: 1\ndemands:")
+
+
+def test_a_metric_error_a_misspelt_location_and_a_missing_power_block_are_reported_together(write_roadmap):
+    path = write_roadmap(THREE_PROBLEMS)
+    code, out = cli("validate", path)
+    assert code == 2 and "Traceback" not in out, out
+    for fragment, key in (("choose exactly one of", "milestones.m1.metric"),
+                          ("unknown location 'mon'", "demands.cargo_on_moon.location"),
+                          ("declares no 'power:'", "processes.smelter.energy_kwh_per_t")):
+        line = line_of(THREE_PROBLEMS, {"milestones.m1.metric": "metric:",
+                                        "demands.cargo_on_moon.location": "location: mon",
+                                        "processes.smelter.energy_kwh_per_t": "energy_kwh_per_t"}[key])
+        assert f"{path}:{line}:" in out and key in out and fragment in out, (fragment, out)
+
+
+def test_semantic_checks_go_on_past_unknown_references(write_roadmap):
+    text = THREE_PROBLEMS.replace("metric: {compute_gw: true, stock: {location: moon, commodity: cargo}}",
+                                  "metric: {stock: {location: moon, commodity: cargo}}")
+    text = text.replace("routes: [leo_moon]", "routes: [leo_moon, descent]")
+    code, out = cli("validate", write_roadmap(text))
+    assert code == 2, out
+    assert "unknown location 'mon'" in out and "declares no 'power:'" in out and "cannot fly route 'descent'" in out
+
+
+def test_an_entry_left_out_for_its_schema_error_is_not_reported_unknown(write_roadmap):
+    """A route that fails the schema is left out of the semantic checks, but the vehicle that lists it
+    does not get an 'unknown route' besides."""
+    text = LANDER.replace("dv_km_s: 2.0,", "dv_km_s: -2,").replace("from: 2029", "from: 2029, to: 2028")
+    code, out = cli("validate", write_roadmap(text))
+    assert code == 2, out
+    assert "routes.leo_moon.dv_km_s" in out and "unknown route" not in out, out
+    assert "demands.cargo_on_moon.to" in out, out  # a semantic problem of the rest
+
+
+def test_a_schema_error_outside_the_named_entries_reports_the_schema_alone(write_roadmap):
+    text = LANDER.replace("discount_rate_per_year: 0.05", "discount_rate_per_year: 3").replace(
+        "{location: moon, commodity: cargo", "{location: mon, commodity: cargo")
+    code, out = cli("validate", write_roadmap(text))
+    assert code == 2 and "objective.discount_rate_per_year" in out and "Traceback" not in out, out
