@@ -338,7 +338,7 @@ def test_bad_command_line_values(write_roadmap):
     path = write_roadmap(BASE)
     for args, fragment in ((["--time-limit", "-1"], "command line: --time-limit: time limit -1 s"),
                            (["--mip-gap", "2"], "command line: --mip-gap: MIP gap 2"),
-                           (["--set", "name=[oops"], "--set name:1:6: YAML syntax error"),
+                           (["--set", "name=[oops"], "--set name=[oops: YAML syntax error"),
                            (["--set", "launch_vehicles.starshp.payload_t=5"], "did you mean 'starship'?")):
         code, out = cli("solve", path, "--no-pdf", "--out", path.parent / "out", *args)
         assert code == 2 and fragment in out and "Traceback" not in out, out

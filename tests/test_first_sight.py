@@ -4,11 +4,21 @@ trace, a snapshot that stopped at a golden equal within its tolerance, long comm
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
+import pandas as pd
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from planner import load_roadmap
 from planner.cli import app
+from planner.io.overrides import Override
+from planner.reports.compare import compare_runs
+from planner.reports.run_folder import read_run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LANDER = """\
 name: lander
@@ -145,3 +155,86 @@ def test_a_schema_error_outside_the_named_entries_reports_the_schema_alone(write
         "{location: moon, commodity: cargo", "{location: mon, commodity: cargo")
     code, out = cli("validate", write_roadmap(text))
     assert code == 2 and "objective.discount_rate_per_year" in out and "Traceback" not in out, out
+
+
+# --- 3. command-line errors are located on the command line -----------------------------------------------
+
+def test_a_bad_set_value_is_reported_at_the_option_as_typed(write_roadmap, tmp_path):
+    path = write_roadmap(LANDER)
+    for option, says in (("vehicles.lander.isp_s=-450", "value -450 is out of range (allowed: more than 0"),
+                         ("demands.cargo_on_moon.at_least=lots", "expected a number (got 'lots')"),
+                         ("launch_vehicles.starship.payload_t={2026: -3}", "negative value -3 in a table (allowed:"),
+                         ("vehicles.landr.isp_s=300", "no key 'landr' in vehicles; did you mean 'lander'?"),
+                         ("name=[oops", "YAML syntax error")):
+        code, out = cli("solve", path, "--no-pdf", "--out", tmp_path / "out", "--set", option)
+        assert code == 2 and "Traceback" not in out, out
+        assert out.startswith(f"error: --set {option}: ") and says in out, (option, out)
+        assert str(path) not in out, out  # never placed at a line of the roadmap
+
+
+def test_a_bad_set_value_does_not_hide_the_roadmaps_own_problems(write_roadmap, tmp_path):
+    path = write_roadmap(LANDER.replace("{location: moon, commodity: cargo", "{location: mon, commodity: cargo"))
+    code, out = cli("diagnose", path, "--set", "vehicles.lander.isp_s=-1")
+    assert code == 2 and "--set vehicles.lander.isp_s=-1: " in out and f"{path}:" in out and "'mon'" in out, out
+
+
+def test_command_line_errors_are_not_prefixed_by_a_roadmap(tmp_path):
+    code, out = cli("report", tmp_path / "nothing")
+    assert code == 2 and out.startswith("error: command line: RUN_DIR: "), out
+    assert "<roadmap>" not in out
+    code, out = cli("solve", tmp_path / "x.yaml", "--set", "novalue")
+    assert code == 2 and out.startswith("error: command line: --set: 'novalue' is not KEY=VALUE (allowed: "), out
+
+
+def test_a_vary_key_missing_from_the_roadmap_is_a_command_line_error(write_roadmap, tmp_path):
+    path = write_roadmap(LANDER)
+    code, out = cli("sweep", path, "--vary", "vehicles.lander.dry_mas_t=x0.5..1.5", "--out", tmp_path / "sweep")
+    error = out[out.index("error: "):]
+    assert code == 2 and error.startswith("error: command line: --vary: 'vehicles.lander.dry_mas_t'"), out
+    assert str(path) not in error, out
+
+
+# --- 4. --set overrides leave a trace ----------------------------------------------------------------------
+
+MINIMAL = (ROOT / "roadmaps/examples/minimal.yaml").read_text(encoding="utf-8")
+
+
+def test_overrides_are_recorded_printed_and_shown_on_the_cover_and_in_the_assumptions(write_roadmap, tmp_path):
+    path = write_roadmap(MINIMAL)
+    out_dir = tmp_path / "run"
+    code, out = cli("solve", path, "--out", out_dir, "--set", "demands.cargo_in_orbit.at_least=1500",
+                    "--set", "launch_vehicles.starship.price_usd_per_kg=400")
+    assert code == 0, out
+    header = " ".join(out.split())
+    assert "minimal (--set demands.cargo_in_orbit.at_least=1500, --set launch_vehicles.starship.price_usd_per_kg=400)" \
+        ": optimal" in header, out
+    assert "overridden: --set demands.cargo_in_orbit.at_least=1500 (file: 2000)" in header, out
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["overrides"] == [
+        {"key": "demands.cargo_in_orbit.at_least", "value": "1500", "was": "2000"},
+        {"key": "launch_vehicles.starship.price_usd_per_kg", "value": "400",
+         "was": "{2026: 900, 2028: 500, interpolation: linear}"}]
+    cover = " ".join(PdfReader(out_dir / "report.pdf").pages[0].extract_text().split())
+    assert "Overrides --set demands.cargo_in_orbit.at_least=1500 (file: 2000)" in cover, cover
+    assumptions = pd.read_csv(out_dir / "assumptions.csv").set_index("key")
+    assert assumptions.loc["launch_vehicles.starship.price_usd_per_kg", "source"] == \
+        "overridden on the command line (was {2026: 900, 2028: 500, interpolation: linear})"
+    assert assumptions.loc["demands.cargo_in_orbit.at_least", "source"] == "overridden on the command line (was 2000)"
+    assert assumptions.loc["launch_vehicles.starship.payload_t", "source"].startswith("parameters.md")  # untouched
+
+
+def test_a_run_without_overrides_says_none(write_roadmap):
+    loaded = load_roadmap(write_roadmap(MINIMAL))
+    assert loaded.overrides == []
+    assert load_roadmap(write_roadmap(MINIMAL), overrides={"funding": {"external_musd_per_year": 5}}).overrides \
+        == [Override("funding", "{external_musd_per_year: 5}", None)]
+
+
+def test_compare_labels_an_overridden_run_by_its_overrides(write_roadmap, tmp_path):
+    path = write_roadmap(MINIMAL)
+    for name, options in (("plain", []), ("cheaper", ["--set", "launch_vehicles.starship.price_usd_per_kg=400"])):
+        code, out = cli("solve", path, "--no-pdf", "--out", tmp_path / name, *options)
+        assert code == 0, out
+    runs = [read_run(tmp_path / "plain"), read_run(tmp_path / "cheaper")]
+    assert compare_runs(runs).labels == ["minimal", "minimal (--set launch_vehicles.starship.price_usd_per_kg=400)"]
+

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import Hints, Problem, RoadmapError, did_you_mean, shown
 from planner.io.compose import compose
+from planner.io.overrides import Override
 from planner.io.yaml_source import SourcedData
 from planner.schema.roadmap import Roadmap
 
@@ -37,6 +38,11 @@ class LoadedRoadmap:
     @property
     def sources(self) -> dict[tuple[str, ...], str]:
         return self.origin.sources
+
+    @property
+    def overrides(self) -> list[Override]:
+        """The values set over the file's (``--set``), in the order given."""
+        return self.origin.overrides
 
     def resolved(self) -> dict[str, Any]:
         """The roadmap as YAML-ready data: extends and scenario applied, defaults filled in."""
