@@ -177,11 +177,16 @@ def snapshot(
     out: Path = typer.Option(Path("tests/golden"), "--out", "-o", help="Folder of the golden files."),
     reason: str | None = typer.Option(None, "--reason", help="Why the golden changes (kept in the file)."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+    no_scenarios: bool = typer.Option(False, "--no-scenarios", help="Snapshot the base roadmap only, not its "
+                                      "scenarios."),
 ) -> None:
-    """Solve roadmaps and write their golden plan files: objective, milestone years, unique aggregates."""
+    """Solve roadmaps and write their golden plan files: objective, milestone years, unique aggregates.
+
+    A golden whose plan still matches within its own tolerances is left unchanged; one that would change
+    needs --reason. Every roadmap and scenario is tried and reported, with progress."""
     from planner.regression.commands import snapshot_roadmaps
 
-    _guard(lambda: snapshot_roadmaps(roadmaps, scenarios, out, reason, profile, console))
+    _guard(lambda: snapshot_roadmaps(roadmaps, scenarios, out, reason, profile, console, base_only=no_scenarios))
 
 
 @app.command()

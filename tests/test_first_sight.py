@@ -238,3 +238,69 @@ def test_compare_labels_an_overridden_run_by_its_overrides(write_roadmap, tmp_pa
     runs = [read_run(tmp_path / "plain"), read_run(tmp_path / "cheaper")]
     assert compare_runs(runs).labels == ["minimal", "minimal (--set launch_vehicles.starship.price_usd_per_kg=400)"]
 
+
+# --- 5 and 6. snapshot: within the golden's tolerance, every file, the base alone, progress -----------------
+
+LATE = """\
+name: late
+time: {start: 2026, end: 2030, step: year}
+objective: {mode: min_cost, discount_rate_per_year: 0.08}
+locations:
+  earth_surface: {}
+  leo: {}
+commodities:
+  cargo:
+    sources: [{location: earth_surface}]
+launch_vehicles:
+  starship: {payload_t: {2026: 100, 2029: 200}, price_usd_per_kg: {2026: 600, 2029: 500}, max_flights_per_year: 20}
+demands:
+  cargo_in_orbit: {location: leo, commodity: cargo, at_least: 2000, from: 2029, to: 2030}
+scenarios:
+  cheap: {description: cheaper launches, set: {launch_vehicles.starship.price_usd_per_kg: 400}}
+"""
+
+
+def snapshot_cli(roadmap: Path, golden: Path, *options: str) -> tuple[int, str]:
+    return cli("snapshot", roadmap, "--out", golden, *options)
+
+
+def test_snapshot_of_an_unchanged_roadmap_compares_within_the_goldens_tolerance(write_roadmap, tmp_path):
+    roadmap, golden = write_roadmap(LATE), tmp_path / "golden"
+    code, out = snapshot_cli(roadmap, golden, "--no-scenarios")
+    assert code == 0, out
+    path = golden / "late.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    stage = data["objective"]["stages"]["cost"]
+    stage["value"] += stage["tolerance"] / 2  # as written on another machine: the same plan within tolerance
+    entry = next(e for e in data["aggregates"].values() if "value" in e and e["value"] > 1)
+    entry["value"] += entry["tolerance"] / 2
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    path.write_text(text, encoding="utf-8")
+    code, out = snapshot_cli(roadmap, golden, "--no-scenarios")
+    assert code == 0 and "unchanged" in out, out
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_snapshot_goes_on_over_every_golden_and_reports_each(write_roadmap, tmp_path):
+    roadmap, golden = write_roadmap(LATE), tmp_path / "golden"
+    code, out = snapshot_cli(roadmap, golden)
+    assert code == 0 and (golden / "late.json").exists() and (golden / "late--cheap.json").exists(), out
+    roadmap.write_text(LATE.replace("at_least: 2000", "at_least: 2200") + "  dear: {description: dearer, set: "
+                       "{launch_vehicles.starship.price_usd_per_kg: 900}}\n", encoding="utf-8")
+    code, out = snapshot_cli(roadmap, golden)
+    assert code == 2 and "Traceback" not in out, out
+    text = " ".join(out.split())
+    assert f"[1/3] not written {roadmap}:" in text and f"[2/3] not written {roadmap} / cheap:" in text, out
+    assert "the golden would change" in text and "late: the plan moved" in text and "objective cost" in text, out
+    assert f"[3/3] wrote {golden / 'late--dear.json'}" in text, out
+    assert f"2 of 3 golden(s) not written: {roadmap}, {roadmap} / cheap" in text, out
+
+
+def test_snapshot_of_the_base_roadmap_alone(write_roadmap, tmp_path):
+    roadmap, golden = write_roadmap(LATE), tmp_path / "golden"
+    code, out = snapshot_cli(roadmap, golden, "--no-scenarios")
+    assert code == 0 and "[1/1] wrote" in out, out
+    assert sorted(p.name for p in golden.iterdir()) == ["late.json"]
+    code, out = snapshot_cli(roadmap, golden, "--no-scenarios", "--scenario", "cheap")
+    assert code == 2 and "command line: --no-scenarios:" in out, out
+
