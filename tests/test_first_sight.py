@@ -17,6 +17,7 @@ from planner.cli import app
 from planner.io.overrides import Override
 from planner.reports.compare import compare_runs
 from planner.reports.run_folder import read_run
+from tests.test_pareto import ROADMAP as PARETO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -304,3 +305,9 @@ def test_snapshot_of_the_base_roadmap_alone(write_roadmap, tmp_path):
     code, out = snapshot_cli(roadmap, golden, "--no-scenarios", "--scenario", "cheap")
     assert code == 2 and "command line: --no-scenarios:" in out, out
 
+
+def test_pareto_prints_each_point_as_it_is_solved(write_roadmap, tmp_path):
+    code, out = cli("pareto", write_roadmap(PARETO), "--points", "3", "--out", tmp_path / "pareto")
+    assert code == 0, out
+    for done in (1, 2, 3):
+        assert f"[{done}/3] optimal: settlement " in out, out
