@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pypdf import PdfReader
 from typer.testing import CliRunner
@@ -229,6 +230,12 @@ def test_a_run_without_overrides_says_none(write_roadmap):
     assert loaded.overrides == []
     assert load_roadmap(write_roadmap(MINIMAL), overrides={"funding": {"external_musd_per_year": 5}}).overrides \
         == [Override("funding", "{external_musd_per_year: 5}", None)]
+
+
+def test_overrides_through_the_python_api_are_recorded_even_when_not_plain_data(write_roadmap):
+    """A sweep hands NumPy numbers to load_roadmap: recorded as Python writes them, never a crash."""
+    loaded = load_roadmap(write_roadmap(MINIMAL), overrides={"demands.cargo_in_orbit.at_least": np.float64(1500.5)})
+    assert loaded.overrides == [Override("demands.cargo_in_orbit.at_least", "1500.5", "2000")]
 
 
 def test_compare_labels_an_overridden_run_by_its_overrides(write_roadmap, tmp_path):

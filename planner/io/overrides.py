@@ -63,6 +63,10 @@ def parse_overrides(pairs: list[str]) -> dict[str, Given]:
 
 
 def as_text(value: Any) -> str:
-    """``value`` as YAML flow text, on one line (``{2026: 100, 2029: 200}``, ``0.5``, ``leo``)."""
-    text = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), sort_keys=False).strip()
-    return text.removesuffix("\n...").strip()
+    """``value`` as YAML flow text, on one line (``{2026: 100, 2029: 200}``, ``0.5``, ``leo``); a value that
+    is not plain data (a NumPy number given through the Python API) as Python writes it."""
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), sort_keys=False)
+    except yaml.YAMLError:
+        return str(value)
+    return text.strip().removesuffix("\n...").strip()
