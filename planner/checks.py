@@ -45,10 +45,15 @@ LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds f
 SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
+def exhaust_velocity_km_s(vehicle: Vehicle) -> float:
+    """The vehicle's exhaust velocity :math:`v_e = g_0 I_{sp}`, km/s."""
+    return G0_M_S2 * vehicle.isp_s / 1000.0
+
+
 def vehicle_reach_km_s(vehicle: Vehicle) -> float:
     """Largest delta-v of ``vehicle`` empty with a full tank, km/s: :math:`v_e \\ln((m_d + m_p)/m_d)`."""
-    exhaust_km_s = G0_M_S2 * vehicle.isp_s / 1000.0
-    return exhaust_km_s * math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t)
+    return exhaust_velocity_km_s(vehicle) * math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t)
+                                                     / vehicle.dry_mass_t)
 
 
 def route_delta_v_km_s(route: Route, timeline: Timeline) -> float:
@@ -388,11 +393,10 @@ def _too_far(name: str, vehicle: Vehicle, reach: float, route: str, need: float,
 
 
 def _remedies(vehicle: Vehicle, need: float) -> str:
-    """What would make ``vehicle`` reach ``need`` km/s, one change at a time."""
-    ratio = (vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t
-    exhaust_km_s = G0_M_S2 * vehicle.isp_s / 1000.0
-    tank = vehicle.dry_mass_t * math.expm1(need / exhaust_km_s)
-    changes = [f"propellant_capacity_t of at least {tank:.3g}"]
-    if ratio > 1:
-        changes.append(f"isp_s of at least {need * 1000.0 / (G0_M_S2 * math.log(ratio)):.4g}")
+    """What would make ``vehicle`` reach ``need`` km/s, one change at a time (rounded up: each is enough)."""
+    tank = vehicle.dry_mass_t * math.expm1(need / exhaust_velocity_km_s(vehicle))
+    changes = [f"propellant_capacity_t of at least {math.ceil(tank * 10) / 10:g}"]
+    if vehicle.propellant_capacity_t > 0:
+        log_ratio = math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t)
+        changes.append(f"isp_s of at least {math.ceil(need * 1000.0 / (G0_M_S2 * log_ratio)):g}")
     return "routes within its reach (drop the route from its 'routes:'), or " + " or ".join(changes)
