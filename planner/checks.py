@@ -6,12 +6,18 @@ years outside :data:`YEARS` or a horizon without periods (or more than
 :data:`~planner.timeline.MAX_PERIODS`, or a date given twice), time tables outside the horizon or with
 negative values (every table is a nonnegative quantity: payload, cost, cap, fleet, funding), dates and
 transits that fall outside the horizon,
-processes that need power where no power is declared, tanker launch classes asked to launch anything but
-propellant, locations that need deliveries but cannot be
-reached from where commodities enter the network, and vehicles that cannot fly a route they are
-allowed on. References, numbers and years are checked first; the rest only when those are sound. A vehicle with dry mass
+processes and mass drivers that need power where no power is declared, tanker launch classes asked to
+launch anything but propellant, locations that need deliveries but cannot be
+reached from where commodities enter the network, and vehicles that cannot fly a route they list.
+
+Every independent problem is reported in one pass: a check leaves out only what an earlier problem makes
+meaningless (the horizon's checks wait for sound years, a vehicle's reach for its sound numbers, reachability
+for a network whose names are all known). A vehicle with dry mass
 :math:`m_d`, tank :math:`m_p` and exhaust velocity :math:`v_e = g_0 I_{sp}` reaches at most
-:math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank).
+:math:`\\Delta v_{max} = v_e \\ln((m_d + m_p)/m_d)` (empty, full tank): :func:`vehicle_reach_km_s`. Each
+route it lists in ``routes:`` must be within that reach, a windowed route at the largest delta-v of the
+windows in the horizon (:func:`route_delta_v_km_s`); with ``routes: all`` the routes out of reach are
+simply not flown, and only a vehicle that can fly none of them is a problem.
 """
 
 from __future__ import annotations
@@ -27,41 +33,62 @@ from pydantic import BaseModel
 from planner.errors import Hints, Problem, listed, shown
 from planner.schema.time_table import TimeTable, decimal_year
 from planner.timeline import MAX_PERIODS, as_date, build_timeline
+from planner.windows import open_spans
 
 if TYPE_CHECKING:
     from planner.io.load import LoadedRoadmap
+    from planner.schema.network import Route, Vehicle
+    from planner.timeline import Timeline
 
 YEARS = (1900, 2500)
 LARGEST = 1e15  # HiGHS refuses matrix coefficients from 1e15 and reads bounds from 1e20 as infinite
 SMALLEST = 1e-9  # HiGHS reads smaller matrix coefficients as zero
 
 
-def max_delta_v_km_s(dry_mass_t: float, propellant_capacity_t: float, exhaust_km_s: float) -> float:
-    """Largest delta-v of an empty vehicle with a full tank, km/s."""
-    return exhaust_km_s * math.log((dry_mass_t + propellant_capacity_t) / dry_mass_t)
 
 
-def check_roadmap(loaded: LoadedRoadmap) -> list[Problem]:
-    """Every semantic problem of ``loaded``."""
-    problems = list(_unknown_references(loaded)) + list(_magnitudes(loaded)) + list(_years(loaded))
-    if not problems:
+def vehicle_reach_km_s(vehicle: Vehicle, g0_m_s2: float) -> float:
+    """Largest delta-v of ``vehicle`` empty with a full tank, km/s: :math:`v_e \\ln((m_d + m_p)/m_d)`."""
+    return vehicle.exhaust_km_s(g0_m_s2) * math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t)
+                                                    / vehicle.dry_mass_t)
+
+
+def route_delta_v_km_s(route: Route, timeline: Timeline) -> float:
+    """Delta-v a vehicle needs to fly ``route`` in every period it is open: the largest over its windows that
+    reach into the horizon (a window without its own delta-v takes the route's)."""
+    if route.windows is None:
+        return route.dv_km_s
+    first = timeline.starts[0]
+    spans = [s for s in open_spans(route.windows, timeline.end) if s.close >= first]
+    return max((route.dv_km_s if s.dv_km_s is None else s.dv_km_s for s in spans), default=route.dv_km_s)
+
+
+def check_roadmap(loaded: LoadedRoadmap, pruned: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every semantic problem of ``loaded``. ``pruned`` names the entries left out of it because they fail
+    the schema: they are not reported as unknown, and the network is not judged without them."""
+    references = list(_unknown_references(loaded, pruned))
+    magnitudes = list(_magnitudes(loaded))
+    years = list(_years(loaded))
+    problems = references + magnitudes + years
+    problems += list(_power_declared(loaded))
+    problems += list(_whole_units_kept_whole(loaded))
+    problems += list(_tankers_launch_propellant(loaded))
+    if not years:
         problems += list(_time_tables(loaded))
         problems += list(_dates_in_horizon(loaded))
-        problems += list(_power_declared(loaded))
-        problems += list(_whole_units_kept_whole(loaded))
-        problems += list(_tankers_launch_propellant(loaded))
+        problems += list(_vehicle_reach(loaded, {p.key for p in magnitudes}))
+    if not references and not pruned:
         problems += list(_reachability(loaded))
-        problems += list(_vehicle_reach(loaded))
     return problems
 
 
-def _unknown_references(loaded: LoadedRoadmap) -> Iterator[Problem]:
+def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterator[Problem]:
     r = loaded.roadmap
     locations, commodities = set(r.locations), set(r.commodities)
     hint = Hints()
 
     def ref(kind: str, name: str | None, names: set[str], *path: str) -> Iterator[Problem]:
-        if name is not None and name not in names:
+        if name is not None and name not in names and name not in pruned:
             yield loaded.origin.problem(tuple(path), f"unknown {kind} '{shown(name)}'" + hint(name, names),
                                         allowed=listed(names) or f"no {kind}s declared")
 
@@ -257,7 +284,7 @@ def _power_declared(loaded: LoadedRoadmap) -> Iterator[Problem]:
                f"{route.facility.energy_kwh_per_kg:g} kWh per kg", route.from_)
               for name, route in r.routes.items() if route.facility and route.facility.energy_kwh_per_kg > 0]
     for path, what, energy, loc in draws:
-        if r.locations[loc].power is None:
+        if loc in r.locations and r.locations[loc].power is None:
             yield loaded.origin.problem(path, f"the {what} needs {energy} but location '{loc}' declares no 'power:'",
                                         allowed=f"a 'power:' section under locations.{loc}, or {path[-1]}: 0")
 
@@ -374,19 +401,53 @@ def _reachability(loaded: LoadedRoadmap) -> Iterator[Problem]:
                                         allowed="add a route to it")
 
 
-def _vehicle_reach(loaded: LoadedRoadmap) -> Iterator[Problem]:
+def _vehicle_reach(loaded: LoadedRoadmap, unsound: set[str]) -> Iterator[Problem]:
+    """Each route a vehicle lists within its reach; with ``routes: all``, at least one route. Vehicles and
+    routes with a number in ``unsound`` (the keys of problems already found) are left out."""
     r = loaded.roadmap
+
+    def sound(*prefix: str) -> bool:
+        return not any(key == ".".join(prefix) or key.startswith(".".join(prefix) + ".") for key in unsound)
+
+    timeline = build_timeline(r.time)
+    needs = {n: route_delta_v_km_s(rt, timeline) for n, rt in r.routes.items()
+             if not rt.facility and sound("routes", n)}
+    stacked = {v for st in r.stacks.values() for v in st.vehicles}  # they may fly in a stack what they cannot alone
     for name, v in r.vehicles.items():
-        reach = max_delta_v_km_s(v.dry_mass_t, v.propellant_capacity_t, v.exhaust_km_s(r.g0_m_s2))
-        names = [n for n, rt in r.routes.items() if not rt.facility] if v.routes == "all" else v.routes
-        too_far = [n for n in names if r.routes[n].dv_km_s > reach + 1e-9]
+        if not sound("vehicles", name):
+            continue
+        reach = vehicle_reach_km_s(v, r.g0_m_s2)
         if v.routes != "all":
-            for n in too_far:
-                yield loaded.origin.problem(("vehicles", name, "routes"),
-                                            f"route '{n}' needs {r.routes[n].dv_km_s:g} km/s but the vehicle "
-                                            f"reaches at most {reach:.2f} km/s empty with a full tank",
-                                            allowed="routes within its reach, or more propellant capacity")
-        elif names and len(too_far) == len(names) and not any(name in st.vehicles for st in r.stacks.values()):
+            for n in v.routes:
+                if n in needs and needs[n] > reach + 1e-9:
+                    yield loaded.origin.problem(("vehicles", name, "routes"), _too_far(name, v, reach, n, needs[n],
+                                                                                      r.routes[n].windows is not None,
+                                                                                      r.g0_m_s2),
+                                                allowed=_remedies(v, needs[n], r.g0_m_s2))
+        elif needs and all(dv > reach + 1e-9 for dv in needs.values()) and name not in stacked:
             yield loaded.origin.problem(("vehicles", name), f"cannot fly any route: it reaches at most "
                                                             f"{reach:.2f} km/s empty with a full tank",
                                         allowed="more propellant capacity, higher Isp or shorter routes")
+
+
+def _too_far(name: str, vehicle: Vehicle, reach: float, route: str, need: float, windowed: bool,
+             g0_m_s2: float) -> str:
+    return (f"vehicle '{name}' cannot fly route '{route}': the route needs {need:.2f} km/s"
+            + (" (the largest over its windows)" if windowed else "")
+            + f" but the vehicle reaches at most {reach:.2f} km/s empty with a full tank "
+            f"(exhaust velocity {vehicle.exhaust_km_s(g0_m_s2):.3g} km/s, dry {vehicle.dry_mass_t:g} t, "
+            f"tank {vehicle.propellant_capacity_t:g} t): "
+            f"{need - reach:.2f} km/s short")
+
+
+def _remedies(vehicle: Vehicle, need: float, g0_m_s2: float) -> str:
+    """What would make ``vehicle`` reach ``need`` km/s, one change at a time (rounded up: each is enough)."""
+    tank = vehicle.dry_mass_t * math.expm1(need / vehicle.exhaust_km_s(g0_m_s2))
+    changes = [f"propellant_capacity_t of at least {math.ceil(tank * 10) / 10:g}"]
+    if vehicle.propellant_capacity_t > 0:
+        log_ratio = math.log((vehicle.dry_mass_t + vehicle.propellant_capacity_t) / vehicle.dry_mass_t)
+        if vehicle.isp_s is None:
+            changes.append(f"exhaust_velocity_km_s of at least {math.ceil(need / log_ratio * 100) / 100:g}")
+        else:
+            changes.append(f"isp_s of at least {math.ceil(need * 1000.0 / (g0_m_s2 * log_ratio)):g}")
+    return "routes within its reach (drop the route from its 'routes:'), or " + " or ".join(changes)

@@ -23,7 +23,7 @@ from rich.text import Text
 
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
-from planner.io.yaml_source import read_value
+from planner.io.overrides import parse_overrides
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.write import check_target, output_folder, recover
@@ -59,18 +59,6 @@ def _guard(action: Callable[[], Any]) -> Any:
         errors.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} (rerun with --debug)",
                      highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-
-
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs with YAML values (``launch_vehicles.starship.payload_t=150``)."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise RoadmapError([Problem(f"override '{pair}' is not KEY=VALUE", key="--set", file="command line",
-                                        allowed="dotted.key=yaml_value")])
-        out[key.strip()] = read_value(value, f"--set {key.strip()}")
-    return out
 
 
 @app.command()
@@ -189,11 +177,16 @@ def snapshot(
     out: Path = typer.Option(Path("tests/golden"), "--out", "-o", help="Folder of the golden files."),
     reason: str | None = typer.Option(None, "--reason", help="Why the golden changes (kept in the file)."),
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
+    no_scenarios: bool = typer.Option(False, "--no-scenarios", help="Snapshot the base roadmap only, not its "
+                                      "scenarios."),
 ) -> None:
-    """Solve roadmaps and write their golden plan files: objective, milestone years, unique aggregates."""
+    """Solve roadmaps and write their golden plan files: objective, milestone years, unique aggregates.
+
+    A golden whose plan still matches within its own tolerances is left unchanged; one that would change
+    needs --reason. Every roadmap and scenario is tried and reported, with progress."""
     from planner.regression.commands import snapshot_roadmaps
 
-    _guard(lambda: snapshot_roadmaps(roadmaps, scenarios, out, reason, profile, console))
+    _guard(lambda: snapshot_roadmaps(roadmaps, scenarios, out, reason, profile, console, base_only=no_scenarios))
 
 
 @app.command()
@@ -313,12 +306,16 @@ def _folder_name(loaded: LoadedRoadmap) -> str:
 
 def print_summary(plan: Plan, target: Path) -> None:
     """What the terminal shows after a solve: status, objective, milestones, headline figures."""
-    from planner.results.fractional import describe  # pandas: not needed before the solve
+    from planner.reports.run_folder import overrides_text, run_title  # pandas: not needed before the solve
+    from planner.results.fractional import describe
 
     s = plan.summary
     mark = "[green]optimal[/]" if plan.proven_optimal else f"[yellow]{plan.status} — NOT proven optimal[/]"
-    console.print(escape(f"{s['roadmap']}{' / ' + s['scenario'] if s['scenario'] else ''}") + f": {mark}, "
-                  f"objective {plan.objective:,.6g} ({s['objective_mode']}), MIP gap {plan.mip_gap:.2%}")
+    console.print(escape(run_title(s)) + f": {mark}, "
+                  f"objective {plan.objective:,.6g} ({s['objective_mode']}), MIP gap {plan.mip_gap:.2%}",
+                  soft_wrap=True)
+    if s.get("overrides"):
+        console.print(f"  [yellow]overridden[/]: {escape(overrides_text(s))}", highlight=False, soft_wrap=True)
     note = learning_note(s)
     if note:
         console.print(f"  {note}" if s["learning_curve"]["converged"] else f"  [yellow]{note}[/]", highlight=False)

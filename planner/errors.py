@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 MAX_SHOWN = 50
+COMMAND_LINE = "command line"  # where a problem without a file stands: an option or argument
 MAX_HINT_COMPARISONS = 10_000
 SHOWN_CHARS = 60
 
@@ -31,7 +32,7 @@ class Problem:
     allowed: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "<roadmap>"
+        where = self.file or COMMAND_LINE
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:

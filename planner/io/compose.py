@@ -15,7 +15,12 @@ Order of application (later wins):
    The base's line marks and ``source:`` notes inside a replaced value are dropped with it, and so is
    the base's note on the value itself: a note cites the value written beside it;
 2. the chosen scenario's ``set:`` entries (dotted key paths), each replacing the value at its path whole;
-3. overrides given on the command line or through the Python API (dotted key paths), the same way.
+3. overrides given on the command line or through the Python API (dotted key paths), the same way, each
+   recorded (:class:`~planner.io.overrides.Override`: key, value as given, the value it replaced) and
+   marked at the option as typed, so that a problem with its value is reported there.
+
+A value set by a scenario or an override drops the marks and (from the command line) the notes of the value
+it replaces.
 
 ``extends:`` paths are relative to the file that names them and must stay inside that file's folder
 tree unless ``allow_outside`` is given; a chain holds at most :data:`MAX_BASES` bases.
@@ -25,11 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from copy import deepcopy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from planner.errors import Problem, RoadmapError, did_you_mean, listed, shown
-from planner.io.yaml_source import KeyPath, SourcedData, read_yaml
+from planner.io.overrides import Given, Override, as_text
+from planner.io.yaml_source import KeyPath, Mark, SourcedData, read_yaml
 from planner.schema.names import NAME_RULE, name_problem
 from planner.schema.time_table import is_year_table
 
@@ -57,12 +64,15 @@ def compose(
             raise RoadmapError([merged.problem(("scenarios",), f"no scenario '{scenario}'"
                                                + did_you_mean(scenario, scenarios), allowed=names)])
         spec = scenarios[scenario]
-        spec_path: KeyPath = ("scenarios", scenario)
         for dotted, value in (spec.get("set") or {}).items():
-            _set_dotted(merged, str(dotted), value, spec_path + ("set", str(dotted)))
+            at: KeyPath = ("scenarios", scenario, "set", str(dotted))
+            _set_dotted(merged, str(dotted), value, merged.mark_of(at) or Mark(str(path)), ".".join(at))
         merged.data["scenario"] = scenario
-    for dotted, value in (overrides or {}).items():
-        _set_dotted(merged, dotted, value, None)
+    for dotted, given in (overrides or {}).items():
+        value, text = (given.value, given.text) if isinstance(given, Given) else (given, as_text(given))
+        override = Override(dotted, text, None)
+        was = _set_dotted(merged, dotted, value, Mark(override.option), "")
+        merged.overrides.append(replace(override, was=None if was is _ABSENT else as_text(was)))
     merged.data["scenario_names"] = sorted(scenarios)
     return merged
 
@@ -154,18 +164,31 @@ def _outside(table: dict[KeyPath, Any], replaced: list[KeyPath]) -> dict[KeyPath
     return {path: entry for path, entry in table.items() if not any(path[:len(r)] == r for r in replaced)}
 
 
-def _set_dotted(target: SourcedData, dotted: str, value: Any, at: KeyPath | None) -> None:
+_ABSENT = object()
+
+
+def _set_dotted(target: SourcedData, dotted: str, value: Any, mark: Mark, key: str) -> Any:
+    """Put ``value`` at the dotted key path, marked at ``mark`` (the scenario's entry, or the option as typed),
+    without the marks and notes the replaced value had; return the replaced value (:data:`_ABSENT`: none).
+    A path that does not exist is a problem located at ``mark``, under ``key``."""
     keys = dotted.split(".")
     node: Any = target.data
-    for depth, key in enumerate(keys[:-1]):
-        if not isinstance(node, dict) or key not in node:
-            where = at or tuple(keys[:depth + 1])
+    for depth, part in enumerate(keys[:-1]):
+        if not isinstance(node, dict) or part not in node:
             choices = node.keys() if isinstance(node, dict) else []
-            raise RoadmapError([target.problem(where, f"override '{dotted}': no key '{key}'"
-                                               + did_you_mean(key, choices))])
-        node = node[key]
+            where = ".".join(keys[:depth]) or "the roadmap"
+            raise RoadmapError([Problem(f"override '{dotted}': no key '{part}' in {where}"
+                                        + did_you_mean(part, choices), key=key, file=mark.file, line=mark.line,
+                                        column=mark.column, allowed=listed(str(c) for c in choices))])
+        node = node[part]
     if not isinstance(node, dict):
-        raise RoadmapError([target.problem(at or tuple(keys), f"override '{dotted}': parent is not a mapping")])
+        raise RoadmapError([Problem(f"override '{dotted}': '{'.'.join(keys[:-1])}' is not a mapping", key=key,
+                                    file=mark.file, line=mark.line, column=mark.column,
+                                    allowed="a dotted path through mappings")])
+    was = node.get(keys[-1], _ABSENT)
     node[keys[-1]] = deepcopy(value)
-    if at is not None and at in target.marks:
-        target.marks[tuple(keys)] = target.marks[at]
+    path = tuple(keys)
+    target.marks = {**_outside(target.marks, [path]), path: mark}
+    if mark.line is None:  # from the command line: the file's notes cite the file's value
+        target.sources = _outside(target.sources, [path])
+    return was

@@ -3,7 +3,8 @@
 Three steps, each reporting every problem it finds with file, line, key and what is allowed:
 composition (``extends:``, scenario, overrides), the schema (types, ranges, unknown keys with a
 did-you-mean), and the semantic checks of :mod:`planner.checks` (references, reachability, reach of
-vehicles, time tables inside the horizon).
+vehicles, time tables inside the horizon). When only named entries fail the schema (a milestone, a
+vehicle), the semantic checks still run on the rest, so that one run reports the problems of both.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import Hints, Problem, RoadmapError, did_you_mean, shown
 from planner.io.compose import compose
+from planner.io.overrides import Override
 from planner.io.yaml_source import SourcedData
 from planner.schema.roadmap import Roadmap
 
@@ -36,6 +38,11 @@ class LoadedRoadmap:
     @property
     def sources(self) -> dict[tuple[str, ...], str]:
         return self.origin.sources
+
+    @property
+    def overrides(self) -> list[Override]:
+        """The values set over the file's (``--set``), in the order given."""
+        return self.origin.overrides
 
     def resolved(self) -> dict[str, Any]:
         """The roadmap as YAML-ready data: extends and scenario applied, defaults filled in."""
@@ -60,12 +67,40 @@ def load_roadmap(
     try:
         roadmap = Roadmap.model_validate(origin.data)
     except ValidationError as exc:
-        raise RoadmapError(_in_file_order(_problems_from(exc, origin))) from None
+        problems = _problems_from(exc, origin) + _problems_beside(exc, origin, Path(path))
+        raise RoadmapError(_in_file_order(problems)) from None
     loaded = LoadedRoadmap(roadmap=roadmap, origin=origin, path=Path(path))
     problems = check_roadmap(loaded)
     if problems:
         raise RoadmapError(_in_file_order(problems))
     return loaded
+
+
+NAMED = tuple(name for name, field in Roadmap.model_fields.items() if typing.get_origin(field.annotation) is dict)
+
+
+def _problems_beside(exc: ValidationError, origin: SourcedData, path: Path) -> list[Problem]:
+    """The semantic problems of the rest of a roadmap that fails the schema: its named entries that hold a
+    schema error (``milestones.m1``) left out. None when an error lies outside the named entries (``time:``)
+    or the rest still fails the schema."""
+    from planner.checks import check_roadmap
+
+    entries = set()
+    for error in exc.errors(include_url=False):
+        at = _data_path(error["loc"], origin.data, error["type"] == "missing")
+        if len(at) < 2 or at[0] not in NAMED:
+            return []
+        entries.add(at[:2])
+    rest = dict(origin.data)
+    for section, name in entries:
+        rest[section] = {k: v for k, v in rest[section].items() if str(k) != name}
+    try:
+        roadmap = Roadmap.model_validate(rest)
+    except ValidationError:
+        return []
+    pruned = SourcedData(data=rest, marks=origin.marks, sources=origin.sources, replaced=origin.replaced)
+    return check_roadmap(LoadedRoadmap(roadmap=roadmap, origin=pruned, path=path),
+                         frozenset(name for _, name in entries))
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:

@@ -25,14 +25,17 @@ freely; a file that fails to parse is never cached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from planner.errors import Problem, RoadmapError, shown
+
+if TYPE_CHECKING:
+    from planner.io.overrides import Override
 
 MAX_FILE_BYTES = 1_000_000  # the largest shipped roadmap is 13 kB
 MAX_DEPTH = 40
@@ -49,22 +52,24 @@ _READ_AS = {"tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:int": "a
 
 @dataclass(frozen=True)
 class Mark:
-    """Where a key stands in a file (1-based line and column)."""
+    """Where a key stands in a file (1-based line and column), or on the command line (``file`` is the
+    option as typed, no line)."""
 
     file: str
-    line: int
-    column: int
+    line: int | None = None
+    column: int | None = None
 
 
 @dataclass
 class SourcedData:
-    """Plain roadmap data with the position of each key path, the ``source:`` notes, and the key paths of
-    the mappings tagged ``!replace``."""
+    """Plain roadmap data with the position of each key path, the ``source:`` notes, the key paths of
+    the mappings tagged ``!replace`` and the values set over the file's (:mod:`planner.io.overrides`)."""
 
     data: dict[str, Any]
     marks: dict[KeyPath, Mark] = field(default_factory=dict)
     sources: dict[KeyPath, str] = field(default_factory=dict)
     replaced: set[KeyPath] = field(default_factory=set)
+    overrides: list[Override] = field(default_factory=list)
 
     def problem(self, path: KeyPath, message: str, allowed: str = "") -> Problem:
         """A problem located at ``path`` (or at its nearest recorded parent)."""
@@ -124,8 +129,20 @@ def _parsed(name: str, text: str) -> SourcedData:
 
 
 def read_value(text: str, name: str) -> Any:
-    """One YAML value given as text (a command-line override), within the same limits as a file."""
-    return _read(name, text)[0]
+    """One YAML value given as text (a command-line value), within the same limits as a file; a problem
+    is located at ``name`` (the option as typed) and a character of ``text``, not at a line of a file."""
+    try:
+        return _read(name, text)[0]
+    except RoadmapError as exc:
+        raise RoadmapError([replace(p, line=None, column=None, message=p.message + _at_character(text, p))
+                            for p in exc.problems]) from None
+
+
+def _at_character(text: str, problem: Problem) -> str:
+    if problem.column is None:
+        return ""
+    where = f"character {problem.column}"
+    return f" (at {where} of the value)" if "\n" not in text else f" (at line {problem.line}, {where} of the value)"
 
 
 def _read(name: str, text: str) -> tuple[Any, _Walker]:

@@ -1,7 +1,8 @@
 """The regression workflow: snapshot a roadmap into a golden file, solve again and compare.
 
-A golden is updated only on purpose: writing over an existing golden whose content would change needs a
-reason, which the file keeps (``reason``) and ``git log`` shows beside the diff of the golden.
+A golden is updated only on purpose: writing over an existing golden whose plan moved outside its
+tolerances (what ``regress`` checks) needs a reason, which the file keeps (``reason``) and ``git log`` shows
+beside the diff of the golden.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.regression.compare import Comparison, compare, without_plan
-from planner.regression.golden import golden_name, golden_text, read_golden, roadmap_file, write_golden
+from planner.regression.golden import golden_name, read_golden, roadmap_file, write_golden
 from planner.regression.report import diff_text
 from planner.regression.snapshot import snapshot
 from planner.solve.run import Plan, SolveOptions, solve
@@ -19,23 +20,33 @@ from planner.solve.run import Plan, SolveOptions, solve
 FIRST_REASON = "first snapshot"
 
 
+class GoldenWouldChange(RoadmapError):
+    """A snapshot without a reason whose plan moved outside its golden's tolerances: ``comparison`` says what."""
+
+    def __init__(self, path: Path, comparison: Comparison):
+        self.comparison = comparison
+        super().__init__([Problem(f"the golden would change ({len(comparison.moved)} row(s) moved outside its "
+                                  "tolerances): say why with --reason (kept in the file)", file=str(path),
+                                  key="reason")])
+
+
 def snapshot_file(loaded: LoadedRoadmap, folder: Path, reason: str | None = None,
                   options: SolveOptions | None = None) -> tuple[Path, bool]:
     """Solve ``loaded`` and write its golden into ``folder``; return (path, whether the file changed).
 
     Without a ``reason`` a new golden records :data:`FIRST_REASON`, and an existing golden is left as it
-    is when the new snapshot equals it; if they differ, a :class:`RoadmapError` asks for a reason.
+    is when the new plan matches it within its own tolerances (the rule of :func:`regress`); if it does not,
+    :class:`GoldenWouldChange` asks for a reason.
     """
     options = options or SolveOptions()
     path = Path(folder) / golden_name(loaded.roadmap.name, loaded.roadmap.scenario)
-    data = snapshot(solve(loaded, options), options, reason or FIRST_REASON)
+    plan = solve(loaded, options)
     if path.exists() and reason is None:
-        old = read_golden(path)
-        if golden_text(dict(data, reason=old["reason"], roadmap=old["roadmap"] | data["roadmap"])) \
-                == golden_text(old):
+        comparison = compare(read_golden(path), plan)
+        if comparison.passed:
             return path, False
-        raise RoadmapError([Problem("the golden would change: say why with --reason (kept in the file)",
-                                    file=str(path), key="reason")])
+        raise GoldenWouldChange(path, comparison)
+    data = snapshot(plan, options, reason or FIRST_REASON)
     before = path.read_bytes() if path.exists() else None
     write_golden(data, loaded.path, path)
     return path, path.read_bytes() != before

@@ -3,7 +3,8 @@
 Walks the resolved roadmap (extends, scenario and overrides applied) and keeps the key paths that the
 roadmap file itself sets (defaults the schema fills in are left out). A time table is one row
 (``2026: 100, 2029: 200 (step)``). A note on a mapping applies to every value under it unless a
-deeper note says otherwise. Units come from the key names (``payload_t`` -> t,
+deeper note says otherwise; a value set on the command line (``--set``) is noted so, with the roadmap's
+value it replaced. Units come from the key names (``payload_t`` -> t,
 ``price_usd_per_kg`` -> usd per kg): the project spells units in names.
 """
 
@@ -25,7 +26,8 @@ NOT_INPUTS = {"name", "description", "scenario", "scenario_names"}
 def assumption_table(loaded: LoadedRoadmap) -> pd.DataFrame:
     """One row per value the roadmap sets: dotted key, value as text, unit, source note ('' when none)."""
     rows: list[dict[str, str]] = []
-    _walk(loaded.resolved(), loaded.origin.data, (), loaded.sources, rows)
+    sources = dict(loaded.sources) | {tuple(o.key.split(".")): o.note() for o in loaded.overrides}
+    _walk(loaded.resolved(), loaded.origin.data, (), sources, rows)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -40,7 +40,7 @@ from reportlab.platypus import (
 from planner.reports import bottlenecks, charts
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.rendering import Pixels, render
-from planner.reports.run_folder import RunData
+from planner.reports.run_folder import RunData, overrides_text
 from planner.solve.run import learning_note
 
 rl_config.useA85 = 0  # binary image streams: reportlab's pure-Python ASCII85 encoder is the slowest step
@@ -78,6 +78,7 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
     facts = [
         ("Roadmap", s["roadmap"]),
         ("Scenario", s.get("scenario") or "(none)"),
+        ("Overrides", overrides_text(s) or "(none)"),
         ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC")),
         ("Horizon", f"{run.data.timeline.labels[0]} to {run.data.timeline.labels[-1]} "
                     f"({len(run.data.timeline)} periods)"),

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from planner.errors import Problem, RoadmapError
+from planner.errors import Problem, RoadmapError, shown
 from planner.model.data import ModelData, build_data
 from planner.schema.roadmap import Roadmap
 
@@ -82,8 +82,7 @@ class RunData:
 
     @property
     def title(self) -> str:
-        s = self.summary
-        return s["roadmap"] + (f" / {s['scenario']}" if s.get("scenario") else "")
+        return run_title(self.summary)
 
     def rows(self, quantity: str, **match: str) -> pd.DataFrame:
         """Plan rows of ``quantity`` whose columns equal ``match``."""
@@ -101,6 +100,20 @@ class RunData:
             return rows.groupby("year")["value"].sum().reindex(years, fill_value=0.0).to_frame(quantity)
         wide = rows.pivot_table(index="year", columns=by, values="value", aggfunc="sum", fill_value=0.0)
         return wide.reindex(years, fill_value=0.0)
+
+
+def run_title(summary: dict[str, Any]) -> str:
+    """A run's name: roadmap, scenario and the values set on the command line
+    (``baseline / cheap_launch (--set compute.life_years=7)``)."""
+    title = summary["roadmap"] + (f" / {summary['scenario']}" if summary.get("scenario") else "")
+    options = [f"--set {o['key']}={shown(o['value'])}" for o in summary.get("overrides", [])]
+    return title + (f" ({', '.join(options)})" if options else "")
+
+
+def overrides_text(summary: dict[str, Any]) -> str:
+    """The values set on the command line with the roadmap's own (``--set k=7 (file: 5)``), '' when none."""
+    return "; ".join(f"--set {o['key']}={shown(o['value'])} (file: {shown(o['was'] or 'default')})"
+                     for o in summary.get("overrides", []))
 
 
 def read_run(folder: Path) -> RunData:

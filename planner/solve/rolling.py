@@ -50,7 +50,7 @@ def windows(start_years: list[float], window_years: float, overlap_years: float)
     """The windows over periods starting at ``start_years`` (decimal years)."""
     if not window_years > 0 or not 0 <= overlap_years < window_years:
         raise RoadmapError([Problem(f"window {window_years:g} years, overlap {overlap_years:g} years",
-                                    key="--window-years", file="command line",
+                                    key="--window-years",
                                     allowed="a window above 0 years and an overlap from 0 to less than the window")])
     n = len(start_years)
     out, commit = [], 0
@@ -121,8 +121,8 @@ def solve_rolling(loaded: LoadedRoadmap, solve_built: Any, solve_window: Any, wi
     if roadmap.objective.mode in REQUIRES_ALL_MILESTONES:
         raise RoadmapError([Problem(f"objective mode '{roadmap.objective.mode}' requires every milestone by the "
                                     f"horizon's end, which a window cannot promise", key="objective.mode",
-                                    file="command line", allowed="a rolling horizon with max_value, lexicographic, "
-                                                                 "min_launch_mass or max_delivered")])
+                                    allowed="a rolling horizon with max_value, lexicographic, "
+                                            "min_launch_mass or max_delivered")])
     timeline = build_timeline(roadmap.time)
     plan_windows = windows([float(y) for y in timeline.start_years], window_years, overlap_years)
     values: Values = {}

@@ -52,7 +52,7 @@ MIP_OPTIONS: dict[str, Any] = {
 def check_time_limit(seconds: float | None) -> None:
     """Refuse a ``--time-limit`` that is not a number of seconds above 0."""
     if seconds is not None and not seconds > 0:
-        raise RoadmapError([Problem(f"time limit {seconds:g} s", key="--time-limit", file="command line",
+        raise RoadmapError([Problem(f"time limit {seconds:g} s", key="--time-limit",
                                     allowed="a number of seconds above 0")])
 
 
@@ -78,7 +78,7 @@ class SolveOptions:
     def highs_options(self) -> dict[str, Any]:
         check_time_limit(self.time_limit_s)
         if self.mip_gap is not None and not 0 <= self.mip_gap < 1:
-            raise RoadmapError([Problem(f"MIP gap {self.mip_gap:g}", key="--mip-gap", file="command line",
+            raise RoadmapError([Problem(f"MIP gap {self.mip_gap:g}", key="--mip-gap",
                                         allowed="0 to 1 (0.01 is 1 %)")])
         options = {**MIP_OPTIONS, **load_profile(self.profile)}
         if self.time_limit_s is not None:
@@ -300,6 +300,7 @@ def _summary(loaded: LoadedRoadmap, built: BuiltModel, compiled: Compiled, answe
     return {
         "roadmap": loaded.roadmap.name,
         "scenario": loaded.roadmap.scenario,
+        "overrides": [o.as_dict() for o in loaded.overrides],
         "status": answer.status,
         "proven_optimal": answer.status == "optimal",
         "objective": answer.objective,

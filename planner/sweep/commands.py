@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -47,8 +49,15 @@ def pareto_roadmap(roadmap: Path, scenario: str | None, points: int, metric: str
     loaded = load_roadmap(roadmap, scenario=scenario)
     target = out or Path("reports") / f"{loaded.roadmap.name}-pareto"
     check_target(target, force)  # before solving: a refused folder costs no solving time
-    with console.status(f"solving {points} points of the frontier…"):
-        front = frontier(loaded, points=points, metric=metric, options=options)
+    with console.status(f"solving the end points of the frontier (0/{points})…") as status:
+        start = time.perf_counter()
+
+        def solved(done: int, total: int, row: dict[str, Any]) -> None:
+            console.print(f"[{done}/{total}] {row['status']}: settlement {row['settlement']:,.6g}, discounted "
+                          f"compute {row['discounted_compute']:,.6g} ({time.perf_counter() - start:.1f} s)",
+                          markup=False, highlight=False)
+            status.update(f"solving point {done + 1} of {total} of the frontier…")
+        front = frontier(loaded, points=points, metric=metric, options=options, progress=solved)
     write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}", force)
     console.print(front.points.to_string(index=False), markup=False)
     console.print(f"  outputs: {target}/", markup=False)

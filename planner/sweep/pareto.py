@@ -16,6 +16,7 @@ A larger :math:`\\varepsilon` shrinks the feasible set, so :math:`V` never rises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,10 @@ def settlement_expression(built: BuiltModel, metric: str | None) -> tuple[str, A
 
 
 def frontier(loaded: LoadedRoadmap, points: int = 7, metric: str | None = None,
-             options: SolveOptions | None = None) -> Frontier:
-    """Solve the ``points`` (at least 2) of the compute-settlement frontier of ``loaded``."""
+             options: SolveOptions | None = None,
+             progress: Callable[[int, int, dict[str, Any]], None] = lambda done, total, row: None) -> Frontier:
+    """Solve the ``points`` (at least 2) of the compute-settlement frontier of ``loaded``; ``progress(done,
+    total, row)`` is called after each point (in the order solved: the two end points first)."""
     if points < 2:
         raise RoadmapError([Problem("a frontier needs at least 2 points", key="--points")])
     options = options or SolveOptions(duals=False)
@@ -91,6 +94,7 @@ def frontier(loaded: LoadedRoadmap, points: int = 7, metric: str | None = None,
         rows.append({"point": len(rows), "epsilon": epsilon, "settlement": float(pyo.value(settlement)),
                      "discounted_compute": float(pyo.value(compute)), "status": answer.status})
         plans.append(plan_tables(built, loaded))
+        progress(len(rows), points, rows[-1])
 
     record(np.nan, [Stage("compute", value, "max"), Stage("settlement", settlement, "max")])
     record(np.nan, [Stage("settlement", settlement, "max"), Stage("compute", value, "max")])

@@ -97,7 +97,7 @@ def _base_values(roadmap: Path, factored: list[Variation]) -> dict[str, Any]:
             scaled(node, 1.0)
         except TypeError as exc:
             why = "is not in the roadmap" if node is None else f"cannot take a factor: {exc}"
-            problems.append(Problem(f"'{v.key}' {why}", key="--vary", file=str(roadmap),
+            problems.append(Problem(f"'{v.key}' {why}", key="--vary",
                                     allowed="a number or a time table written in the roadmap"))
             continue
         base[v.key] = node
