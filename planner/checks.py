@@ -428,6 +428,30 @@ def _vehicle_reach(loaded: LoadedRoadmap, unsound: set[str]) -> Iterator[Problem
             yield loaded.origin.problem(("vehicles", name), f"cannot fly any route: it reaches at most "
                                                             f"{reach:.2f} km/s empty with a full tank",
                                         allowed="more propellant capacity, higher Isp or shorter routes")
+    yield from _stack_reach(loaded, needs, sound)
+
+
+def _stack_reach(loaded: LoadedRoadmap, needs: dict[str, float], sound: Any) -> Iterator[Problem]:
+    """Each route a stack lists within its reach: the pusher's exhaust velocity and tank on the whole
+    stack's dry mass and spares, :math:`v_e \\ln((m_d + s + T_u)/(m_d + s))`."""
+    from planner.model.data import flyers  # the model's definition (the model imports this module)
+
+    r = loaded.roadmap
+    if not r.stacks or not all(sound("vehicles", v) for st in r.stacks.values() for v in st.vehicles):
+        return
+    for name, fl in flyers(r).items():
+        if name not in r.stacks or fl.routes == "all":
+            continue
+        empty = fl.dry_mass_t + fl.spares_t
+        reach = fl.exhaust_km_s * math.log((empty + fl.tank_t) / empty)
+        for n in fl.routes:
+            if n in needs and needs[n] > reach + 1e-9:
+                yield loaded.origin.problem(("stacks", name, "routes"),
+                                            f"stack '{name}' cannot fly route '{n}': the route needs {needs[n]:.2f} "
+                                            f"km/s but the stack reaches at most {reach:.2f} km/s with its pusher "
+                                            f"'{fl.pusher}' full ({empty:g} t dry with spares, tank {fl.tank_t:g} t): "
+                                            f"{needs[n] - reach:.2f} km/s short",
+                                            allowed="routes within its reach, a bigger pusher tank or fewer riders")
 
 
 def _too_far(name: str, vehicle: Vehicle, reach: float, route: str, need: float, windowed: bool,

@@ -299,3 +299,12 @@ def test_a_new_ship_launches_with_its_spares(solve_text):
     assert plan.objective == pytest.approx(100 + 2 + 50 + 2 + burned, rel=1e-6)
     plain = solve_text(LAUNCHED.replace("spares_on_launch: true", "spares_on_launch: false"))
     assert plain.objective == pytest.approx(plan.objective - 2, rel=1e-6)
+
+
+def test_a_stack_is_checked_against_its_reach(write_roadmap):
+    # the stack reaches 4.4 ln((18 + 200)/18) = 10.97 km/s: a 12 km/s route is out of reach
+    assert 4.4 * math.log(218 / 18) < 12
+    text = STACK.replace("dv_km_s: 4.0", "dv_km_s: 12.0").replace("pushed_by: stage}", "pushed_by: stage, "
+                                                                   "routes: [leo_llo]}")
+    code, out = cli("validate", write_roadmap(text))
+    assert code == 2 and "stack 'tug_and_capsule' cannot fly route 'leo_llo'" in out and "10.97" in out, out
