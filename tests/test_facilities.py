@@ -185,3 +185,31 @@ def test_a_source_gets_cheaper_with_the_mass_it_makes(solve_text):
     assert value(plan, "spending", period="2031") == pytest.approx(spent(40, 80), rel=1e-6)
     assert spent(40, 80) / 40 < spent(10, 40) / 30  # the 2031 tonnes are cheaper
     assert plan.summary["learning_curve"]["converged"] is True
+
+
+RAMP = """
+name: ramp
+time: {start: 2030, end: 2034, step: STEP}
+objective: {mode: max_delivered, delivered: {location: moon, commodities: [widgets]}}
+locations: {moon: {}}
+commodities:
+  factory: {sources: [{location: moon, max_total: 10, max_per_year: {2030: 1000, 2031: 0}}]}
+  widgets: {}
+processes:
+  widget_plant:
+    location: moon
+    capital: {factory: 1}
+    outputs: {widgets: 1}
+    ramp_days: 730
+"""
+
+
+def test_capacity_ramps_after_commissioning(solve_text):
+    """10 t of factory landed in 2030 produces from 2031 on yearly periods. With a 730-day straight-line ramp,
+    a year's output is 10 t times the mean of min(1, t/730) over its days counted from 1 January 2031: 1/4 in
+    2031 (365 days), (366 - 365^2/1460)/366 in 2032 (a leap year), then 1; 40 t in all without the ramp."""
+    plan = solve_text(RAMP.replace("STEP", "year"))
+    made = [value(plan, "activity", period=str(y)) for y in range(2030, 2035)]
+    assert made == pytest.approx([0, 2.5, 10 * (366 - 365 ** 2 / 1460) / 366, 10, 10], rel=1e-6, abs=1e-9)
+    flat = solve_text(RAMP.replace("STEP", "year").replace("ramp_days: 730", "ramp_days: 0"))
+    assert flat.objective == pytest.approx(40.0, rel=1e-6)

@@ -13,11 +13,19 @@ the default :math:`c_q = 0` capital produces from the period after the one it ar
 launches, lands or makes is not producing in it); on any grid production starts within one period of
 the arrival plus :math:`c_q` (the arrival is known to its period: :math:`S_{lcm}` holds what arrived up to
 the end of :math:`m`).
+
+Commissioned capital may ramp up over :math:`R_q` days (``ramp_days``) instead of producing at full rate at
+once: what is added to the stock in period :math:`m` is commissioned at :math:`a_m`, the first period start
+after :math:`s_m + c_q` (the rule above), and produces the share :math:`\\min(1, (t - a_m)/R_q)` at time
+:math:`t` after it, so that :math:`A_{qp} \\le \\pi_{qc} y_p \\sum_m \\omega_{pm} S_{lcm}` with weights
+that average the ramp over period :math:`p` (:func:`ramp_weights`). On yearly periods a 2-year ramp gives a
+unit of capital 0.25, 0.75 and then 1 of its output in the years after it is commissioned, the mean of the
+straight line over each year.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import pyomo.core as pyo
 
@@ -58,8 +66,8 @@ def add_limits(m: pyo.ConcreteModel, d: ModelData, reg: Registry, stock) -> None
         math=r"A_{qp} \le \pi_{qc} S_{lcp} y_p", limit="facility capacity")
 
     def commissioned(mm, q, c, p):
-        m_p = commissioned_period(d, q, p)
-        held = 0 if m_p is None else stock(r.processes[q].location, c, m_p)
+        loc = r.processes[q].location
+        held = sum(w * stock(loc, c, m_p) for m_p, w in ramp_weights(d, q, p).items())
         return mm.activity[q, p] <= mm.productivity[q, c, p] * held
 
     add_constraint(
@@ -73,6 +81,30 @@ def commissioned_period(d: ModelData, q: str, p: int) -> int | None:
     """:math:`m_q(p)`: the last period starting before :math:`s_p - c_q` (None: before the horizon)."""
     m_p = bisect_left(d.start_days, d.start_days[p] - d.roadmap.processes[q].commissioning_days) - 1
     return m_p if m_p >= 0 else None
+
+
+def ramp_weights(d: ModelData, q: str, p: int) -> dict[int, float]:
+    """:math:`\\omega_{pm} = \\phi_{pm} - \\phi_{p,m+1}`, with :math:`\\phi_{pm}` the mean over period
+    :math:`p` of the ramp :math:`\\min(1, (t - a_m)^+/R_q)` of the capital held at the end of :math:`m`,
+    commissioned at :math:`a_m`, the first period start after :math:`s_m + c_q` (:func:`commissioned_period`'s
+    rule; without a ramp :math:`\\omega` is 1 on :math:`m_q(p)` alone)."""
+    proc, starts = d.roadmap.processes[q], d.start_days
+    ramp = proc.ramp_days
+
+    def ramped(x: float) -> float:  # integral of the ramp over the first x days after commissioning
+        if x <= 0:
+            return 0.0
+        return x - ramp / 2 if x >= ramp else x * x / (2 * ramp)
+
+    def share(m: int) -> float:
+        k = p + 1 if m > p else bisect_right(starts, starts[m] + proc.commissioning_days)
+        if k > p:
+            return 0.0
+        a = starts[k]
+        return (ramped(starts[p] + d.length_days[p] - a) - ramped(starts[p] - a)) / d.length_days[p]
+
+    shares = [share(m) for m in range(p + 2)]
+    return {m: shares[m] - shares[m + 1] for m in range(p + 1) if shares[m] - shares[m + 1] > 1e-12}
 
 
 def _productivity(d: ModelData) -> dict[tuple[str, str, int], float]:

@@ -55,6 +55,8 @@ class Process(Strict):
     commissioning_days: float = Field(0.0, ge=0, description="Days between capital arriving and producing: it "
                                       "counts from the first period starting more than this after the start of "
                                       "the period it arrived in (0: from the next period).")
+    ramp_days: float = Field(0.0, ge=0, description="Days over which commissioned capital ramps from no output to "
+                                                    "full output, linearly (0: full output at once).")
 
 
 class Funding(Strict):
