@@ -437,7 +437,8 @@ def _stack_reach(loaded: LoadedRoadmap, needs: dict[str, float], sound: Any) -> 
     from planner.model.data import flyers  # the model's definition (the model imports this module)
 
     r = loaded.roadmap
-    if not r.stacks or not all(sound("vehicles", v) for st in r.stacks.values() for v in st.vehicles):
+    if not r.stacks or not all(v in r.vehicles and sound("vehicles", v) for st in r.stacks.values()
+                               for v in st.vehicles):
         return
     for name, fl in flyers(r).items():
         if name not in r.stacks or fl.routes == "all":

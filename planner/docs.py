@@ -24,7 +24,7 @@ from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODEL_MODULES = ["data", "ready", "transport", "useful", "launch", "learning", "supply", "industry", "compute",
+MODEL_MODULES = ["data", "ready", "transport", "tanks", "useful", "launch", "learning", "supply", "industry", "compute",
                  "network", "funding", "milestones", "objective"]
 SOLVE_MODULES = ["numerics", "rolling"]  # planner.solve modules whose docstring is math about the model handed to HiGHS
 HIDDEN = {"scenario", "scenario_names"}

@@ -308,3 +308,57 @@ def test_a_stack_is_checked_against_its_reach(write_roadmap):
                                                                    "routes: [leo_llo]}")
     code, out = cli("validate", write_roadmap(text))
     assert code == 2 and "stack 'tug_and_capsule' cannot fly route 'leo_llo'" in out and "10.97" in out, out
+
+
+KEEPS = """
+name: keeps
+time: {start: 2030, end: 2031}
+objective: {mode: min_cost}
+locations:
+  a: {storage: {propellant: {transfer_loss_fraction: 0.1}}}
+  b: {storage: {propellant: {transfer_loss_fraction: 0.1}}}
+commodities:
+  cargo: {sources: [{location: a}]}
+  samples: {sources: [{location: b, max_per_year: {2030: 0, 2031: 1}}]}
+  propellant: {sources: [{location: a, cost_usd_per_kg: 1}]}
+routes:
+  a_b: {from: a, to: b, dv_km_s: 1.0, transit_days: 2}
+  b_a: {from: b, to: a, dv_km_s: 1.0, transit_days: 2}
+vehicles:
+  tug: {payload_t: 10, propellant_capacity_t: 100, dry_mass_t: 20, exhaust_velocity_km_s: 3.0,
+        boil_off_fraction_per_month: 0.01, keeps_propellant: true, carries: [cargo, samples],
+        initial_units: {a: 1}, integer: true}
+demands:
+  cargo_at_b: {location: b, commodity: cargo, at_least: 5, from: 2030}
+  samples_home: {location: a, commodity: samples, at_least: 1, from: 2031}
+"""
+
+
+def test_propellant_kept_in_a_parked_vehicle_boils_off_and_flies_on_without_a_transfer(solve_text):
+    # out in 2030 with 5 t of cargo, back in 2031 with 1 t of samples (they appear only then), the tug parked at
+    # b through 2030 with the return propellant in its tanks: the return burn f (20 + 1) must survive 365 days
+    # parked at 1 %/month (kept k) and the 2-day transit before (kept beta), so L = f 21 / (k beta) is left
+    # after the outbound burn, which pushes it: f (20 + 5 + L); all of it is loaded at a through the 10 %
+    # transfer loss, none at b
+    plan = solve_text(KEEPS)
+    f1 = f(1.0, 3.0)
+    k, beta = 0.99 ** (365 / (365.25 / 12)), 0.99 ** (2 / (365.25 / 12))
+    left = f1 * 21 / (k * beta)
+    out = f1 * (20 + 5 + left)
+    assert value(plan, "propellant_burned", route="a_b") == pytest.approx(out, rel=1e-6)
+    assert value(plan, "supplied", commodity="propellant") == pytest.approx((out + left) / 0.9, rel=1e-6)
+    assert value(plan, "propellant_in_tanks", location="b", period="2030") == pytest.approx(left * beta, rel=1e-6)
+    # without keeping it, the leftover joins b's depot (no boil-off there) and pays the transfer loss again
+    plain = solve_text(KEEPS.replace("keeps_propellant: true", "keeps_propellant: false"))
+    left_depot = f1 * 21 / 0.9 / beta
+    out_plain = f1 * (20 + 5 + left_depot)
+    assert value(plain, "supplied", commodity="propellant") == pytest.approx((out_plain + left_depot) / 0.9,
+                                                                              rel=1e-6)
+
+
+def test_a_tanker_that_keeps_its_propellant_unloads_it_into_the_depot(solve_text):
+    # the same delivery as without keeping (no transfer loss at b): 100 t unloaded from the tanks at b
+    plan = solve_text(BOIL.replace("initial_units: {a: 1}", "keeps_propellant: true, initial_units: {a: 1}"))
+    kept = 0.99 ** (61 / (365.25 / 12))
+    assert value(plan, "propellant_unloaded", location="b") == pytest.approx(100.0, rel=1e-6)
+    assert value(plan, "supplied") == pytest.approx((f(1.0, 3.5) * (50 + 100 / kept) + 100 / kept) / 0.98, rel=1e-6)

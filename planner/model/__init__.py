@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyomo.core as pyo
 
-from planner.model import compute, funding, industry, launch, milestones, network, supply, transport
+from planner.model import compute, funding, industry, launch, milestones, network, supply, tanks, transport
 from planner.model.data import ModelData, build_data
 from planner.model.objective import OBJECTIVES, REQUIRES_ALL_MILESTONES, Stage, add_discounting
 from planner.model.registry import Registry
@@ -33,6 +33,7 @@ def build_model(roadmap: Roadmap) -> BuiltModel:
     reg = Registry()
     m = pyo.ConcreteModel(name=roadmap.name)
     transport.add_flows(m, d, reg)
+    tanks.add_flows(m, d, reg)
     launch.add_flows(m, d, reg)
     supply.add_flows(m, d, reg)
     industry.add_flows(m, d, reg)

@@ -67,6 +67,7 @@ class Flyer:
     routes: list[str] | str
     carries: list[str] | str
     integer: bool  # asked for whole trips (any member counted in whole units)
+    keeps_propellant: bool  # what is left in the pusher's tanks stays in them (planner.model.tanks)
 
     @property
     def spares_t(self) -> float:
@@ -102,7 +103,8 @@ def flyers(roadmap: Roadmap) -> dict[str, Flyer]:
             - push.propellant_capacity_t,
             exhaust_km_s=push.exhaust_km_s(r.g0_m_s2), shares=propellant_shares(push),
             boil_off_per_month=push.boil_off_fraction_per_month, spares=spares,
-            routes=routes, carries=carries, integer=any(vs[v].integer for v in members))
+            routes=routes, carries=carries, integer=any(vs[v].integer for v in members),
+            keeps_propellant=push.keeps_propellant)
     return out
 
 
@@ -220,6 +222,12 @@ DAYS_PER_MONTH = 365.25 / 12
 def kept_after(loss_per_month: float, days: float) -> float:
     """Share of a stock kept after ``days`` at a loss per month (30.44 days): :math:`(1-\\lambda)^{d/30.44}`."""
     return (1.0 - loss_per_month) ** (days / DAYS_PER_MONTH)
+
+
+def transfer_loss(roadmap: Roadmap, loc: str, k: str) -> float:
+    """Share of ``k`` lost when a vehicle loads it from (or unloads it into) the stock at ``loc``."""
+    store = roadmap.locations[loc].storage.get(k)
+    return store.transfer_loss_fraction if store is not None else 0.0
 
 
 def burn_factor(dv_km_s: float, exhaust_km_s: float) -> float:

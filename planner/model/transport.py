@@ -46,7 +46,7 @@ from typing import Any
 
 import pyomo.core as pyo
 
-from planner.model.data import ModelData, burn_factor, kept_after
+from planner.model.data import ModelData, burn_factor, kept_after, transfer_loss
 from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, negated, scaled
 from planner.model.useful import allowed, useful_cargo
 
@@ -154,10 +154,6 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                                          "(rocket equation).",
         math=r"\ell_{aj} \ge s_j \frac{f_{vr}}{1+f_{vr}} M_a")
 
-    def transfer_loss(loc: str, j: str) -> float:
-        store = r.locations[loc].storage.get(j)
-        return store.transfer_loss_fraction if store is not None else 0.0
-
     balance, arrivals, late = reg.balance, reg.arrivals, reg.late
     for v, rt, p in arcs:
         fl, route, arc = flyers[v], r.routes[rt], arc_of[(rt, p)]
@@ -170,7 +166,9 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             _append_each([late[destination, k, arrive] for k in ks], xs)
         kept = kept_after(fl.boil_off_per_month, arc.transit_days)
         for (j, share), x in zip(shares[v].items(), propellant_of_arc[v, rt, p], strict=True):
-            balance[origin, j, p].append(scaled(-1.0 / (1.0 - transfer_loss(origin, j)), x))
+            balance[origin, j, p].append(scaled(-1.0 / (1.0 - transfer_loss(r, origin, j)), x))
+            if fl.keeps_propellant:  # what is left stays in the tanks (planner.model.tanks)
+                continue
             left = scaled(kept, x), scaled(-kept * share, burned_of[v, rt, p])
             balance[destination, j, arrive] += left
             if arc.late:

@@ -269,9 +269,14 @@ class Vehicle(Strict):
                                                                "cargo of the trip (payload, pushed by the "
                                                                "burn), taken at departure, used up on the way.")
     maintenance_commodity: str | None = Field(None, description="Commodity the spares are drawn from.")
-    boil_off_fraction_per_month: float = Field(0.0, ge=0, lt=1, description="Share of the propellant left in "
-                                                                            "the tanks after the burn lost per "
-                                                                            "30.44 days of transit.")
+    boil_off_fraction_per_month: float = Field(0.0, ge=0, lt=1, description="Share of the propellant in its "
+                                                                            "tanks lost per 30.44 days, in transit "
+                                                                            "(what is left after the burn) and, "
+                                                                            "with `keeps_propellant`, parked.")
+    keeps_propellant: bool = Field(False, description="Propellant left in the tanks stays in the vehicle where it "
+                                                      "lands (boiling off there) and is flown on without a "
+                                                      "transfer, unless unloaded into the location's stock; "
+                                                      "otherwise it joins the location's stock on arrival.")
     routes: NameList | Literal["all"] = Field("all", description="Routes it may fly.")
     carries: NameList | Literal["all"] = Field("all", description="Commodities it may carry.")
     enters_at: str | None = Field(None, description="Location where new units appear; none are built when "
@@ -301,6 +306,8 @@ class Vehicle(Strict):
     def _one_exhaust(self) -> Vehicle:
         if (self.isp_s is None) == (self.exhaust_velocity_km_s is None):
             raise ValueError("give one of isp_s and exhaust_velocity_km_s")
+        if self.keeps_propellant and not self.reusable:
+            raise ValueError("keeps_propellant needs a reusable vehicle (a used-up vehicle keeps nothing)")
         return self
 
     def launch_spares_t(self) -> float:
