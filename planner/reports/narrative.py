@@ -16,7 +16,7 @@ from planner.reports.charts import objective_unit
 from planner.reports.run_folder import RunData
 from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
-from planner.results.headlines import headlines
+from planner.results.headlines import FINANCING, headlines
 
 
 def figures(run: RunData) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def headline_table(run: RunData) -> pd.DataFrame:
     figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
-             "cash_low_musd": "M$"}
+             "cash_low_musd": "M$", **dict.fromkeys(FINANCING, "M$")}
     rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
     for key, value in figures_.get("held_at_end", {}).items():
         commodity = key.split("@")[0]
@@ -79,6 +79,11 @@ def sentences(run: RunData) -> list[str]:
         out.append(f"Time grid: {coarse['text']}.")
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
+    if "debt_drawn_musd" in figures_ or "equity_raised_musd" in figures_:
+        out.append(f"Financing: {number(figures_.get('debt_drawn_musd', 0.0))} M$ of debt drawn (at most "
+                   f"{number(figures_.get('debt_peak_musd', 0.0))} M$ owed), "
+                   f"{number(figures_.get('debt_interest_musd', 0.0))} M$ of interest charged, "
+                   f"{number(figures_.get('equity_raised_musd', 0.0))} M$ of equity raised.")
     return out
 
 

@@ -28,7 +28,7 @@ def coarse_periods(data: ModelData) -> dict[str, Any] | None:
         return None
     c = r.compute
     hardware = data.period_means(c.hardware_cost_usd_per_w)
-    revenue = data.period_means(c.revenue_musd_per_gw_year)
+    revenue = data.period_means(c.highest_price())
     operations = data.period_means(c.operations_musd_per_gw_year)
     coarse = []
     for p in data.periods:

@@ -6,6 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+# headline figure -> the plan quantity it sums (the peak, for debt_peak_musd), M$
+FINANCING = {"debt_drawn_musd": "debt_drawn", "debt_interest_musd": "debt_interest", "debt_peak_musd": "debt_balance",
+             "equity_raised_musd": "equity_raised", "compute_revenue_musd": "compute_revenue"}
+
 
 def _series(plan: pd.DataFrame, quantity: str, **match: str) -> pd.Series:
     rows = plan[plan["quantity"] == quantity]
@@ -16,7 +20,8 @@ def _series(plan: pd.DataFrame, quantity: str, **match: str) -> pd.Series:
 
 def headlines(tables: dict[str, pd.DataFrame], periods: list[str], source_locations: set[str],
               counted: dict[str, str]) -> dict[str, Any]:
-    """Compute by decade, flights per year, residents held away from the sources, cash low point."""
+    """Compute by decade, flights per year, residents held away from the sources, cash low point, and the
+    financing mix: debt drawn, interest charged, the most owed, equity raised (when the roadmap has them)."""
     plan = tables["plan"]
     out: dict[str, Any] = {}
     compute = _series(plan, "compute_in_service")
@@ -38,4 +43,8 @@ def headlines(tables: dict[str, pd.DataFrame], periods: list[str], source_locati
         full = cash.reindex(periods, fill_value=0.0)
         out["cash_low_musd"] = round(float(full.min()), 3)
         out["cash_low_period"] = str(full.idxmin())
+    for key, quantity in FINANCING.items():
+        rows = _series(plan, quantity)
+        if len(rows):
+            out[key] = round(float(rows.max() if key == "debt_peak_musd" else rows.sum()), 3)
     return out
