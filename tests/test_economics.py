@@ -242,6 +242,24 @@ def test_equity_arrives_only_after_its_milestone(solve_text):
         solve_text(variant(EQUITY, **{"from: 2031, to: 2032": "from: 2030, to: 2032"}))
 
 
+def test_a_relaxed_milestone_releases_its_share_of_the_equity(solve_text):
+    """With 'integer: none' a milestone of 200 t delivered, 100 t of it reached in 2030, is half reached and
+    releases half the round, 250 M$, at the end of 2030; 2031 needs 350 t held (2.5 more flights, 250 M$),
+    which the half pays, and reaches the rest, releasing the other 250, which 2032's 2.5 flights (600 t held)
+    need. With a binary milestone nothing comes in 2030 and 2031's flights cannot be paid."""
+    relaxed = variant(EQUITY, **{"threshold: 100": "threshold: 200", "integer: auto": "integer: none",
+                                 "more: {location: leo, commodity: cargo, at_least: 600, from: 2031, to: 2032}":
+                                 "more: {location: leo, commodity: cargo, at_least: 350, from: 2031}\n"
+                                 "  most: {location: leo, commodity: cargo, at_least: 600, from: 2032}"})
+    plan = solve_text(relaxed)
+    assert [value(plan, "equity_raised", period=str(y)) for y in (2030, 2031, 2032)] == pytest.approx(
+        [250.0, 250.0, 0.0], abs=1e-6)
+    assert [value(plan, "cash", period=str(y)) for y in (2030, 2031, 2032)] == pytest.approx(
+        [0 + 250, 250 - 250 + 250, 250 - 250], abs=1e-6)
+    with pytest.raises(PlannerError):
+        solve_text(variant(relaxed, **{"integer: none": "integer: auto"}))
+
+
 def test_other_revenue_streams_are_income_per_year_on_any_grid(solve_text):
     # 40 M$ a year of launch services replaces the external funding: the same plan, 10 M$ a quarter
     text = variant(DEBT, **{"external_musd_per_year: 40": "revenue_streams: {launch_services: {musd_per_year: 40}}"})

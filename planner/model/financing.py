@@ -10,8 +10,9 @@ and paid by the repayments:
 .. math:: B_p = (1+r)^{y_{p-1}} B_{p-1} + b^+_p - b^-_p, \\qquad B_{-1} = 0, \\qquad
    I_p = \\left((1+r)^{y_{p-1}} - 1\\right) B_{p-1}, \\qquad B_p \\le \\bar B(t_p)
 
-(:math:`I_p` the interest charged in :math:`p`, reported; :math:`\\bar B` the ceiling's mean over the
-period). The balance compounds as cash does, so the same borrowing costs the same on any grid of equal
+(:math:`I_p` the interest charged in :math:`p`, reported and counted as a cost by the objectives,
+:mod:`planner.model.objective`, so that the plan borrows no more and no longer than it gains by;
+:math:`\\bar B` the ceiling's mean over the period). The balance compounds as cash does, so the same borrowing costs the same on any grid of equal
 periods, and borrowing at :math:`r = i` to hold cash changes nothing. Repayment: ``repay_by_end``,
 :math:`B_{P-1} = 0`; ``repay_within_years`` :math:`Y`, the balance never exceeds the draws of the periods
 that start within :math:`Y` years before the period's end, :math:`B_p \\le \\sum_{q \\le p,\\; t_q \\ge
@@ -24,7 +25,11 @@ end of the period that first reaches it, :math:`e_{m p}` of :mod:`planner.model.
 
 With binary milestones (``integer: auto``) it comes in whole, once; with ``integer: none`` a milestone
 reached in part releases that part (the relaxation's milestones are shares, and so are their raises).
-It arrives at the period's end, so it enters the period's closing cash but not the cash checks inside it.
+It arrives at the period's end, so it enters the period's closing cash but not the cash checks inside it
+nor the check of the closing cash before it (:mod:`planner.model.funding`): a raise pays only for what is
+spent after its milestone. :math:`z_{mp}` may be declared later than the metric allows (it only must not
+be earlier), so a plan that has no use for a raise yet may take it later; one that needs it takes it as
+soon as its milestone is reached.
 """
 
 from __future__ import annotations
