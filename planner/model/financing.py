@@ -12,8 +12,9 @@ and paid by the repayments:
 
 (:math:`I_p` the interest charged in :math:`p`, reported and counted as a cost by the objectives,
 :mod:`planner.model.objective`, so that the plan borrows no more and no longer than it gains by;
-:math:`\\bar B` the ceiling's mean over the period). The balance compounds as cash does, so the same borrowing costs the same on any grid of equal
-periods, and borrowing at :math:`r = i` to hold cash changes nothing. Repayment: ``repay_by_end``,
+:math:`\\bar B` the ceiling's mean over the period). The balance compounds as cash does: left alone for
+a year it grows by :math:`1 + r` on a yearly or a quarterly grid, and borrowing at :math:`r = i` to hold
+cash changes nothing. Repayment: ``repay_by_end``,
 :math:`B_{P-1} = 0`; ``repay_within_years`` :math:`Y`, the balance never exceeds the draws of the periods
 that start within :math:`Y` years before the period's end, :math:`B_p \\le \\sum_{q \\le p,\\; t_q \\ge
 t_{p+1} - Y} b^+_q` (older draws, with their interest, are repaid).
