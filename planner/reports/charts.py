@@ -437,7 +437,7 @@ def cash_chart(run: RunData) -> Figure | None:
         ax2.plot(owed.index, owed, color="#d62728", linewidth=1.4, marker="o", markersize=2, label="debt owed")
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
-    ax2.set_title("Cash balance", fontsize=10, y=1.02)
+    ax2.set_title("Cash balance" + (" and debt owed" if owed.abs().sum() > ZERO else ""), fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig
 

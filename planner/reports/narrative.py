@@ -59,6 +59,8 @@ def sentences(run: RunData) -> list[str]:
     figures_ = figures(run)
     if "compute_gw_at_end" in figures_:
         out.append(f"Compute in service at the end ({end}): {number(figures_['compute_gw_at_end'])} GW.")
+    if "compute_revenue_musd" in figures_:
+        out.append(demand_sentence(run, figures_["compute_revenue_musd"]))
     if "flights_total" in figures_:
         out.append(f"Earth launches: {figures_['flights_total']:,.0f} flights in all, at most "
                    f"{figures_['flights_peak_per_period']:,.0f} in {figures_['flights_peak_period']}.")
@@ -85,6 +87,15 @@ def sentences(run: RunData) -> list[str]:
                    f"{number(figures_.get('debt_interest_musd', 0.0))} M$ of interest charged, "
                    f"{number(figures_.get('equity_raised_musd', 0.0))} M$ of equity raised.")
     return out
+
+
+def demand_sentence(run: RunData, total_musd: float) -> str:
+    """Compute's revenue on its demand curve: in all, and the last period's volume and mean price."""
+    end = run.data.timeline.labels[-1]
+    sold = float(run.rows("compute_sold", period=end)["value"].sum())
+    earned = float(run.rows("compute_revenue", period=end)["value"].sum())
+    last = f"; in {end}, {number(sold)} GW-years sold at {number(earned / sold)} M$ each on average" if sold else ""
+    return f"Compute earns {number(total_musd)} M$ on its demand curve{last}."
 
 
 def whole_units(run: RunData) -> list[str]:
