@@ -240,6 +240,14 @@ def test_equity_arrives_only_after_its_milestone(solve_text):
     # the round pays nothing spent before the milestone: 600 t wanted in 2030 cannot be paid (100 M$ held)
     with pytest.raises(PlannerError):
         solve_text(variant(EQUITY, **{"from: 2031, to: 2032": "from: 2030, to: 2032"}))
+    # quarterly: the first flight in 2030Q1 reaches the milestone, and 2030Q1 flies only that one (the round
+    # comes in at the quarter's end); when in 2030 the round comes in and the five flights fly is the plan's
+    # choice (the cargo may wait in orbit), by 2031Q1 all of it is spent
+    plan = solve_text(variant(EQUITY, **QUARTERLY))
+    assert value(plan, "flights", period="2030Q1") == pytest.approx(1.0, abs=1e-6)
+    assert sum(value(plan, "equity_raised", period=f"2030Q{q}") for q in range(1, 5)) == pytest.approx(500.0)
+    assert value(plan, "flights") == pytest.approx(6.0, abs=1e-6)
+    assert value(plan, "cash", period="2031Q1") == pytest.approx(0.0, abs=1e-6)
 
 
 def test_a_relaxed_milestone_releases_its_share_of_the_equity(solve_text):

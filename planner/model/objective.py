@@ -116,13 +116,15 @@ def demand_revenue(m: pyo.ConcreteModel, d: ModelData) -> Any:
     return sum(m.discount[p] * m.compute_revenue[p] for p in d.periods)
 
 
-def _tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:
+def tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    """:math:`\\epsilon (C - R^c)`: the tie-break of every mode but ``min_cost`` (taken from a value, added to a
+    cost)."""
     return d.roadmap.objective.tie_break_per_musd * (discounted_cost(m, d) - demand_revenue(m, d))
 
 
 @objective("max_value")
 def _max_value(m, d, reg) -> list[Stage]:
-    return [Stage("value", discounted_compute(m, d) + milestone_rewards(m, d) - _tie_break(m, d), "max")]
+    return [Stage("value", discounted_compute(m, d) + milestone_rewards(m, d) - tie_break(m, d), "max")]
 
 
 @objective("lexicographic")
@@ -131,7 +133,7 @@ def _lexicographic(m, d, reg) -> list[Stage]:
     if not any(ms.reward for ms in d.roadmap.milestones.values()):
         rewards = sum(m.reached[n, d.periods[-1]] for n in d.roadmap.milestones)
     return [Stage("milestones", rewards, "max"),
-            Stage("value", discounted_compute(m, d) - _tie_break(m, d), "max")]
+            Stage("value", discounted_compute(m, d) - tie_break(m, d), "max")]
 
 
 @objective("min_cost")
@@ -142,7 +144,7 @@ def _min_cost(m, d, reg) -> list[Stage]:
 
 @objective("min_launch_mass")
 def _min_launch_mass(m, d, reg) -> list[Stage]:
-    return [Stage("launch_mass", launched_mass_t(m, d) + _tie_break(m, d), "min")]
+    return [Stage("launch_mass", launched_mass_t(m, d) + tie_break(m, d), "min")]
 
 
 @objective("max_delivered")
@@ -151,4 +153,4 @@ def _max_delivered(m, d, reg) -> list[Stage]:
     last = d.periods[-1]
     held = sum(d.mass_t(k) * m.stock[target.location, k, last] for k in target.commodities
                if (target.location, k, last) in m.stock)
-    return [Stage("delivered", held - _tie_break(m, d), "max")]
+    return [Stage("delivered", held - tie_break(m, d), "max")]
