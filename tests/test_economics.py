@@ -13,6 +13,7 @@ from planner.cli import app
 from planner.errors import PlannerError
 from planner.results.headlines import headlines
 from tests.conftest import value
+from tests.test_parameters import _covered_keys_change_numbers_as_a_rebuild
 
 # Compute only: 1.5 GW of chips in 2030 and none after, no decay, no life, no funding limit; the plan
 # deploys every chip as early as it can (compute is worth more early; satellites cost 10 $/W, which the
@@ -301,3 +302,10 @@ def test_the_financing_mix_in_the_headlines(solve_text):
     figures = headlines(plan.tables, ["2030", "2031", "2032"], set(), {})
     assert (figures["debt_drawn_musd"], figures["debt_interest_musd"], figures["debt_peak_musd"]) == pytest.approx(
         (60.0, 8.6, 60.0), abs=1e-6)
+
+
+def test_a_sweep_varies_a_revenue_stream_without_rebuilding(write_roadmap):
+    """Streams enter through parameters: scaling one gives the rebuilt model's numbers, bit for bit."""
+    text = variant(DEBT, **{"external_musd_per_year: 40": "revenue_streams: {launch_services: {musd_per_year: 40}}"})
+    moved = _covered_keys_change_numbers_as_a_rebuild(write_roadmap(text))
+    assert "funding.revenue_streams.launch_services.musd_per_year" in moved
