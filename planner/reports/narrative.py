@@ -16,7 +16,7 @@ from planner.reports.charts import objective_unit
 from planner.reports.run_folder import RunData
 from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
-from planner.results.headlines import FINANCING, headlines
+from planner.results.headlines import MONEY_TOTALS, headlines
 
 
 def figures(run: RunData) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def headline_table(run: RunData) -> pd.DataFrame:
     figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
-             "cash_low_musd": "M$", **dict.fromkeys(FINANCING, "M$")}
+             "cash_low_musd": "M$", **dict.fromkeys(MONEY_TOTALS, "M$")}
     rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
     for key, value in figures_.get("held_at_end", {}).items():
         commodity = key.split("@")[0]

@@ -6,9 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-# headline figure -> the plan quantity it sums (the peak, for debt_peak_musd), M$
-FINANCING = {"debt_drawn_musd": "debt_drawn", "debt_interest_musd": "debt_interest", "debt_peak_musd": "debt_balance",
-             "equity_raised_musd": "equity_raised", "compute_revenue_musd": "compute_revenue"}
+# headline figure -> the plan quantity it sums (the peak, for debt_peak_musd), M$: the financing mix and compute's
+# revenue on a demand curve
+MONEY_TOTALS = {"debt_drawn_musd": "debt_drawn", "debt_interest_musd": "debt_interest",
+                "debt_peak_musd": "debt_balance", "equity_raised_musd": "equity_raised",
+                "compute_revenue_musd": "compute_revenue"}
 
 
 def _series(plan: pd.DataFrame, quantity: str, **match: str) -> pd.Series:
@@ -43,7 +45,7 @@ def headlines(tables: dict[str, pd.DataFrame], periods: list[str], source_locati
         full = cash.reindex(periods, fill_value=0.0)
         out["cash_low_musd"] = round(float(full.min()), 3)
         out["cash_low_period"] = str(full.idxmin())
-    for key, quantity in FINANCING.items():
+    for key, quantity in MONEY_TOTALS.items():
         rows = _series(plan, quantity)
         if len(rows):
             out[key] = round(float(rows.max() if key == "debt_peak_musd" else rows.sum()), 3)
