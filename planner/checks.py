@@ -168,6 +168,9 @@ def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterat
             yield from ref("location", loc, locations, "compute", "deploy_at")
         for c in r.compute.satellites:
             yield from ref("commodity", c, commodities, "compute", "satellites", c)
+    for i, raise_ in enumerate(r.funding.equity if r.funding else []):
+        yield from ref("milestone", raise_.after_milestone, set(r.milestones), "funding", "equity", str(i),
+                       "after_milestone")
     for name, m in r.milestones.items():
         base = ("milestones", name, "metric")
         if m.metric.stock:

@@ -68,7 +68,8 @@ UNITS: dict[str, str | None] = {
     "chip supply": "GW", "funding": "M$", "facility capacity": "t of activity", "milestone deadline": "",
     "demand": None, "habitat": None, "supply rate": None, "supply total": None, "power": "kW",
     "vehicle payload": "t", "tank capacity": "t", "fleet time": "vehicle-days", "vehicle copies": "vehicles",
-    "vehicle life": "trips", "mass driver capacity": "t", "life support": None,
+    "vehicle life": "trips", "mass driver capacity": "t", "life support": None, "debt ceiling": "M$",
+    "debt repayment": "M$",
 }
 
 

@@ -24,8 +24,15 @@ from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODEL_MODULES = ["data", "ready", "transport", "tanks", "useful", "launch", "learning", "supply", "industry", "compute",
-                 "network", "funding", "milestones", "objective"]
+MODEL_MODULES = ["data", "ready", "transport", "tanks", "useful", "launch", "learning", "supply", "industry",
+                 "compute", "demand", "network", "funding", "financing", "milestones", "objective"]
+# the baseline's figures with the features it does not use, so that their constraint families are documented too
+FEATURES = {"compute.revenue_musd_per_gw_year": 0,
+            "compute.demand": {"segments": [{"up_to_gw": 100, "price_musd_per_gw_year": 12000},
+                                            {"price_musd_per_gw_year": 500}]},
+            "funding.revenue_streams": {"services": {"musd_per_year": 100}},
+            "funding.debt": {"rate_per_year": 0.08, "ceiling_musd": 1000, "repay_within_years": 10},
+            "funding.equity": [{"musd": 1000, "after_milestone": "compute_100_gw"}]}
 SOLVE_MODULES = ["numerics", "rolling"]  # planner.solve modules whose docstring is math about the model handed to HiGHS
 HIDDEN = {"scenario", "scenario_names"}
 
@@ -119,7 +126,9 @@ def render_math() -> str:
     from planner.io.load import load_roadmap
     from planner.model import build_model
 
-    families = build_model(load_roadmap(DOCS.parent / "roadmaps" / "baseline.yaml").roadmap).registry.families
+    baseline = DOCS.parent / "roadmaps" / "baseline.yaml"
+    families = build_model(load_roadmap(baseline).roadmap).registry.families
+    families = {**families, **build_model(load_roadmap(baseline, overrides=FEATURES).roadmap).registry.families}
     lines = ["# The optimization model", "",
              "Rendered from the model modules by `python -m planner.docs`. Notation: periods :math:`p` of "
              "length :math:`y_p` years and :math:`d_p` days starting :math:`t_p`; locations :math:`l`; "

@@ -2,7 +2,7 @@
 
 Flows first (each subsystem adds its variables and the balance terms it contributes), then the
 commodity balance over the stocks those flows touch, then the limits that read stocks, then money,
-milestones and the objective's stages.
+milestones (and the equity they release) and the objective's stages.
 """
 
 from __future__ import annotations
@@ -11,7 +11,18 @@ from dataclasses import dataclass
 
 import pyomo.core as pyo
 
-from planner.model import compute, funding, industry, launch, milestones, network, supply, tanks, transport
+from planner.model import (
+    compute,
+    financing,
+    funding,
+    industry,
+    launch,
+    milestones,
+    network,
+    supply,
+    tanks,
+    transport,
+)
 from planner.model.data import ModelData, build_data
 from planner.model.objective import OBJECTIVES, REQUIRES_ALL_MILESTONES, Stage, add_discounting
 from planner.model.registry import Registry
@@ -46,5 +57,6 @@ def build_model(roadmap: Roadmap) -> BuiltModel:
     mode = roadmap.objective.mode
     add_discounting(m, d, reg)
     milestones.add_milestones(m, d, reg, stock, required=mode in REQUIRES_ALL_MILESTONES)
+    financing.add_equity_release(m, d, reg)
     stages = OBJECTIVES[mode](m, d, reg)
     return BuiltModel(model=m, data=d, registry=reg, stages=stages)

@@ -42,10 +42,11 @@ period, which it does not; so with :math:`u_\\alpha, u_\\beta` those of :math:`\
 
 Both are exact on any grid: on yearly, quarterly or uneven periods the same deployments serve the same
 GW-years. Hardware costs :math:`10^3 h(t_p) a_p` M$ ($/W) when deployed; operations and revenue accrue
-per GW-year served, :math:`S_p`. The revenue that the period's own additions have earned by the share
-:math:`f` of the period is :math:`r(t_p)\\, a_p\\, \\omega_p(f)` (:func:`own_served`; at :math:`f = 1`,
-:math:`\\omega_p(1) = \\Lambda(y_p)/y_p - \\varsigma_{pp}`): :mod:`planner.model.funding` lets it pay only
-for what is spent after it came in.
+per GW-year served, :math:`S_p`, at the flat price ``revenue_musd_per_gw_year`` :math:`r(t_p)` or by the
+demand curve ``compute.demand`` (:mod:`planner.model.demand`). The revenue that the period's own additions
+have earned by the share :math:`f` of the period is :math:`r(t_p)\\, a_p\\, \\omega_p(f)` (:func:`own_served`; at
+:math:`f = 1`, :math:`\\omega_p(1) = \\Lambda(y_p)/y_p - \\varsigma_{pp}`): :mod:`planner.model.funding` lets it pay
+only for what is spent after it came in.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from typing import Any
 import numpy as np
 import pyomo.core as pyo
 
+from planner.model import demand
 from planner.model.data import ModelData
 from planner.model.parameters import add_param, per_period, period_means
 from planner.model.registry import Registry, add_constraint, add_expression, add_var
@@ -223,13 +225,18 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
               keys=("compute.hardware_cost_usd_per_w",))
     add_param(m, reg, "operations_musd", d.periods, period_means(lambda r: r.compute.operations_musd_per_gw_year),
               d, keys=("compute.operations_musd_per_gw_year",))
-    add_param(m, reg, "revenue_musd", d.periods, period_means(lambda r: r.compute.revenue_musd_per_gw_year), d,
-              keys=("compute.revenue_musd_per_gw_year",))
     for p in d.periods:
         reg.spending["manufacturing"][p].append(m.hardware_musd_per_gw[p] * m.compute_added[p])
         reg.spending["operations"][p].append(m.operations_musd[p] * m.compute_served[p])
+    if c.demand is not None:
+        demand.add_revenue(m, d, reg, lambda p: own_served(g, c.life_years, y[p]))
+        return
+    add_param(m, reg, "revenue_musd", d.periods, period_means(lambda r: r.compute.revenue_musd_per_gw_year), d,
+              keys=("compute.revenue_musd_per_gw_year",))
+    for p in d.periods:
         reg.revenue[p].append(m.revenue_musd[p] * m.compute_served[p])
-        reg.new_revenue[p].append((own_served(g, c.life_years, y[p]), m.revenue_musd[p], m.compute_added[p]))
+        reg.new_revenue[p].append((own_served(g, c.life_years, y[p]), m.revenue_musd[p], m.revenue_musd[p],
+                                   m.compute_added[p]))
 
 
 def own_served(g: Decay, life: float | None, length: float) -> Callable[[float], float]:

@@ -9,8 +9,13 @@ have one. Terms, with discount factors :math:`\\delta_p` (:mod:`planner.discount
   ``objective.end_of_horizon_years`` after the horizon (:func:`~planner.model.compute.after_horizon`), as
   capacity-expansion models credit the salvage value of assets that outlive the horizon;
 * milestone rewards :math:`M = \\sum_{mp} w_m (1-\\delta_m)^{\\tau_p} e_{mp}`;
-* discounted cost :math:`C = \\sum_p \\delta_p \\sum_c C_{cp}` (M$), and a tie-break :math:`\\epsilon C`
-  that removes pointless activity from alternative optima.
+* discounted cost :math:`C = \\sum_p \\delta_p (\\sum_c C_{cp} + I_p)` (M$; :math:`I_p` the interest charged on
+  debt, :mod:`planner.model.financing`, added to what is owed rather than spent), and a tie-break
+  :math:`\\epsilon (C - R^c)` that removes pointless activity from alternative optima; :math:`R^c =
+  \\sum_p \\delta_p R^c_p` is compute's discounted revenue on a demand curve (:mod:`planner.model.demand`;
+  0 without one), which the tie-break, and ``min_cost`` by :math:`C - \\epsilon R^c`, push up so that the
+  LP fills the curve's segments in order even where cash does not bind (with ``tie_break_per_musd: 0`` the
+  split, and the revenue reported, is then left to the solver).
 
 New modes register with :func:`objective`; nothing else needs to change.
 """
@@ -91,7 +96,10 @@ def _salvage_values(d: ModelData) -> dict[int, float]:
 
 
 def discounted_cost(m: pyo.ConcreteModel, d: ModelData) -> Any:
-    return sum(m.discount[p] * m.spending[c, p] for c, p in m.spending.keys())
+    spent = sum(m.discount[p] * m.spending[c, p] for c, p in m.spending.keys())
+    if d.roadmap.funding is None or d.roadmap.funding.debt is None:
+        return spent
+    return spent + sum(m.discount[p] * m.debt_interest[p] for p in d.periods)
 
 
 def discounted_compute(m: pyo.ConcreteModel, d: ModelData) -> Any:
@@ -101,13 +109,22 @@ def discounted_compute(m: pyo.ConcreteModel, d: ModelData) -> Any:
     return inside + sum(m.salvage_value[v] * m.compute_added[v] for v in d.periods)
 
 
-def _tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:
-    return d.roadmap.objective.tie_break_per_musd * discounted_cost(m, d)
+def demand_revenue(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    """:math:`\\sum_p \\delta_p R^c_p`, compute's discounted revenue on a demand curve (0 without one)."""
+    if d.roadmap.compute is None or d.roadmap.compute.demand is None:
+        return 0
+    return sum(m.discount[p] * m.compute_revenue[p] for p in d.periods)
+
+
+def tie_break(m: pyo.ConcreteModel, d: ModelData) -> Any:
+    """:math:`\\epsilon (C - R^c)`: the tie-break of every mode but ``min_cost`` (taken from a value, added to a
+    cost)."""
+    return d.roadmap.objective.tie_break_per_musd * (discounted_cost(m, d) - demand_revenue(m, d))
 
 
 @objective("max_value")
 def _max_value(m, d, reg) -> list[Stage]:
-    return [Stage("value", discounted_compute(m, d) + milestone_rewards(m, d) - _tie_break(m, d), "max")]
+    return [Stage("value", discounted_compute(m, d) + milestone_rewards(m, d) - tie_break(m, d), "max")]
 
 
 @objective("lexicographic")
@@ -116,17 +133,18 @@ def _lexicographic(m, d, reg) -> list[Stage]:
     if not any(ms.reward for ms in d.roadmap.milestones.values()):
         rewards = sum(m.reached[n, d.periods[-1]] for n in d.roadmap.milestones)
     return [Stage("milestones", rewards, "max"),
-            Stage("value", discounted_compute(m, d) - _tie_break(m, d), "max")]
+            Stage("value", discounted_compute(m, d) - tie_break(m, d), "max")]
 
 
 @objective("min_cost")
 def _min_cost(m, d, reg) -> list[Stage]:
-    return [Stage("cost", discounted_cost(m, d), "min")]
+    return [Stage("cost", discounted_cost(m, d) - d.roadmap.objective.tie_break_per_musd * demand_revenue(m, d),
+                  "min")]
 
 
 @objective("min_launch_mass")
 def _min_launch_mass(m, d, reg) -> list[Stage]:
-    return [Stage("launch_mass", launched_mass_t(m, d) + _tie_break(m, d), "min")]
+    return [Stage("launch_mass", launched_mass_t(m, d) + tie_break(m, d), "min")]
 
 
 @objective("max_delivered")
@@ -135,4 +153,4 @@ def _max_delivered(m, d, reg) -> list[Stage]:
     last = d.periods[-1]
     held = sum(d.mass_t(k) * m.stock[target.location, k, last] for k in target.commodities
                if (target.location, k, last) in m.stock)
-    return [Stage("delivered", held - _tie_break(m, d), "max")]
+    return [Stage("delivered", held - tie_break(m, d), "max")]

@@ -63,8 +63,9 @@ class Registry:
     # period -> revenue terms, M$
     revenue: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     # period -> revenue earned by what the period itself adds: (GW-years per GW served by the share f of the
-    # period, M$ per GW-year, GW added); its revenue by f is rate * served(f) * added
-    new_revenue: dict[int, list[tuple[Callable[[float], float], Any, Any]]] = field(
+    # period, M$ per GW-year of their share of the period's revenue, M$ per GW-year they have earned by f, GW
+    # added); their share is rate * served(1) * added, their revenue by f early_rate * served(f) * added
+    new_revenue: dict[int, list[tuple[Callable[[float], float], Any, Any, Any]]] = field(
         default_factory=lambda: defaultdict(list))
     # period -> power demand terms at a location, kW
     power_use: dict[tuple[str, int], list[Any]] = field(default_factory=lambda: defaultdict(list))

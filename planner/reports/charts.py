@@ -406,26 +406,38 @@ def _shade_windows(run: RunData, ax) -> None:
                         color="#ffbb78", alpha=0.3, linewidth=0, label="Mars window open")
 
 
+INCOME_COLORS = {"external funding": "#2ca02c", "revenue": "#98df8a", "debt drawn": "#ff9896",
+                 "equity raised": "#9467bd"}
+
+
 def cash_chart(run: RunData) -> Figure | None:
-    """Funding and revenue (up) and spending by category (down) per period; the cash balance beside."""
+    """Funding, revenue, debt drawn and equity raised (up), spending by category and debt repaid (down) per
+    period; the cash balance and the debt owed beside (the financing mix, when the roadmap borrows or raises)."""
     cash = run.tables.get("cash")
     if cash is None or cash.empty:
         return None
     income = pd.concat([run.series("external_funding")["external_funding"].rename("external funding"),
-                        run.series("revenue")["revenue"]], axis=1)
-    spending = run.series("spending", by="category")
+                        run.series("revenue")["revenue"],
+                        run.series("debt_drawn")["debt_drawn"].rename("debt drawn"),
+                        run.series("equity_raised")["equity_raised"].rename("equity raised")], axis=1)
+    spending = pd.concat([run.series("spending", by="category").add_prefix("spending: "),
+                          run.series("debt_repaid")["debt_repaid"].rename("debt repaid")], axis=1)
     fig, (ax, ax2) = new_figure(run, 2)
-    _stacked_bars(ax, run, _drop_empty(income), colors=["#2ca02c", "#98df8a"])
-    _stacked_bars(ax, run, _drop_empty(spending), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
+    income = _drop_empty(income)
+    _stacked_bars(ax, run, income, colors=[INCOME_COLORS[c] for c in income.columns])
+    _stacked_bars(ax, run, _drop_empty(spending), sign=-1.0, colors=PALETTE[3:])
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
     ax.set_title("Money in and out", fontsize=10, y=1.02)
     legend_below(ax, 2)
     balance = run.series("cash")["cash"]
     ax2.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
+    owed = run.series("debt_balance")["debt_balance"]
+    if owed.abs().sum() > ZERO:
+        ax2.plot(owed.index, owed, color="#d62728", linewidth=1.4, marker="o", markersize=2, label="debt owed")
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
-    ax2.set_title("Cash balance", fontsize=10, y=1.02)
+    ax2.set_title("Cash balance" + (" and debt owed" if owed.abs().sum() > ZERO else ""), fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig
 

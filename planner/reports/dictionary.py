@@ -20,8 +20,10 @@ FILES = {
     "stocks": "Amounts held at each location at the end of each period.",
     "supply": "Amounts made at their sources.",
     "industry": "Facility (process) activity.",
-    "compute": "Orbital compute: satellite mass deployed, compute added and in service.",
-    "cash": "Money: spending by category, revenue, external funding, cash balance.",
+    "compute": "Orbital compute: satellite mass deployed, compute added and in service; on a demand curve, "
+               "GW-years sold, price and revenue by segment.",
+    "cash": "Money: spending by category, revenue (and other revenue streams), external funding, debt drawn, "
+            "repaid, owed and its interest, equity raised, cash balance.",
     "milestones": "Each milestone with its threshold, deadline and the first period it is reached.",
     "duals": "Row duals of the final LP (for a MIP, with integer decisions fixed), one row per matrix row.",
     "bottlenecks": "Rows of the limits a strategist can relax, with their shadow price and whether they bind.",
@@ -39,7 +41,7 @@ COLUMNS = {
     "vehicle": ("Launch vehicle class or in-space vehicle.", ""),
     "route": ("Route (arc of the network).", ""),
     "process": ("Facility process.", ""),
-    "category": ("Spending category.", ""),
+    "category": ("Spending category, revenue stream (cash) or demand-curve segment (compute).", ""),
     "built": ("Period in which the satellites were built (they keep that period's W/kg).", ""),
     "milestone": ("Milestone name.", ""),
     "value": ("The value, in the row's unit.", "see unit"),

@@ -16,7 +16,7 @@ from planner.reports.charts import objective_unit
 from planner.reports.run_folder import RunData
 from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
-from planner.results.headlines import headlines
+from planner.results.headlines import MONEY_TOTALS, headlines
 
 
 def figures(run: RunData) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def headline_table(run: RunData) -> pd.DataFrame:
     figures_ = figures(run)
     rows = [("objective", s["objective"], objective_unit(run)), ("mip_gap", s.get("mip_gap") or 0.0, "share")]
     units = {"compute_gw_at_end": "GW", "flights_total": "flights", "flights_peak_per_period": "flights",
-             "tanker_flights_total": "flights", "cash_low_musd": "M$"}
+             "tanker_flights_total": "flights", "cash_low_musd": "M$", **dict.fromkeys(MONEY_TOTALS, "M$")}
     rows += [(key, figures_[key], unit) for key, unit in units.items() if key in figures_]
     for route, value in figures_.get("tanker_flights_per_trip", {}).items():
         rows.append((f"tanker_flights_per_trip {route}", value, "flights per trip"))
@@ -58,6 +58,8 @@ def sentences(run: RunData) -> list[str]:
     figures_ = figures(run)
     if "compute_gw_at_end" in figures_:
         out.append(f"Compute in service at the end ({end}): {number(figures_['compute_gw_at_end'])} GW.")
+    if "compute_revenue_musd" in figures_:
+        out.append(demand_sentence(run, figures_["compute_revenue_musd"]))
     if "flights_total" in figures_:
         out.append(f"Earth launches: {figures_['flights_total']:,.0f} flights in all, at most "
                    f"{figures_['flights_peak_per_period']:,.0f} in {figures_['flights_peak_period']}.")
@@ -80,6 +82,11 @@ def sentences(run: RunData) -> list[str]:
         out.append(f"Time grid: {coarse['text']}.")
     if "cash_low_musd" in figures_:
         out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
+    if "debt_drawn_musd" in figures_ or "equity_raised_musd" in figures_:
+        out.append(f"Financing: {number(figures_.get('debt_drawn_musd', 0.0))} M$ of debt drawn (at most "
+                   f"{number(figures_.get('debt_peak_musd', 0.0))} M$ owed), "
+                   f"{number(figures_.get('debt_interest_musd', 0.0))} M$ of interest charged, "
+                   f"{number(figures_.get('equity_raised_musd', 0.0))} M$ of equity raised.")
     return out
 
 
@@ -91,6 +98,15 @@ def tanker_sentence(figures_: dict[str, Any]) -> str:
     if per_trip:
         text += f"; {', '.join(per_trip)} (tanker launches per landing)"
     return text + "."
+
+
+def demand_sentence(run: RunData, total_musd: float) -> str:
+    """Compute's revenue on its demand curve: in all, and the last period's volume and mean price."""
+    end = run.data.timeline.labels[-1]
+    sold = float(run.rows("compute_sold", period=end)["value"].sum())
+    earned = float(run.rows("compute_revenue", period=end)["value"].sum())
+    last = f"; in {end}, {number(sold)} GW-years sold at {number(earned / sold)} M$ each on average" if sold else ""
+    return f"Compute earns {number(total_musd)} M$ on its demand curve{last}."
 
 
 def whole_units(run: RunData) -> list[str]:

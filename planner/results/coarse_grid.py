@@ -32,7 +32,7 @@ def growth_rates(data: ModelData) -> dict[str, list[float]]:
     if r.compute is not None and r.funding is not None:
         c = r.compute
         hardware = data.period_means(c.hardware_cost_usd_per_w)
-        margin = [rv - op for rv, op in zip(data.period_means(c.revenue_musd_per_gw_year),
+        margin = [rv - op for rv, op in zip(data.period_means(c.highest_price()),
                                             data.period_means(c.operations_musd_per_gw_year), strict=True)]
         out["compute financed by its revenue"] = [max(mg, 0.0) / (1e3 * h) if h > 0 else 0.0
                                                   for mg, h in zip(margin, hardware, strict=True)]

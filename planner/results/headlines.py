@@ -9,6 +9,12 @@ import pandas as pd
 if TYPE_CHECKING:
     from planner.schema.roadmap import Roadmap
 
+# headline figure -> the plan quantity it sums (the peak, for debt_peak_musd), M$: the financing mix and compute's
+# revenue on a demand curve
+MONEY_TOTALS = {"debt_drawn_musd": "debt_drawn", "debt_interest_musd": "debt_interest",
+                "debt_peak_musd": "debt_balance", "equity_raised_musd": "equity_raised",
+                "compute_revenue_musd": "compute_revenue"}
+
 
 def _series(plan: pd.DataFrame, quantity: str, **match: str) -> pd.Series:
     rows = plan[plan["quantity"] == quantity]
@@ -29,7 +35,8 @@ def counted(r: Roadmap) -> dict[str, str]:
 
 def headlines(tables: dict[str, pd.DataFrame], periods: list[str], r: Roadmap) -> dict[str, Any]:
     """Compute by decade, flights per year, tanker flights (in all and per trip on the route each tanker
-    class names), residents held away from the sources, cash low point."""
+    class names), residents held away from the sources, cash low point, and the financing mix: debt drawn,
+    interest charged, the most owed, equity raised (when the roadmap has them)."""
     plan = tables["plan"]
     out: dict[str, Any] = {}
     compute = _series(plan, "compute_in_service")
@@ -55,6 +62,10 @@ def headlines(tables: dict[str, pd.DataFrame], periods: list[str], r: Roadmap) -
         full = cash.reindex(periods, fill_value=0.0)
         out["cash_low_musd"] = round(float(full.min()), 3)
         out["cash_low_period"] = str(full.idxmin())
+    for key, quantity in MONEY_TOTALS.items():
+        rows = _series(plan, quantity)
+        if len(rows):
+            out[key] = round(float(rows.max() if key == "debt_peak_musd" else rows.sum()), 3)
     return out
 
 

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from planner.errors import Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
-from planner.model.objective import Stage, discounted_compute, discounted_cost
+from planner.model.objective import Stage, discounted_compute, tie_break
 from planner.results.outputs import FLOAT_FORMAT
 from planner.results.tables import plan_tables
 from planner.results.write import atomic_folder
@@ -83,9 +83,8 @@ def frontier(loaded: LoadedRoadmap, points: int = 7, metric: str | None = None,
     built = build_model(loaded.roadmap)
     m, d = built.model, built.data
     label, settlement = settlement_expression(built, metric)
-    tie_break = d.roadmap.objective.tie_break_per_musd * discounted_cost(m, d)
     compute = discounted_compute(m, d)
-    value = compute - tie_break
+    value = compute - tie_break(m, d)
     rows, plans = [], []
 
     def record(epsilon: float, stages: list[Stage]) -> None:
