@@ -299,7 +299,7 @@ def test_equity_names_a_milestone(write_roadmap):
 
 def test_the_financing_mix_in_the_headlines(solve_text):
     plan = solve_text(DEBT)
-    figures = headlines(plan.tables, ["2030", "2031", "2032"], set(), {})
+    figures = headlines(plan.tables, ["2030", "2031", "2032"], plan.loaded.roadmap)
     assert (figures["debt_drawn_musd"], figures["debt_interest_musd"], figures["debt_peak_musd"]) == pytest.approx(
         (60.0, 8.6, 60.0), abs=1e-6)
 
