@@ -166,6 +166,8 @@ def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterat
     if r.compute:
         for loc in r.compute.deploy_at:
             yield from ref("location", loc, locations, "compute", "deploy_at")
+        for loc in r.compute.orbit_capacity_t:
+            yield from ref("deployment location", loc, set(r.compute.deploy_at), "compute", "orbit_capacity_t", loc)
         for c in r.compute.satellites:
             yield from ref("commodity", c, commodities, "compute", "satellites", c)
     for i, raise_ in enumerate(r.funding.equity if r.funding else []):

@@ -25,14 +25,20 @@ from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MODEL_MODULES = ["data", "ready", "transport", "tanks", "useful", "launch", "learning", "supply", "industry",
-                 "compute", "demand", "network", "funding", "financing", "milestones", "objective"]
+                 "compute", "orbits", "demand", "network", "funding", "financing", "milestones", "objective"]
 # the baseline's figures with the features it does not use, so that their constraint families are documented too
 FEATURES = {"compute.revenue_musd_per_gw_year": 0,
             "compute.demand": {"segments": [{"up_to_gw": 100, "price_musd_per_gw_year": 12000},
                                             {"price_musd_per_gw_year": 500}]},
             "funding.revenue_streams": {"services": {"musd_per_year": 100}},
             "funding.debt": {"rate_per_year": 0.08, "ceiling_musd": 1000, "repay_within_years": 10},
-            "funding.equity": [{"musd": 1000, "after_milestone": "compute_100_gw"}]}
+            "funding.equity": [{"musd": 1000, "after_milestone": "compute_100_gw"}],
+            "compute.orbit_capacity_t": {"leo": 1.0e9},
+            "vehicles.mars_ship.propellant.separate_tanks": True,
+            "vehicles.mars_ship.keeps_propellant": True,
+            "vehicles.mars_ship.max_built_per_period": 1000}
+# shipped examples whose constraint families the baseline lacks (stacks, tankers, a shared pad)
+EXAMPLES = [("examples/crewed-sorties.yaml", "stacked"), ("examples/starship-lunar-landing.yaml", None)]
 SOLVE_MODULES = ["numerics", "rolling"]  # planner.solve modules whose docstring is math about the model handed to HiGHS
 HIDDEN = {"scenario", "scenario_names"}
 
@@ -126,9 +132,11 @@ def render_math() -> str:
     from planner.io.load import load_roadmap
     from planner.model import build_model
 
-    baseline = DOCS.parent / "roadmaps" / "baseline.yaml"
-    families = build_model(load_roadmap(baseline).roadmap).registry.families
-    families = {**families, **build_model(load_roadmap(baseline, overrides=FEATURES).roadmap).registry.families}
+    roadmaps = DOCS.parent / "roadmaps"
+    cases = [load_roadmap(roadmaps / "baseline.yaml"), load_roadmap(roadmaps / "baseline.yaml", overrides=FEATURES)]
+    cases += [load_roadmap(roadmaps / path, scenario=scenario) for path, scenario in EXAMPLES]
+    families = {name: family for loaded in cases
+                for name, family in build_model(loaded.roadmap).registry.families.items()}
     lines = ["# The optimization model", "",
              "Rendered from the model modules by `python -m planner.docs`. Notation: periods :math:`p` of "
              "length :math:`y_p` years and :math:`d_p` days starting :math:`t_p`; locations :math:`l`; "

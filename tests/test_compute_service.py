@@ -208,3 +208,28 @@ def test_a_satellite_waits_at_most_its_hold_years(solve_text):
     plan = solve_text(HELD.replace("life_years: 10", "life_years: 10\n  hold_years: 1"))
     assert value(plan, "compute_added") == pytest.approx(0.0, abs=1e-12)
     assert value(plan, "deployed_by_build_period", built="2030") == pytest.approx(0.0, abs=1e-9)
+
+
+ORBIT = """
+name: orbit_fills
+time: {start: 2030, end: 2031}
+objective: {mode: max_value}
+locations: {leo: {}}
+commodities:
+  satellites: {sources: [{location: leo}]}
+compute:
+  deploy_at: [leo]
+  satellites: {satellites: {}}
+  specific_power_w_per_kg: 100
+  life_years: 1.5
+  orbit_capacity_t: {leo: 100}
+"""
+
+
+def test_orbit_fills_and_retirements_free_room(solve_text):
+    """Satellites are free and worth deploying; leo holds 100 t. 2030 deploys 100 t (evenly); at the end of
+    2031 the 2030 satellites deployed before mid-2030 have reached their 1.5-year life, so half of them are
+    still up: 2031 deploys 100 - 50 = 50 t."""
+    plan = solve_text(ORBIT)
+    assert value(plan, "deployed", period="2030") == pytest.approx(100.0, rel=1e-6)
+    assert value(plan, "deployed", period="2031") == pytest.approx(50.0, rel=1e-6)

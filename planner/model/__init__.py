@@ -19,6 +19,7 @@ from planner.model import (
     launch,
     milestones,
     network,
+    orbits,
     supply,
     tanks,
     transport,
@@ -53,6 +54,7 @@ def build_model(roadmap: Roadmap) -> BuiltModel:
     network.add_rules(m, d, reg, stock)
     transport.add_limits(m, d, reg, stock)
     industry.add_limits(m, d, reg, stock)
+    orbits.add_limits(m, d, reg)
     funding.add_cash(m, d, reg)
     mode = roadmap.objective.mode
     add_discounting(m, d, reg)

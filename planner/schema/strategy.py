@@ -86,6 +86,10 @@ class Compute(Strict):
                                                             "does not fall with supply; see demand).")
     demand: DemandCurve | None = Field(None, description="Revenue as a concave function of the compute served, "
                                        "in place of revenue_musd_per_gw_year (give one or the other).")
+    orbit_capacity_t: dict[str, TimeTable] = Field(default_factory=dict, description="Per deployment location, the "
+                                                   "most satellite mass in orbit there at once (shell capacity, "
+                                                   "spectrum), t (time table); a count of satellites is this over "
+                                                   "their unit mass.")
 
     @model_validator(mode="after")
     def _one_revenue(self) -> Compute:
