@@ -3,14 +3,20 @@ every row, whole time series, tidy comparisons, readable money, no empty or clip
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from planner import load_roadmap, solve, write_run
+from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
+from planner.reports.compare import compare_runs, write_comparison
+from planner.reports.money import money
+from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
 from tests.tiny_roadmap import TINY
 
@@ -23,6 +29,10 @@ def tiny_run(tmp_path_factory) -> Path:
     options = SolveOptions()
     plan = solve(load_roadmap(path), options)
     return write_run(plan, tmp_path_factory.mktemp("runs") / "tiny", extra=report_writer(plan, options.highs_options()))
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def _csv(folder: Path, name: str) -> pd.DataFrame:
@@ -74,3 +84,59 @@ def test_bottlenecks_name_the_index_parts_and_label_the_period(tiny_run: Path) -
     assert set(cap["vehicle"]) == {"starship"}
     assert list(cap["period"]) == [str(y) for y in range(2026, 2032)]
     assert not any("(" in value for column in table.columns for value in table[column])
+
+
+def test_compare_csvs_are_long_with_units_and_a_reached_flag(tiny_run: Path, tmp_path: Path) -> None:
+    write_comparison(compare_runs([read_run(tiny_run), read_run(tiny_run)]), tmp_path / "compare")
+    milestones = _csv(tmp_path / "compare", "compare_milestones.csv")
+    assert list(milestones.columns) == ["run", "milestone", "reached", "period", "year", "differs"]
+    assert set(milestones["run"]) == {"tiny-sweep", "tiny-sweep'"}
+    assert all(year == "" or float(year) > 2000 for year in milestones["year"])
+    assert set(milestones.loc[milestones["year"] == "", "reached"]) <= {"False"}
+    heads = _csv(tmp_path / "compare", "compare_headlines.csv")
+    assert list(heads.columns) == ["run", "quantity", "unit", "period", "value", "differs"]
+    assert heads.set_index(["quantity", "run"]).loc[("compute_gw_at_end", "tiny-sweep"), "unit"] == "GW"
+    assert "not reached" not in set(heads["value"])
+    limits = _csv(tmp_path / "compare", "compare_bottlenecks.csv")
+    assert list(limits.columns) == ["run", "limit", "quantity", "unit", "period", "value", "differs"]
+    assert (limits["unit"] != "").all()
+
+
+def test_compare_does_not_count_solver_noise(tiny_run: Path) -> None:
+    runs = [read_run(tiny_run), read_run(tiny_run)]
+    cap = runs[0].tables["bottlenecks"]
+    slack = cap.index[(cap["family"] == "launch_cap") & ~cap["binding"].astype(bool)]
+    # noise: a slack launch cap row priced 1.96e-08 in one run, 1.05e-08 in the other, above the binding tolerance
+    for run, price in zip(runs, (1.96e-08, 1.05e-08), strict=True):
+        run.tables["bottlenecks"].loc[slack[-1], ["shadow_price", "binding"]] = [price, True]
+    runs[1].tables["bottlenecks"].loc[slack[0], ["shadow_price", "binding"]] = [3e-08, True]  # noise in one run
+    assert compare_runs(runs).differences == 0
+    table = runs[1].tables["bottlenecks"]
+    table.loc[table["family"] == "launch_cap", "shadow_price"] *= 1.01  # a real difference of 1 %
+    assert compare_runs(runs).differences == 1
+
+
+def test_binding_periods_are_listed_as_spans() -> None:
+    years = list(range(2026, 2061))
+    binds = [y <= 2029 or y >= 2040 for y in years]
+    table = pd.DataFrame({"family": "launch_cap", "limit": "launch cap", "period": [str(y) for y in years],
+                          "year": [float(y) for y in years], "shadow_price": [0.1 if b else 0.0 for b in binds],
+                          "binding": binds})
+    ranked = bottlenecks.ranking(table)
+    assert ranked.loc[0, "spans"] == "2026–2029, 2040–2060"
+    whole = table.head(1).assign(period="", year=float("nan"), binding=True, shadow_price=1.0, limit="copies")
+    assert bottlenecks.ranking(whole).loc[0, "spans"] == "whole horizon"
+
+
+def test_money_reads_in_dollars_by_magnitude(tiny_run: Path) -> None:
+    assert [money(v) for v in (1267.162, 12e6, 850.0, -3400.0, 50e6)] == ["$1.27B", "$12T", "$850M", "-$3.4B",
+                                                                          "$50T"]
+    run = read_run(tiny_run)
+    figure = charts.cash_chart(run)
+    labels = [ax.get_ylabel() for ax in figure.axes]
+    assert labels == [r"\$B per period", r"\$B at period end"]
+    ticks = figure.axes[1].yaxis.get_major_formatter()(4000.0, 0)
+    assert ticks == "4"
+    text = pdf_text(tiny_run / "report.pdf")
+    assert not re.search(r"\d\s*[kMG]?\s*M\$", text.split("Assumptions")[0])  # no '12M M$' before the inputs
+    assert "Cash is lowest in" in text and "$" in text.split("Cash is lowest in")[1].split(".")[0]

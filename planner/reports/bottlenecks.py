@@ -18,7 +18,7 @@ fraction in ``share_of_period`` (where inside the period the cash is checked), a
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,22 +77,41 @@ def _named(parts: tuple[Any, ...], kinds: dict[str, str]) -> dict[str, Any]:
 def ranking(table: pd.DataFrame) -> pd.DataFrame:
     """Limits by the value of relaxing all their rows by one unit (sum of shadow prices), largest first.
 
-    Columns: limit, families, binding_rows, first_year, last_year, total_shadow_price, max_shadow_price.
+    Columns: limit, families, binding_rows, first_year, last_year, spans (the periods it binds, as spans of
+    consecutive periods: ``2026–2029, 2040–2060``), total_shadow_price, max_shadow_price.
     """
     binding = table[table["binding"].astype(bool)]
     if binding.empty:
-        return pd.DataFrame(columns=["limit", "families", "binding_rows", "first_year", "last_year",
+        return pd.DataFrame(columns=["limit", "families", "binding_rows", "first_year", "last_year", "spans",
                                      "total_shadow_price", "max_shadow_price"])
+    grid = table[table["year"].notna()].drop_duplicates("period").sort_values("year")["period"].tolist()
     grouped = binding.groupby("limit")
     out = pd.DataFrame({
         "families": grouped["family"].agg(lambda f: ", ".join(sorted(set(f)))),
         "binding_rows": grouped.size(),
         "first_year": grouped["year"].min(),
         "last_year": grouped["year"].max(),
+        "spans": grouped["period"].agg(lambda p: spans(p, grid)),
         "total_shadow_price": grouped["shadow_price"].sum(),
         "max_shadow_price": grouped["shadow_price"].max(),
     }).reset_index()
     return out.sort_values(["total_shadow_price", "limit"], ascending=[False, True]).reset_index(drop=True)
+
+
+def spans(periods: Iterable[str], grid: Sequence[str]) -> str:
+    """``periods`` as spans of consecutive periods of ``grid`` (``2026–2029, 2040–2060``); 'whole horizon'
+    for rows without a period (a limit over the whole horizon)."""
+    position = {label: i for i, label in enumerate(grid)}
+    chosen = sorted({position[p] for p in periods if p in position})
+    if not chosen:
+        return "whole horizon"
+    runs: list[list[int]] = []
+    for i in chosen:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return ", ".join(grid[a] if a == b else f"{grid[a]}–{grid[b]}" for a, b in runs)
 
 
 def by_year(table: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E
 from planner.model.compute import decay, in_service_shares  # noqa: E402
 from planner.model.launch import propellants  # noqa: E402
 from planner.reports import bottlenecks  # noqa: E402
+from planner.reports.money import money_scale  # noqa: E402
 from planner.reports.run_folder import RunData  # noqa: E402
 
 WIDTH_IN, HEIGHT_IN = 7.2, 3.1
@@ -78,6 +79,13 @@ def compact(value: float, _position: int | None = None) -> str:
 def tex_safe(text: str) -> str:
     """Text for matplotlib: a dollar sign is not the start of mathtext."""
     return text.replace("$", r"\$")
+
+
+def money_axis(ax, musd: np.ndarray, what: str) -> None:
+    """Label ``ax``'s M$ values in $M, $B or $T by their largest magnitude (``$B per period``)."""
+    factor, suffix = money_scale(float(np.nanmax(np.abs(musd))) if len(musd) else 0.0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value / factor:,.4g}"))
+    ax.set_ylabel(tex_safe(f"${suffix} {what}"), fontsize=8)
 
 
 def _month_label(value: float, _position: int) -> str:
@@ -418,13 +426,13 @@ def cash_chart(run: RunData) -> Figure | None:
     _stacked_bars(ax, run, _drop_empty(income), colors=["#2ca02c", "#98df8a"])
     _stacked_bars(ax, run, _drop_empty(spending), sign=-1.0, colors=PALETTE[3:], prefix="spending: ")
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
+    money_axis(ax, np.concatenate([income.sum(axis=1).to_numpy(), spending.sum(axis=1).to_numpy()]), "per period")
     ax.set_title("Money in and out", fontsize=10, y=1.02)
     legend_below(ax, 2)
     balance = run.series("cash")["cash"]
     ax2.plot(balance.index, balance, color="black", linewidth=1.4, marker="o", markersize=2, label="cash balance")
     ax2.axhline(0, color="black", linewidth=0.6)
-    ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
+    money_axis(ax2, balance.to_numpy(), "at period end")
     ax2.set_title("Cash balance", fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig

@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner.reports import bottlenecks
 from planner.reports.charts import objective_unit
+from planner.reports.money import money
 from planner.reports.run_folder import RunData
 from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
@@ -67,7 +68,7 @@ def sentences(run: RunData) -> list[str]:
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if len(ranked):
         top = ranked.iloc[0]
-        span = _span(top["first_year"], top["last_year"])
+        span = "over the whole horizon" if top["spans"] == "whole horizon" else f"in {top['spans']}"
         out.append(f"The main bottleneck is the {top['limit']} ({top['families']}), binding {span}: one more unit "
                    f"of it where it binds is worth up to {number(top['max_shadow_price'])} {objective_unit(run)}, "
                    f"{number(top['total_shadow_price'])} summed over its {int(top['binding_rows'])} binding rows.")
@@ -79,7 +80,7 @@ def sentences(run: RunData) -> list[str]:
     if coarse:
         out.append(f"Time grid: {coarse['text']}.")
     if "cash_low_musd" in figures_:
-        out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
+        out.append(f"Cash is lowest in {figures_['cash_low_period']}: {money(figures_['cash_low_musd'])}.")
     return out
 
 
@@ -191,8 +192,3 @@ def number(value: float) -> str:
         return f"{value:,.0f}"
     return f"{value:,.4g}"
 
-
-def _span(first: float, last: float) -> str:
-    if pd.isna(first):
-        return "over the whole horizon"
-    return f"in {first:.0f}" if int(first) == int(last) else f"from {first:.0f} to {last:.0f}"

@@ -38,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from planner.reports import bottlenecks, charts
+from planner.reports.money import money
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.rendering import Pixels, render
 from planner.reports.run_folder import RunData, overrides_text
@@ -99,8 +100,9 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
     out += [Paragraph("• " + escape(text), BODY) for text in sentences(run)]
     figures = headline_table(run)
     out += [Spacer(1, 0.3 * cm), Paragraph("Headline figures (headlines.csv)", STYLES["h2"]),
-            grid_table([["figure", "value", "unit"]] + [[f, _fmt(v), u] for f, v, u in figures.itertuples(index=False)],
-                   widths=[7 * cm, 5 * cm, FRAME_WIDTH - 12 * cm])]
+            grid_table([["figure", "value", "unit"]] + [[f, *shown_figure(v, u)]
+                                                        for f, v, u in figures.itertuples(index=False)],
+                       widths=[7 * cm, 5 * cm, FRAME_WIDTH - 12 * cm])]
     return out
 
 
@@ -147,8 +149,7 @@ def bottlenecks_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[A
         out.append(Raster(drawn[HEATMAP]))
     rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
     for r in ranked.itertuples():
-        years = "-" if pd.isna(r.first_year) else f"{r.first_year:.0f}–{r.last_year:.0f}"
-        rows.append([r.limit, r.families, str(r.binding_rows), years, _fmt(r.max_shadow_price),
+        rows.append([r.limit, r.families, str(r.binding_rows), r.spans, _fmt(r.max_shadow_price),
                      _fmt(r.total_shadow_price)])
     out.append(grid_table(rows, widths=[3.2 * cm, 4.6 * cm, 1.8 * cm, 2.2 * cm, 2.8 * cm, FRAME_WIDTH - 14.6 * cm]))
     return out
@@ -240,6 +241,15 @@ def _cell(text: str, width: float, style: ParagraphStyle) -> Any:
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
         return text
     return Paragraph(escape(text), style)
+
+
+def shown_figure(value: Any, unit: str) -> tuple[str, str]:
+    """A headline figure's value and unit as the report shows them: money in $M, $B or $T, shares in percent."""
+    if unit == "M$":
+        return money(float(value)), ""
+    if unit == "share":
+        return f"{float(value):.2%}", ""
+    return _fmt(value), unit
 
 
 def _fmt(value: Any) -> str:
