@@ -13,11 +13,13 @@ from pypdf import PdfReader
 
 from planner import load_roadmap, solve, write_run
 from planner.reports import bottlenecks, charts
+from planner.reports.assumptions import assumption_table, unit_of
 from planner.reports.build import report_writer
 from planner.reports.compare import compare_runs, write_comparison
 from planner.reports.money import money
 from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
+from tests.conftest import ROOT
 from tests.tiny_roadmap import TINY
 
 
@@ -140,3 +142,13 @@ def test_money_reads_in_dollars_by_magnitude(tiny_run: Path) -> None:
     text = pdf_text(tiny_run / "report.pdf")
     assert not re.search(r"\d\s*[kMG]?\s*M\$", text.split("Assumptions")[0])  # no '12M M$' before the inputs
     assert "Cash is lowest in" in text and "$" in text.split("Cash is lowest in")[1].split(".")[0]
+
+
+def test_assumption_units_are_whole_and_switches_have_none(tmp_path: Path) -> None:
+    assert unit_of("kw_per_unit") == "kW/unit"
+    assert unit_of("unit_mass_t") == "t"
+    table = assumption_table(load_roadmap(ROOT / "roadmaps" / "baseline.yaml")).set_index("key")
+    assert table.loc["milestones.compute_100_gw.metric.compute_gw", "unit"] == ""
+    assert table.loc["commodities.crew.unit", "unit"] == ""
+    assert table.loc["locations.moon_surface.power.kw_per_unit", "unit"] == "kW/unit"
+    assert "/unit" not in set(table["unit"])
