@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import cm
 
 from planner import load_roadmap, solve, write_run
 from planner.reports import bottlenecks, charts
@@ -17,6 +18,7 @@ from planner.reports.assumptions import assumption_table, unit_of
 from planner.reports.build import report_writer
 from planner.reports.compare import compare_runs, write_comparison
 from planner.reports.money import money
+from planner.reports.pdf import break_at_dots, pipeline_timings
 from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
 from tests.conftest import ROOT
@@ -152,3 +154,21 @@ def test_assumption_units_are_whole_and_switches_have_none(tmp_path: Path) -> No
     assert table.loc["commodities.crew.unit", "unit"] == ""
     assert table.loc["locations.moon_surface.power.kw_per_unit", "unit"] == "kW/unit"
     assert "/unit" not in set(table["unit"])
+
+
+def test_assumption_keys_wrap_at_dots() -> None:
+    key = "locations.moon_surface.storage.lox.loss_fraction_per_month"
+    assert break_at_dots(key, 5.6 * cm) == "locations.moon_surface.storage.lox.\nloss_fraction_per_month"
+    assert break_at_dots("time.start", 5.6 * cm) == "time.start"
+    lines = break_at_dots(key, 2.5 * cm).split("\n")
+    assert "".join(lines) == key and all(line.endswith(".") for line in lines[:-1])
+
+
+def test_timings_in_pipeline_order_with_a_total(tiny_run: Path) -> None:
+    timings = {"build_s": 0.5, "duals_s": 0.01, "extract_s": 0.2, "handoff_s": 0.1, "load_s": 0.05, "solve_s": 1.0}
+    assert pipeline_timings(timings) == [("load", 0.05), ("build", 0.5), ("handoff", 0.1), ("solve", 1.0),
+                                         ("duals", 0.01), ("extract", 0.2),
+                                         ("total of the phases", pytest.approx(1.86))]
+    text = pdf_text(tiny_run / "report.pdf")
+    phases = text.split("phase\nseconds\n")[1].split("\nSolver:")[0].split("\n")[::2]
+    assert phases[:2] == ["build", "handoff"] and phases[-1] == "total of the phases"

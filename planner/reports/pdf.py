@@ -9,6 +9,7 @@ timings, solver version and options).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -163,8 +164,8 @@ def assumptions_section(run: RunData) -> list[Any]:
     sourced = int((table["source"] != "").sum())
     out.append(Paragraph(f"Every value the roadmap sets ({len(table)} values, {sourced} with a source note), "
                          "after extends, scenario and overrides (assumptions.csv).", BODY))
-    rows = [["key", "value", "unit", "source"]] + [list(r) for r in table[["key", "setting", "unit", "source"]]
-                                                   .itertuples(index=False)]
+    rows = [["key", "value", "unit", "source"]] + [[break_at_dots(key, 5.6 * cm), *rest] for key, *rest in
+                                                   table[["key", "setting", "unit", "source"]].itertuples(index=False)]
     out.append(grid_table(rows, widths=[5.6 * cm, 3.6 * cm, 2.1 * cm, FRAME_WIDTH - 11.3 * cm]))
     return out
 
@@ -181,13 +182,21 @@ def appendix(run: RunData) -> list[Any]:
         rows.append([family, f"{count:,}", meta.get("subsystem", ""), meta.get("limit", ""),
                      meta.get("description", "")])
     out.append(grid_table(rows, widths=[3.6 * cm, 1.4 * cm, 2 * cm, 2.6 * cm, FRAME_WIDTH - 9.6 * cm]))
-    timings = [["phase", "seconds"]] + [[k.removesuffix("_s"), f"{v:.3f}"] for k, v in s.get("timings_s", {}).items()]
+    timings = [["phase", "seconds"], *([phase, f"{seconds:.3f}"] for phase, seconds in
+                                       pipeline_timings(s.get("timings_s", {})))]
     out += [CondPageBreak(6 * cm), Paragraph("Timings", STYLES["h2"]), grid_table(timings, widths=[5 * cm, 3 * cm])]
     options = [["HiGHS option", "value"]] + [[k, json.dumps(v)] for k, v in sorted(run.solver_options.items())]
     out += [Paragraph(f"Solver: {s['solver']['name']} {s['solver']['version']}", STYLES["h2"])]
     out.append(grid_table(options, widths=[5 * cm, 5 * cm]) if run.solver_options else
                Paragraph("Solver options were not recorded in this run folder.", BODY))
     return out
+
+
+def pipeline_timings(timings: dict[str, float]) -> list[tuple[str, float]]:
+    """The timed phases in the order the pipeline runs them (:data:`PIPELINE`, then any other), and their total."""
+    phases = {key.removesuffix("_s"): seconds for key, seconds in timings.items()}
+    ordered = [p for p in PIPELINE if p in phases] + [p for p in phases if p not in PIPELINE]
+    return [(p, phases[p]) for p in ordered] + [("total of the phases", sum(phases.values()))]
 
 
 class Raster(Flowable):
@@ -207,6 +216,7 @@ class Raster(Flowable):
         self.canv.drawImage(ImageReader(self.pixels), 0, 0, self.width, self.height)
 
 
+PIPELINE = ("load", "build", "handoff", "condition", "mip_start", "solve", "duals", "extract", "numerics")
 TIMELINE, HEATMAP = "Milestone timeline", "Bottleneck heat-map"
 # every chart of the report, the heaviest first (they are shared out in this order, see rendering)
 CHART_ORDER = [HEATMAP, "Propellant and depots", "Mars", "Cash flow", "Compute in service", "Launches",
@@ -237,10 +247,24 @@ def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: b
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> Any:
-    """``text`` as it goes in a table cell of ``width``: plain when it fits on one line, else a Paragraph."""
+    """``text`` as it goes in a table cell of ``width``: plain when it fits on one line, else a Paragraph (which
+    breaks lines at the text's own line breaks too)."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
         return text
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def break_at_dots(key: str, width: float, style: ParagraphStyle = SMALL) -> str:
+    """A dotted key with line breaks after its dots, so that it wraps between its parts in a cell of ``width``
+    (a part wider than the cell alone still wraps inside it)."""
+    room = width - 2 * CELL_PADDING
+    lines = [""]
+    for part in re.split(r"(?<=\.)", key):
+        if lines[-1] and stringWidth(lines[-1] + part, style.fontName, style.fontSize) > room:
+            lines.append(part)
+        else:
+            lines[-1] += part
+    return "\n".join(lines)
 
 
 def shown_figure(value: Any, unit: str) -> tuple[str, str]:
