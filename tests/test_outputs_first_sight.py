@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import cm
 
 from planner import load_roadmap, solve, write_run
-from planner.reports import bottlenecks, charts
+from planner.reports import bottlenecks, charts, rendering
 from planner.reports.assumptions import assumption_table, unit_of
 from planner.reports.build import report_writer
 from planner.reports.compare import compare_runs, write_comparison
@@ -172,3 +172,36 @@ def test_timings_in_pipeline_order_with_a_total(tiny_run: Path) -> None:
     text = pdf_text(tiny_run / "report.pdf")
     phases = text.split("phase\nseconds\n")[1].split("\nSolver:")[0].split("\n")[::2]
     assert phases[:2] == ["build", "handoff"] and phases[-1] == "total of the phases"
+
+
+def test_a_long_legend_below_the_axes_is_not_clipped(tiny_run: Path) -> None:
+    figure, (ax,) = charts.new_figure(read_run(tiny_run))
+    for i in range(11):  # six rows of two below the axes: the mass on Mars of a large roadmap
+        ax.plot([2026, 2031], [i, i + 1], label=f"commodity {i}")
+    charts.legend_below(ax, 2)
+    height = figure.get_size_inches()[1]
+    drawn = rendering.draw(figure)
+    legend = ax.get_legend().get_window_extent(figure.canvas.get_renderer())
+    assert legend.y0 >= 0 and legend.y1 <= drawn.height
+    assert drawn.inches[1] > height and ax.get_position().height * drawn.inches[1] == pytest.approx(
+        0.61 * height)  # the axes keep their size (top 0.88 - bottom 0.27 of the first height)
+
+
+@pytest.fixture(scope="module")
+def depot_run(tmp_path_factory) -> Path:
+    """The cislunar depot example: propellant launched, held in a LEO depot and burned."""
+    loaded = load_roadmap(ROOT / "roadmaps" / "examples" / "cislunar-depot.yaml")
+    options = SolveOptions()
+    plan = solve(loaded, options)
+    return write_run(plan, tmp_path_factory.mktemp("runs") / "depot",
+                     extra=report_writer(plan, options.highs_options(), pdf=False))
+
+
+def test_a_chart_panel_with_no_data_is_dropped(depot_run: Path) -> None:
+    run = read_run(depot_run)  # the yearly plan never holds propellant in the LEO depot
+    assert [ax.get_title() for ax in charts.propellant_chart(run).axes] == ["Propellant flows"]
+    plan = run.tables["plan"]
+    held = pd.DataFrame([{"table": "stocks", "quantity": "stock", "period": "2030", "year": 2030.0,
+                          "location": "leo", "commodity": "propellant", "value": 100.0, "unit": "t"}])
+    run.tables["plan"] = pd.concat([plan, held], ignore_index=True)
+    assert [ax.get_title() for ax in charts.propellant_chart(run).axes] == ["Propellant flows", "Depot levels"]

@@ -336,21 +336,22 @@ def propellant_chart(run: RunData) -> Figure | None:
     sources = {s.location for k in fuels for s in r.commodities[k].sources}
     stocks = run.rows("stock")
     stocks = stocks[stocks["commodity"].isin(fuels) & ~stocks["location"].isin(sources)]
-    levels = stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum", fill_value=0.0)
-    fig, (ax, ax2) = new_figure(run, 2)
+    levels = _drop_empty(stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum",
+                                            fill_value=0.0))
+    fig, axes = new_figure(run, 1 if levels.empty else 2)  # no depot: no empty panel of depot levels
+    ax = axes[0]
     for i, column in enumerate(_drop_empty(flows).columns):
         ax.plot(flows.index, flows[column], linewidth=1.3, label=column, color=PALETTE[i])
     ax.set_ylabel("t per period", fontsize=8)
     ax.set_title("Propellant flows", fontsize=10, y=1.02)
     legend_below(ax, 2)
-    if levels.empty:
-        ax2.text(0.5, 0.5, "no propellant held in depots", ha="center", va="center", transform=ax2.transAxes,
-                 fontsize=8)
-    for i, column in enumerate(levels.columns):
-        ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
-    ax2.set_ylabel("t held at period end", fontsize=8)
-    ax2.set_title("Depot levels", fontsize=10, y=1.02)
-    legend_below(ax2, 3)
+    if not levels.empty:
+        ax2 = axes[1]
+        for i, column in enumerate(levels.columns):
+            ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
+        ax2.set_ylabel("t held at period end", fontsize=8)
+        ax2.set_title("Depot levels", fontsize=10, y=1.02)
+        legend_below(ax2, 3)
     return fig
 
 
@@ -385,19 +386,23 @@ def mars_chart(run: RunData) -> Figure | None:
     if stocks.empty:
         return None
     counted = {k for k, c in r.commodities.items() if c.unit != "t"}
-    fig, (ax, ax2) = new_figure(run, 2)
-    for axis, rows, unit in ((ax, stocks[stocks["commodity"].isin(counted)], "units"),
-                             (ax2, stocks[~stocks["commodity"].isin(counted)], "t")):
+    people, mass = stocks["commodity"].isin(counted), ~stocks["commodity"].isin(counted)
+    panels = [(rows, title, unit) for rows, title, unit in ((stocks[people], "Mars: people", "units"),
+                                                            (stocks[mass], "Mars: habitat and cargo", "t"))
+              if rows["value"].abs().sum() > ZERO]
+    if not panels:
+        return None
+    fig, axes = new_figure(run, len(panels))  # only the panels with something held
+    for axis, (rows, title, unit) in zip(axes, panels, strict=True):
         wide = rows.pivot_table(index="year", columns="commodity", values="value", aggfunc="sum", fill_value=0.0)
-        wide = wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0)
+        wide = _drop_empty(wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0))
         for i, column in enumerate(wide.columns):
             label = f"{column} ({r.commodities[column].unit})" if unit == "units" else column
             axis.plot(wide.index, wide[column], linewidth=1.4, label=label, color=PALETTE[i % len(PALETTE)])
         _shade_windows(run, axis)
         axis.set_ylabel("held on Mars" + (" (count)" if unit == "units" else ", t"), fontsize=8)
+        axis.set_title(title, fontsize=10, y=1.02)
         legend_below(axis, 2)
-    ax.set_title("Mars: people", fontsize=10, y=1.02)
-    ax2.set_title("Mars: habitat and cargo", fontsize=10, y=1.02)
     return fig
 
 
