@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import cm
+from typer.testing import CliRunner
 
 from planner import load_roadmap, solve, write_run
+from planner.cli import app
 from planner.reports import bottlenecks, charts, rendering
 from planner.reports.assumptions import assumption_table, unit_of
 from planner.reports.build import report_writer
@@ -22,6 +24,7 @@ from planner.reports.pdf import break_at_dots, pipeline_timings
 from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
 from tests.conftest import ROOT
+from tests.test_pareto import ROADMAP as PARETO
 from tests.tiny_roadmap import TINY
 
 
@@ -205,3 +208,14 @@ def test_a_chart_panel_with_no_data_is_dropped(depot_run: Path) -> None:
                           "location": "leo", "commodity": "propellant", "value": 100.0, "unit": "t"}])
     run.tables["plan"] = pd.concat([plan, held], ignore_index=True)
     assert [ax.get_title() for ax in charts.propellant_chart(run).axes] == ["Propellant flows", "Depot levels"]
+
+
+def test_pareto_prints_a_table_with_units_and_a_dash_for_the_free_points(write_roadmap, tmp_path: Path) -> None:
+    path = write_roadmap(PARETO)
+    result = CliRunner().invoke(app, ["pareto", str(path), "--points", "3", "--out", str(tmp_path / "front")],
+                                terminal_width=160)
+    assert result.exit_code == 0, result.output
+    assert "NaN" not in result.output and "nan" not in result.output
+    table = result.output.split("Compute against settlement (crew@leo)")[1]
+    assert "person" in table and "GW-years" in table  # the units, in the headers
+    assert table.count("—") == 2  # the two end points, solved without a floor
