@@ -82,6 +82,10 @@ def test_launched_has_a_unit_per_row_and_never_adds_persons_to_tonnes(tiny_run: 
     assert units == {"satellites": "t", "settlers": "person"}
     dictionary = _csv(tiny_run, "data_dictionary.csv").query("file == 'launch.csv'")
     assert set(dictionary.loc[dictionary["column"] == "value where quantity=launched", "unit"]) == {"t", "person"}
+    # the report's mass totals weigh people at their unit mass (0.5 t a settler), never add them as tonnes
+    value = launched["value"].astype(float)
+    tonnes = value[launched["unit"] == "t"].sum() + 0.5 * value[launched["unit"] == "person"].sum()
+    assert charts.arrivals(read_run(tiny_run))["leo"].sum() == pytest.approx(tonnes)
 
 
 def test_bottlenecks_name_the_index_parts_and_label_the_period(tiny_run: Path) -> None:
