@@ -23,7 +23,7 @@ from planner.reports.money import money
 from planner.reports.pdf import break_at_dots, pipeline_timings
 from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
-from tests.conftest import ROOT
+from tests.conftest import ROOT, value
 from tests.test_pareto import ROADMAP as PARETO
 from tests.tiny_roadmap import TINY
 
@@ -223,3 +223,13 @@ def test_pareto_prints_a_table_with_units_and_a_dash_for_the_free_points(write_r
     table = result.output.split("Compute against settlement (crew@leo)")[1]
     assert "person" in table and "GW-years" in table  # the units, in the headers
     assert table.count("—") == 2  # the two end points, solved without a floor
+
+
+def test_a_commodity_with_two_sources_is_one_series_of_its_supply(solve_text) -> None:
+    plan = solve_text(TINY.replace("sources: [{location: earth_surface, cost_usd_per_kg: 1000}]",
+                                   "sources: [{location: earth_surface, cost_usd_per_kg: 1000, max_per_year: 50},"
+                                   " {location: earth_surface, cost_usd_per_kg: 2000}]"))
+    supply = plan.tables["supply"]
+    satellites = supply[supply["commodity"] == "satellites"]
+    assert list(satellites["period"]) == [str(y) for y in range(2026, 2032)]
+    assert satellites["value"].sum() == pytest.approx(value(plan, "supplied", commodity="satellites"))

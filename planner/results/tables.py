@@ -83,7 +83,8 @@ def complete(frame: pd.DataFrame, labels: Sequence[str], years: Sequence[float])
     series = frame[keys].fillna("").drop_duplicates()
     periods = pd.DataFrame({"period": list(labels), "year": [round(float(y), 4) for y in years]})
     grid = series.merge(periods, how="cross")
-    values = frame.fillna({k: "" for k in keys}).set_index([*keys, "period"])["value"]
+    # summed: rows that differ only in a dimension the tables leave out (a commodity's source) are one series
+    values = frame.fillna({k: "" for k in keys}).groupby([*keys, "period"], sort=False)["value"].sum()
     grid["value"] = values.reindex(pd.MultiIndex.from_frame(grid[[*keys, "period"]])).fillna(0.0).to_numpy()
     for key in keys:
         if frame[key].isna().any():
