@@ -55,6 +55,7 @@ def test_milestone_rows_carry_the_metric_unit(tiny_run: Path) -> None:
     assert set(metric.loc[metric["milestone"] == "settlers_100", "unit"]) == {"person"}
     dictionary = _csv(tiny_run, "data_dictionary.csv")
     assert "metric unit" not in set(dictionary["unit"])
+    assert "\n100 person\n" in pdf_text(tiny_run / "report.pdf")  # the milestone table's threshold, with its unit
 
 
 @pytest.mark.parametrize("name", ["cash.csv", "launch.csv", "supply.csv"])

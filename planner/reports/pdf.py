@@ -115,8 +115,9 @@ def milestones_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[An
     if drawn[TIMELINE] is not None:
         out.append(Raster(drawn[TIMELINE]))
     rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
-    rows += [[r.milestone, r.description, _fmt(r.threshold), r.deadline or "-", r.reached_period, _fmt(r.metric_at_end)]
-             for r in table.itertuples()]
+    unit = table["unit"] if "unit" in table else pd.Series("", index=table.index)  # runs written before units
+    rows += [[r.milestone, r.description, f"{_fmt(r.threshold)} {u}", r.deadline or "-", r.reached_period,
+              f"{_fmt(r.metric_at_end)} {u}"] for r, u in zip(table.itertuples(), unit, strict=True)]
     out.append(grid_table(rows, widths=[3.2 * cm, 5.4 * cm, 2 * cm, 1.8 * cm, 2 * cm, FRAME_WIDTH - 14.4 * cm]))
     return out
 
