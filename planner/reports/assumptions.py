@@ -33,10 +33,12 @@ def assumption_table(loaded: LoadedRoadmap) -> pd.DataFrame:
 
 def unit_of(key: str) -> str:
     """The unit spelled at the end of a key name, from its first unit word (or the ``per`` before it) on:
-    ``price_usd_per_kg`` -> ``$/kg``, ``dv_km_s`` -> ``km/s``, ``rate_per_year`` -> ``/year``."""
+    ``price_usd_per_kg`` -> ``$/kg``, ``dv_km_s`` -> ``km/s``, ``rate_per_year`` -> ``/year``,
+    ``kw_per_unit`` -> ``kW/unit``."""
     words = key.split("_")
     for i, word in enumerate(words):
-        if word in UNIT_WORDS and (i > 0 or len(words) == 1):
+        # a first word is a unit alone (``days``) or before a rate (``kw_per_unit``), not in ``unit_mass_t``
+        if word in UNIT_WORDS and (i > 0 or len(words) == 1 or words[1] == "per"):
             start = i - 1 if words[i - 1] == "per" else i
             text = " ".join(SYMBOLS.get(w, w) for w in words[start:])
             return text.replace("km s", "km/s").replace("per ", "/").replace(" /", "/")
@@ -60,8 +62,18 @@ def _walk(value: Any, given: Any, path: tuple[str, ...], sources: dict[tuple[str
     if value is None or value in ({}, []):
         return
     name = next((p for p in reversed(path) if not p.isdigit()), "")
-    rows.append({"key": ".".join(path), "setting": _text(value), "unit": unit_of(name),
+    unit = unit_of(name) if _is_amount(value) else ""  # a name, a switch (compute_gw: true) has no unit
+    rows.append({"key": ".".join(path), "setting": _text(value), "unit": unit,
                  "source": _source(path, sources)})
+
+
+def _is_amount(value: Any) -> bool:
+    """Numbers, time tables of numbers and lists of them; not names or switches."""
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return all(_is_amount(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _is_time_table(value: dict[Any, Any]) -> bool:

@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator  # noqa: E
 from planner.model.compute import decay, in_service_shares  # noqa: E402
 from planner.model.launch import propellants  # noqa: E402
 from planner.reports import bottlenecks  # noqa: E402
+from planner.reports.money import money_scale  # noqa: E402
 from planner.reports.run_folder import RunData  # noqa: E402
 
 WIDTH_IN, HEIGHT_IN = 7.2, 3.1
@@ -78,6 +79,13 @@ def compact(value: float, _position: int | None = None) -> str:
 def tex_safe(text: str) -> str:
     """Text for matplotlib: a dollar sign is not the start of mathtext."""
     return text.replace("$", r"\$")
+
+
+def money_axis(ax, musd: np.ndarray, what: str) -> None:
+    """Label ``ax``'s M$ values in $M, $B or $T by their largest magnitude (``$B per period``)."""
+    factor, suffix = money_scale(float(np.nanmax(np.abs(musd))) if len(musd) else 0.0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value / factor:,.4g}"))
+    ax.set_ylabel(tex_safe(f"${suffix} {what}"), fontsize=8)
 
 
 def _month_label(value: float, _position: int) -> str:
@@ -328,21 +336,22 @@ def propellant_chart(run: RunData) -> Figure | None:
     sources = {s.location for k in fuels for s in r.commodities[k].sources}
     stocks = run.rows("stock")
     stocks = stocks[stocks["commodity"].isin(fuels) & ~stocks["location"].isin(sources)]
-    levels = stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum", fill_value=0.0)
-    fig, (ax, ax2) = new_figure(run, 2)
+    levels = _drop_empty(stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum",
+                                            fill_value=0.0))
+    fig, axes = new_figure(run, 1 if levels.empty else 2)  # no depot: no empty panel of depot levels
+    ax = axes[0]
     for i, column in enumerate(_drop_empty(flows).columns):
         ax.plot(flows.index, flows[column], linewidth=1.3, label=column, color=PALETTE[i])
     ax.set_ylabel("t per period", fontsize=8)
     ax.set_title("Propellant flows", fontsize=10, y=1.02)
     legend_below(ax, 2)
-    if levels.empty:
-        ax2.text(0.5, 0.5, "no propellant held in depots", ha="center", va="center", transform=ax2.transAxes,
-                 fontsize=8)
-    for i, column in enumerate(levels.columns):
-        ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
-    ax2.set_ylabel("t held at period end", fontsize=8)
-    ax2.set_title("Depot levels", fontsize=10, y=1.02)
-    legend_below(ax2, 3)
+    if not levels.empty:
+        ax2 = axes[1]
+        for i, column in enumerate(levels.columns):
+            ax2.plot(levels.index, levels[column], linewidth=1.3, label=column, color=PALETTE[i % len(PALETTE)])
+        ax2.set_ylabel("t held at period end", fontsize=8)
+        ax2.set_title("Depot levels", fontsize=10, y=1.02)
+        legend_below(ax2, 3)
     return fig
 
 
@@ -377,19 +386,23 @@ def mars_chart(run: RunData) -> Figure | None:
     if stocks.empty:
         return None
     counted = {k for k, c in r.commodities.items() if c.unit != "t"}
-    fig, (ax, ax2) = new_figure(run, 2)
-    for axis, rows, unit in ((ax, stocks[stocks["commodity"].isin(counted)], "units"),
-                             (ax2, stocks[~stocks["commodity"].isin(counted)], "t")):
+    people, mass = stocks["commodity"].isin(counted), ~stocks["commodity"].isin(counted)
+    panels = [(rows, title, unit) for rows, title, unit in ((stocks[people], "Mars: people", "units"),
+                                                            (stocks[mass], "Mars: habitat and cargo", "t"))
+              if rows["value"].abs().sum() > ZERO]
+    if not panels:
+        return None
+    fig, axes = new_figure(run, len(panels))  # only the panels with something held
+    for axis, (rows, title, unit) in zip(axes, panels, strict=True):
         wide = rows.pivot_table(index="year", columns="commodity", values="value", aggfunc="sum", fill_value=0.0)
-        wide = wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0)
+        wide = _drop_empty(wide.reindex(pd.Index(run.years, name="year"), fill_value=0.0))
         for i, column in enumerate(wide.columns):
             label = f"{column} ({r.commodities[column].unit})" if unit == "units" else column
             axis.plot(wide.index, wide[column], linewidth=1.4, label=label, color=PALETTE[i % len(PALETTE)])
         _shade_windows(run, axis)
         axis.set_ylabel("held on Mars" + (" (count)" if unit == "units" else ", t"), fontsize=8)
+        axis.set_title(title, fontsize=10, y=1.02)
         legend_below(axis, 2)
-    ax.set_title("Mars: people", fontsize=10, y=1.02)
-    ax2.set_title("Mars: habitat and cargo", fontsize=10, y=1.02)
     return fig
 
 
@@ -427,7 +440,7 @@ def cash_chart(run: RunData) -> Figure | None:
     _stacked_bars(ax, run, income, colors=[INCOME_COLORS[c] for c in income.columns])
     _stacked_bars(ax, run, _drop_empty(spending), sign=-1.0, colors=PALETTE[3:])
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel(tex_safe("M$ per period"), fontsize=8)
+    money_axis(ax, np.concatenate([income.sum(axis=1).to_numpy(), spending.sum(axis=1).to_numpy()]), "per period")
     ax.set_title("Money in and out", fontsize=10, y=1.02)
     legend_below(ax, 2)
     balance = run.series("cash")["cash"]
@@ -436,7 +449,7 @@ def cash_chart(run: RunData) -> Figure | None:
     if owed.abs().sum() > ZERO:
         ax2.plot(owed.index, owed, color="#d62728", linewidth=1.4, marker="o", markersize=2, label="debt owed")
     ax2.axhline(0, color="black", linewidth=0.6)
-    ax2.set_ylabel(tex_safe("M$ at period end"), fontsize=8)
+    money_axis(ax2, np.concatenate([balance.to_numpy(), owed.to_numpy()]), "at period end")
     ax2.set_title("Cash balance" + (" and debt owed" if owed.abs().sum() > ZERO else ""), fontsize=10, y=1.02)
     legend_below(ax2, 2)
     return fig

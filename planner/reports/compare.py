@@ -2,14 +2,22 @@
 
 Each item is a run folder (written by ``planner solve``) or a roadmap file, optionally with a scenario
 (``roadmaps/baseline.yaml:cheap_launch``), which is solved first into ``OUT/runs/<name>``. The
-comparison writes ``compare_milestones.csv``, ``compare_headlines.csv``, ``compare_bottlenecks.csv``
-(one column per run and a ``differs`` flag) and ``compare.pdf`` with overlaid charts. Numbers differ
-when their relative difference exceeds :data:`RELATIVE_TOLERANCE` (the solver's own tolerance).
+comparison writes ``compare.pdf`` with overlaid charts and three long (tidy) tables, one row per run and
+figure, each with its unit and a ``differs`` flag shared by the rows of the runs compared:
+
+* ``compare_milestones.csv``: run, milestone, reached (true/false), period, year (blank when not reached);
+* ``compare_headlines.csv``: run, quantity, unit, period (where the figure has one), value;
+* ``compare_bottlenecks.csv``: run, limit, quantity (``shadow price``), unit, period, value: the largest
+  shadow price of the limit in each period where it binds in some run (0 where it is slack).
+
+Two numbers differ when their difference exceeds both :data:`RELATIVE_TOLERANCE` times the larger of the
+two in magnitude and :data:`NOISE` (HiGHS's feasibility tolerance, below which a value is solver noise)
+times the largest magnitude of that figure in the comparison, at least 1: shadow prices of 1.96e-08 and
+1.05e-08 are the same, the objectives of two plans 0.01 % apart are not.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,22 +34,24 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 from planner.io.load import load_roadmap
 from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
-from planner.reports.narrative import headline_table
-from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, grid_table
+from planner.reports.narrative import figures, headline_table
+from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, grid_table, shown_figure
 from planner.reports.rendering import draw
 from planner.reports.run_folder import RunData, read_run
-from planner.results.outputs import write_run
+from planner.results.outputs import FLOAT_FORMAT, write_run
 from planner.results.write import output_folder
 from planner.solve.run import SolveOptions, solve
 
 RELATIVE_TOLERANCE = 1e-6
+NOISE = 1e-7
 OVERLAYS = [("compute_in_service", "Compute in service", "GW"), ("flights", "Earth launches", "flights per period"),
             ("cash", "Cash balance", "M$")]
+PERIOD_OF = {"cash_low_musd": "cash_low_period", "flights_peak_per_period": "flights_peak_period"}
 
 
 @dataclass
 class Comparison:
-    """The side-by-side tables; each has one column per run (named by its label) and ``differs``."""
+    """The side-by-side tables, long: one row per run (named by its label) and figure, with ``differs``."""
 
     labels: list[str]
     runs: list[RunData]
@@ -51,7 +61,10 @@ class Comparison:
 
     @property
     def differences(self) -> int:
-        return int(sum(t["differs"].sum() for t in (self.milestones, self.headlines, self.bottlenecks)))
+        """Milestones, headline figures and limits that differ between the runs (a limit once, whatever the
+        periods in which its shadow price differs)."""
+        return sum(table.loc[table["differs"], keys].drop_duplicates().shape[0] for table, keys in (
+            (self.milestones, ["milestone"]), (self.headlines, ["quantity"]), (self.bottlenecks, ["limit"])))
 
 
 def split_item(item: str) -> tuple[Path, str | None]:
@@ -65,13 +78,13 @@ def split_item(item: str) -> tuple[Path, str | None]:
 def compare_runs(runs: list[RunData]) -> Comparison:
     """Put ``runs`` side by side."""
     labels = _labels(runs)
-    milestones = _side_by_side([r.tables["milestones"].set_index("milestone")["reached_period"] for r in runs],
-                               labels, "milestone")
-    heads = _side_by_side([_headlines(r) for r in runs], labels, "figure")
-    ranked = [bottlenecks.ranking(r.tables["bottlenecks"]) if "bottlenecks" in r.tables else pd.DataFrame()
-              for r in runs]
-    binding = _side_by_side([_binding_years(t) for t in ranked], labels, "limit")
-    return Comparison(labels, runs, milestones, heads, binding)
+    milestones = pd.concat([_milestones(run, label) for run, label in zip(runs, labels, strict=True)],
+                           ignore_index=True)
+    heads = pd.concat([_headlines(run, label) for run, label in zip(runs, labels, strict=True)], ignore_index=True)
+    binding = _bottlenecks(runs, labels)
+    return Comparison(labels, runs, _mark(milestones, ["milestone"], "year", ["milestone"], len(runs)),
+                      _mark(heads, ["quantity", "period"], "value", ["quantity"], len(runs)),
+                      _mark(binding, ["limit", "period"], "value", ["limit"], len(runs)))
 
 
 def write_comparison(comparison: Comparison, out: Path, force: bool = False) -> Path:
@@ -79,11 +92,10 @@ def write_comparison(comparison: Comparison, out: Path, force: bool = False) -> 
     (``out/runs`` keeps the runs solved for it); ``out`` must be new, empty or planner's unless ``force``."""
     out = Path(out)
     writers: dict[str, Callable[[Path], Any]] = {
-        "compare_milestones.csv": lambda p: comparison.milestones.to_csv(p, index=False),
-        "compare_headlines.csv": lambda p: comparison.headlines.to_csv(p, index=False),
-        "compare_bottlenecks.csv": lambda p: comparison.bottlenecks.to_csv(p, index=False),
-        "compare.pdf": lambda p: _pdf(comparison, p),
-    }
+        f"compare_{name}.csv": lambda p, t=table: t.to_csv(p, index=False, float_format=FLOAT_FORMAT)
+        for name, table in (("milestones", comparison.milestones), ("headlines", comparison.headlines),
+                            ("bottlenecks", comparison.bottlenecks))}
+    writers["compare.pdf"] = lambda p: _pdf(comparison, p)
     with output_folder(out, "compare", force):
         for name, write in writers.items():
             partial = out / f".{name}.partial"
@@ -122,51 +134,58 @@ def _labels(runs: list[RunData]) -> list[str]:
     return labels
 
 
-def _headlines(run: RunData) -> pd.Series:
+def _milestones(run: RunData, label: str) -> pd.DataFrame:
+    table = run.tables["milestones"]
+    reached = table["reached_year"].notna()
+    return pd.DataFrame({"run": label, "milestone": table["milestone"], "reached": reached,
+                         "period": table["reached_period"].where(reached, ""), "year": table["reached_year"]})
+
+
+def _headlines(run: RunData, label: str) -> pd.DataFrame:
     """Headline figures without the milestone rows (compared in their own table)."""
     table = headline_table(run)
     table = table[~table["figure"].str.startswith("milestone ")]
-    return table.set_index("figure")["value"]
+    periods = figures(run)
+    return pd.DataFrame({"run": label, "quantity": table["figure"], "unit": table["unit"],
+                         "period": [str(periods.get(PERIOD_OF.get(f, ""), "")) for f in table["figure"]],
+                         "value": table["value"].astype(float)})
 
 
-def _binding_years(ranked: pd.DataFrame) -> pd.Series:
-    """Two rows per limit: the years it binds and its largest shadow price."""
-    if ranked.empty:
-        return pd.Series(dtype=object)
-    values: dict[str, Any] = {}
-    for r in ranked.itertuples():
-        values[f"{r.limit}: years binding"] = _span(r.first_year, r.last_year)
-        values[f"{r.limit}: largest shadow price"] = r.max_shadow_price
-    return pd.Series(values)
+def _bottlenecks(runs: list[RunData], labels: list[str]) -> pd.DataFrame:
+    """The largest shadow price of each limit in each period where it binds in some run, 0 where it is slack."""
+    prices: dict[str, pd.Series] = {}
+    for run, label in zip(runs, labels, strict=True):
+        table = run.tables.get("bottlenecks")
+        if table is not None:
+            binding = table[table["binding"].astype(bool)]
+            prices[label] = binding.groupby(["limit", "period"], sort=False)["shadow_price"].max()
+    empty = pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=["limit", "period"]))
+    keys = pd.concat([empty, *prices.values()]).index.unique()
+    frames = [pd.DataFrame({"run": label, "limit": keys.get_level_values(0), "quantity": "shadow price",
+                            "unit": f"{charts.objective_unit(run)} per unit of the limit",
+                            "period": keys.get_level_values(1),
+                            "value": prices.get(label, empty).reindex(keys, fill_value=0.0).to_numpy()})
+              for run, label in zip(runs, labels, strict=True)]
+    return pd.concat(frames, ignore_index=True)
 
 
-def _span(first: float, last: float) -> str:
-    if pd.isna(first):
-        return "whole horizon"
-    return f"{first:.0f}" if int(first) == int(last) else f"{first:.0f}–{last:.0f}"
+def _mark(frame: pd.DataFrame, keys: list[str], value: str, scale_by: list[str], runs: int) -> pd.DataFrame:
+    """``frame`` with ``differs``: whether the rows of the runs under each key differ (or a run lacks it); numbers
+    differ beyond the tolerances of the module's docstring, scaled by the largest magnitude under ``scale_by``."""
+    numbers = pd.to_numeric(frame[value], errors="coerce").abs()
+    scale = numbers.groupby([frame[k] for k in scale_by]).transform("max").fillna(0.0).clip(lower=1.0)
+    frame = frame.copy()
+    frame["differs"] = frame.groupby(keys, sort=False)[value].transform(
+        lambda v: len(v) < runs or not _same(list(v), float(scale[v.index].max()))).astype(bool)
+    return frame
 
 
-def _side_by_side(columns: list[pd.Series], labels: list[str], key: str) -> pd.DataFrame:
-    frame = pd.concat([c.rename(label) for c, label in zip(columns, labels, strict=True)], axis=1)
-    frame = frame.astype(object).where(frame.notna(), "-")
-    frame["differs"] = [not _same(list(row)) for row in frame[labels].itertuples(index=False)]
-    return frame.rename_axis(key).reset_index()
-
-
-def _same(values: list[Any]) -> bool:
-    numbers = [_number(v) for v in values]
-    if all(n is not None for n in numbers):
-        scale = max(1.0, *(abs(n) for n in numbers))
-        return max(numbers) - min(numbers) <= RELATIVE_TOLERANCE * scale
+def _same(values: list[Any], scale: float) -> bool:
+    numbers = [pd.to_numeric(v, errors="coerce") for v in values]
+    if all(pd.notna(n) for n in numbers):
+        gap = float(max(numbers) - min(numbers))
+        return gap <= RELATIVE_TOLERANCE * max(abs(n) for n in numbers) or gap <= NOISE * scale
     return len({str(v) for v in values}) == 1
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
@@ -183,7 +202,10 @@ def overlay_chart(comparison: Comparison, quantity: str, title: str, unit: str):
                 color=charts.PALETTE[i % len(charts.PALETTE)], linestyle=["-", "--", ":", "-."][i % 4])
     ax.set_xlim(min(float(run.years[0]) for _, _, run, _ in drawn),
                 max(float(run.years[-1] + run.lengths[-1]) for _, _, run, _ in drawn))
-    ax.set_ylabel(charts.tex_safe(unit), fontsize=8)
+    if unit == "M$":
+        charts.money_axis(ax, np.concatenate([s.to_numpy() for _, _, _, s in drawn]), "at period end")
+    else:
+        ax.set_ylabel(charts.tex_safe(unit), fontsize=8)
     ax.set_title(title, fontsize=10, y=1.02)
     charts.legend_below(ax, 3)
     return fig
@@ -206,16 +228,16 @@ def _pdf(comparison: Comparison, path: Path) -> None:
     found = comparison.differences
     story.append(Paragraph(f"{found} difference(s) found." if found else "No differences: the runs agree on "
                            "milestones, headline figures and bottlenecks.", STYLES["h2"]))
-    for title, table in (("Milestones: period reached", comparison.milestones),
-                         ("Headline figures", comparison.headlines),
-                         ("Bottlenecks: years binding and largest shadow price", comparison.bottlenecks)):
+    for title, key, body in (("Milestones: period reached", "milestone", _milestone_rows(comparison)),
+                             ("Headline figures", "figure", _headline_rows(comparison)),
+                             ("Bottlenecks: periods binding and largest shadow price", "limit",
+                              _bottleneck_rows(comparison))):
         story += [CondPageBreak(5 * cm), Paragraph(title, STYLES["h2"])]
-        if table.empty:
+        if not body:
             story.append(Paragraph("(none in any run)", BODY))
             continue
-        body = [[table.columns[0]] + labels + ["differs"]]
-        body += [[_cell(v) for v in row[:-1]] + ["yes" if row[-1] else ""] for row in table.itertuples(index=False)]
-        story.append(grid_table(body, widths=[4.5 * cm] + [width] * len(labels) + [1.4 * cm]))
+        story.append(grid_table([[key, *labels, "differs"], *body],
+                                widths=[4.5 * cm] + [width] * len(labels) + [1.4 * cm]))
     story += [CondPageBreak(8 * cm), Paragraph("Overlaid charts", H1)]
     for quantity, title, unit in OVERLAYS:
         figure = overlay_chart(comparison, quantity, title, unit)
@@ -224,7 +246,37 @@ def _pdf(comparison: Comparison, path: Path) -> None:
     doc.build(story)
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, (float, np.floating)):
-        return f"{value:,.6g}"
-    return str(value)
+def _milestone_rows(comparison: Comparison) -> list[list[str]]:
+    rows = []
+    for name, group in comparison.milestones.groupby("milestone", sort=False):
+        reached = dict(zip(group["run"], group["period"].where(group["reached"], "not reached"), strict=True))
+        rows.append([name, *(reached.get(label, "-") for label in comparison.labels), _yes(group["differs"])])
+    return rows
+
+
+def _headline_rows(comparison: Comparison) -> list[list[str]]:
+    rows = []
+    for (quantity, unit), group in comparison.headlines.groupby(["quantity", "unit"], sort=False):
+        shown = {run: " ".join(filter(None, shown_figure(value, unit))) + (f" ({period})" if period else "")
+                 for run, value, period in zip(group["run"], group["value"], group["period"], strict=True)}
+        rows.append([quantity, *(shown.get(label, "-") for label in comparison.labels), _yes(group["differs"])])
+    return rows
+
+
+def _bottleneck_rows(comparison: Comparison) -> list[list[str]]:
+    """Two rows per limit: the periods it binds (as spans) and its largest shadow price, in each run."""
+    ranked = {label: bottlenecks.ranking(run.tables["bottlenecks"]).set_index("limit") if "bottlenecks" in run.tables
+              else pd.DataFrame() for label, run in zip(comparison.labels, comparison.runs, strict=True)}
+    rows = []
+    for limit, group in comparison.bottlenecks.groupby("limit", sort=False):
+        found = {label: ranked[label].loc[limit] for label in comparison.labels if limit in ranked[label].index}
+        differs = _yes(group["differs"])
+        rows.append([f"{limit}: periods binding", *(found[label]["spans"] if label in found else "-"
+                                                   for label in comparison.labels), differs])
+        rows.append([f"{limit}: largest shadow price", *(f"{found[label]['max_shadow_price']:,.4g}" if label in found
+                                                        else "-" for label in comparison.labels), differs])
+    return rows
+
+
+def _yes(differs: pd.Series) -> str:
+    return "yes" if differs.any() else ""

@@ -12,21 +12,25 @@ import pandas as pd
 
 from planner.reports.run_folder import read_csv
 
+ZEROS_LEFT_OUT = " Rows with a zero value are left out."
+EVERY_PERIOD = " A row in every period for each series, zeros included."
 FILES = {
-    "plan": "Every nonzero value of the plan, one tidy row each.",
-    "launch": "Earth launches: flights (and tanker_flights of tanker classes) and payload launched by vehicle class.",
-    "transport": "In-space trips, cargo and propellant by vehicle, route and departure period.",
-    "fleet": "In-space vehicles built and parked.",
-    "stocks": "Amounts held at each location at the end of each period.",
-    "supply": "Amounts made at their sources.",
-    "industry": "Facility (process) activity.",
+    "plan": "Every nonzero value of the plan, one tidy row each; zeros are left out.",
+    "launch": "Earth launches: flights (and tanker_flights of tanker classes) and payload launched by vehicle class "
+              "(people in person, goods in t: see unit)." + EVERY_PERIOD,
+    "transport": "In-space trips, cargo and propellant by vehicle, route and departure period." + ZEROS_LEFT_OUT,
+    "fleet": "In-space vehicles built and parked." + ZEROS_LEFT_OUT,
+    "stocks": "Amounts held at each location at the end of each period." + ZEROS_LEFT_OUT,
+    "supply": "Amounts made at their sources." + EVERY_PERIOD,
+    "industry": "Facility (process) activity." + ZEROS_LEFT_OUT,
     "compute": "Orbital compute: satellite mass deployed, compute added and in service; on a demand curve, "
-               "GW-years sold, price and revenue by segment.",
+               "GW-years sold, price and revenue by segment." + ZEROS_LEFT_OUT,
     "cash": "Money: spending by category, revenue (and other revenue streams), external funding, debt drawn, "
-            "repaid, owed and its interest, equity raised, cash balance.",
-    "milestones": "Each milestone with its threshold, deadline and the first period it is reached.",
+            "repaid, owed and its interest, equity raised, cash balance." + EVERY_PERIOD,
+    "milestones": "Each milestone with its threshold, deadline, the first period it is reached and its metric's unit.",
     "duals": "Row duals of the final LP (for a MIP, with integer decisions fixed), one row per matrix row.",
-    "bottlenecks": "Rows of the limits a strategist can relax, with their shadow price and whether they bind.",
+    "bottlenecks": "Rows of the limits a strategist can relax, with their shadow price and whether they bind; the "
+                   "row's index as named columns (vehicle, route, location, ...).",
     "assumptions": "Every value the roadmap sets, with its unit and source note.",
     "headlines": "The headline figures of the report's first page.",
     "data_dictionary": "This file: each file and column of the run with its meaning and unit.",
@@ -47,16 +51,21 @@ COLUMNS = {
     "value": ("The value, in the row's unit.", "see unit"),
     "unit": ("Unit of value.", ""),
     "description": ("Description from the roadmap.", ""),
-    "threshold": ("Value of the metric that reaches the milestone.", "metric unit"),
+    "threshold": ("Value of the metric that reaches the milestone.", "see unit"),
     "deadline": ("Deadline (year or date); blank when none.", ""),
     "reached_period": ("First period the metric meets the threshold, or 'not reached'.", ""),
     "reached_year": ("Decimal year of reached_period; blank when not reached.", "year"),
-    "metric_at_end": ("Value of the metric in the last period.", "metric unit"),
+    "metric_at_end": ("Value of the metric in the last period.", "see unit"),
     "family": ("Constraint family (model registry name).", ""),
     "index": ("Index of the row within its family.", ""),
     "dual": ("Row dual: change of the objective per unit of the row's right-hand side.", "objective unit"),
     "limit": ("Short label of the limit a strategist can relax.", ""),
     "subsystem": ("Model subsystem that declares the family.", ""),
+    "requirement": ("Stock requirement of the location (habitat per resident, ...).", ""),
+    "demand": ("Demand name.", ""),
+    "pad": ("Shared launch cadence (pad) name.", ""),
+    "item": ("Part of the row's index that names nothing in the roadmap.", ""),
+    "share_of_period": ("Where inside the period the cash is checked (share of the period gone).", "share"),
     "shadow_price": ("Objective gained by relaxing the row by one unit (|dual|).", "objective unit per row unit"),
     "binding": ("Whether the row binds (nonzero shadow price).", ""),
     "key": ("Dotted key path in the roadmap.", ""),
@@ -69,6 +78,7 @@ COLUMNS = {
 
 SPECIFIC = {  # (file stem, column) whose meaning differs from the common one
     ("assumptions", "unit"): ("Unit of the setting, read from the key name.", ""),
+    ("milestones", "unit"): ("Unit of threshold and metric_at_end (the metric's: GW, person, t, t/year).", ""),
     ("headlines", "value"): ("The figure's value.", "see unit"),
     ("headlines", "unit"): ("Unit of the figure.", ""),
     ("data_dictionary", "description"): ("Meaning of the file or column.", ""),

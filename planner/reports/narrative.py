@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner.reports import bottlenecks
 from planner.reports.charts import objective_unit
+from planner.reports.money import money
 from planner.reports.run_folder import RunData
 from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
@@ -69,7 +70,7 @@ def sentences(run: RunData) -> list[str]:
     ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
     if len(ranked):
         top = ranked.iloc[0]
-        span = _span(top["first_year"], top["last_year"])
+        span = "over the whole horizon" if top["spans"] == "whole horizon" else f"in {top['spans']}"
         out.append(f"The main bottleneck is the {top['limit']} ({top['families']}), binding {span}: one more unit "
                    f"of it where it binds is worth up to {number(top['max_shadow_price'])} {objective_unit(run)}, "
                    f"{number(top['total_shadow_price'])} summed over its {int(top['binding_rows'])} binding rows.")
@@ -81,12 +82,12 @@ def sentences(run: RunData) -> list[str]:
     if coarse:
         out.append(f"Time grid: {coarse['text']}.")
     if "cash_low_musd" in figures_:
-        out.append(f"Cash is lowest in {figures_['cash_low_period']}: {number(figures_['cash_low_musd'])} M$.")
+        out.append(f"Cash is lowest in {figures_['cash_low_period']}: {money(figures_['cash_low_musd'])}.")
     if "debt_drawn_musd" in figures_ or "equity_raised_musd" in figures_:
-        out.append(f"Financing: {number(figures_.get('debt_drawn_musd', 0.0))} M$ of debt drawn (at most "
-                   f"{number(figures_.get('debt_peak_musd', 0.0))} M$ owed), "
-                   f"{number(figures_.get('debt_interest_musd', 0.0))} M$ of interest charged, "
-                   f"{number(figures_.get('equity_raised_musd', 0.0))} M$ of equity raised.")
+        out.append(f"Financing: {money(figures_.get('debt_drawn_musd', 0.0))} of debt drawn (at most "
+                   f"{money(figures_.get('debt_peak_musd', 0.0))} owed), "
+                   f"{money(figures_.get('debt_interest_musd', 0.0))} of interest charged, "
+                   f"{money(figures_.get('equity_raised_musd', 0.0))} of equity raised.")
     return out
 
 
@@ -105,8 +106,8 @@ def demand_sentence(run: RunData, total_musd: float) -> str:
     end = run.data.timeline.labels[-1]
     sold = float(run.rows("compute_sold", period=end)["value"].sum())
     earned = float(run.rows("compute_revenue", period=end)["value"].sum())
-    last = f"; in {end}, {number(sold)} GW-years sold at {number(earned / sold)} M$ each on average" if sold else ""
-    return f"Compute earns {number(total_musd)} M$ on its demand curve{last}."
+    last = f"; in {end}, {number(sold)} GW-years sold at {money(earned / sold)} each on average" if sold else ""
+    return f"Compute earns {money(total_musd)} on its demand curve{last}."
 
 
 def whole_units(run: RunData) -> list[str]:
@@ -207,8 +208,3 @@ def number(value: float) -> str:
         return f"{value:,.0f}"
     return f"{value:,.4g}"
 
-
-def _span(first: float, last: float) -> str:
-    if pd.isna(first):
-        return "over the whole horizon"
-    return f"in {first:.0f}" if int(first) == int(last) else f"from {first:.0f} to {last:.0f}"

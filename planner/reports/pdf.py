@@ -9,6 +9,7 @@ timings, solver version and options).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -38,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from planner.reports import bottlenecks, charts
+from planner.reports.money import money
 from planner.reports.narrative import headline_table, sentences
 from planner.reports.rendering import Pixels, render
 from planner.reports.run_folder import RunData, overrides_text
@@ -99,8 +101,9 @@ def first_page(run: RunData, generated: datetime) -> list[Any]:
     out += [Paragraph("• " + escape(text), BODY) for text in sentences(run)]
     figures = headline_table(run)
     out += [Spacer(1, 0.3 * cm), Paragraph("Headline figures (headlines.csv)", STYLES["h2"]),
-            grid_table([["figure", "value", "unit"]] + [[f, _fmt(v), u] for f, v, u in figures.itertuples(index=False)],
-                   widths=[7 * cm, 5 * cm, FRAME_WIDTH - 12 * cm])]
+            grid_table([["figure", "value", "unit"]] + [[f, *shown_figure(v, u)]
+                                                        for f, v, u in figures.itertuples(index=False)],
+                       widths=[7 * cm, 5 * cm, FRAME_WIDTH - 12 * cm])]
     return out
 
 
@@ -112,8 +115,9 @@ def milestones_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[An
     if drawn[TIMELINE] is not None:
         out.append(Raster(drawn[TIMELINE]))
     rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
-    rows += [[r.milestone, r.description, _fmt(r.threshold), r.deadline or "-", r.reached_period, _fmt(r.metric_at_end)]
-             for r in table.itertuples()]
+    unit = table["unit"] if "unit" in table else pd.Series("", index=table.index)  # runs written before units
+    rows += [[r.milestone, r.description, f"{_fmt(r.threshold)} {u}", r.deadline or "-", r.reached_period,
+              f"{_fmt(r.metric_at_end)} {u}"] for r, u in zip(table.itertuples(), unit, strict=True)]
     out.append(grid_table(rows, widths=[3.2 * cm, 5.4 * cm, 2 * cm, 1.8 * cm, 2 * cm, FRAME_WIDTH - 14.4 * cm]))
     return out
 
@@ -147,8 +151,7 @@ def bottlenecks_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[A
         out.append(Raster(drawn[HEATMAP]))
     rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
     for r in ranked.itertuples():
-        years = "-" if pd.isna(r.first_year) else f"{r.first_year:.0f}–{r.last_year:.0f}"
-        rows.append([r.limit, r.families, str(r.binding_rows), years, _fmt(r.max_shadow_price),
+        rows.append([r.limit, r.families, str(r.binding_rows), r.spans, _fmt(r.max_shadow_price),
                      _fmt(r.total_shadow_price)])
     out.append(grid_table(rows, widths=[3.2 * cm, 4.6 * cm, 1.8 * cm, 2.2 * cm, 2.8 * cm, FRAME_WIDTH - 14.6 * cm]))
     return out
@@ -162,8 +165,8 @@ def assumptions_section(run: RunData) -> list[Any]:
     sourced = int((table["source"] != "").sum())
     out.append(Paragraph(f"Every value the roadmap sets ({len(table)} values, {sourced} with a source note), "
                          "after extends, scenario and overrides (assumptions.csv).", BODY))
-    rows = [["key", "value", "unit", "source"]] + [list(r) for r in table[["key", "setting", "unit", "source"]]
-                                                   .itertuples(index=False)]
+    rows = [["key", "value", "unit", "source"]] + [[break_at_dots(key, 5.6 * cm), *rest] for key, *rest in
+                                                   table[["key", "setting", "unit", "source"]].itertuples(index=False)]
     out.append(grid_table(rows, widths=[5.6 * cm, 3.6 * cm, 2.1 * cm, FRAME_WIDTH - 11.3 * cm]))
     return out
 
@@ -180,13 +183,21 @@ def appendix(run: RunData) -> list[Any]:
         rows.append([family, f"{count:,}", meta.get("subsystem", ""), meta.get("limit", ""),
                      meta.get("description", "")])
     out.append(grid_table(rows, widths=[3.6 * cm, 1.4 * cm, 2 * cm, 2.6 * cm, FRAME_WIDTH - 9.6 * cm]))
-    timings = [["phase", "seconds"]] + [[k.removesuffix("_s"), f"{v:.3f}"] for k, v in s.get("timings_s", {}).items()]
+    timings = [["phase", "seconds"], *([phase, f"{seconds:.3f}"] for phase, seconds in
+                                       pipeline_timings(s.get("timings_s", {})))]
     out += [CondPageBreak(6 * cm), Paragraph("Timings", STYLES["h2"]), grid_table(timings, widths=[5 * cm, 3 * cm])]
     options = [["HiGHS option", "value"]] + [[k, json.dumps(v)] for k, v in sorted(run.solver_options.items())]
     out += [Paragraph(f"Solver: {s['solver']['name']} {s['solver']['version']}", STYLES["h2"])]
     out.append(grid_table(options, widths=[5 * cm, 5 * cm]) if run.solver_options else
                Paragraph("Solver options were not recorded in this run folder.", BODY))
     return out
+
+
+def pipeline_timings(timings: dict[str, float]) -> list[tuple[str, float]]:
+    """The timed phases in the order the pipeline runs them (:data:`PIPELINE`, then any other), and their total."""
+    phases = {key.removesuffix("_s"): seconds for key, seconds in timings.items()}
+    ordered = [p for p in PIPELINE if p in phases] + [p for p in phases if p not in PIPELINE]
+    return [(p, phases[p]) for p in ordered] + [("total of the phases", sum(phases.values()))]
 
 
 class Raster(Flowable):
@@ -206,6 +217,7 @@ class Raster(Flowable):
         self.canv.drawImage(ImageReader(self.pixels), 0, 0, self.width, self.height)
 
 
+PIPELINE = ("load", "build", "handoff", "condition", "mip_start", "solve", "duals", "extract", "numerics")
 TIMELINE, HEATMAP = "Milestone timeline", "Bottleneck heat-map"
 # every chart of the report, the heaviest first (they are shared out in this order, see rendering)
 CHART_ORDER = [HEATMAP, "Propellant and depots", "Mars", "Cash flow", "Compute in service", "Launches",
@@ -236,10 +248,33 @@ def grid_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], header: b
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> Any:
-    """``text`` as it goes in a table cell of ``width``: plain when it fits on one line, else a Paragraph."""
+    """``text`` as it goes in a table cell of ``width``: plain when it fits on one line, else a Paragraph (which
+    breaks lines at the text's own line breaks too)."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
         return text
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def break_at_dots(key: str, width: float, style: ParagraphStyle = SMALL) -> str:
+    """A dotted key with line breaks after its dots, so that it wraps between its parts in a cell of ``width``
+    (a part wider than the cell alone still wraps inside it)."""
+    room = width - 2 * CELL_PADDING
+    lines = [""]
+    for part in re.split(r"(?<=\.)", key):
+        if lines[-1] and stringWidth(lines[-1] + part, style.fontName, style.fontSize) > room:
+            lines.append(part)
+        else:
+            lines[-1] += part
+    return "\n".join(lines)
+
+
+def shown_figure(value: Any, unit: str) -> tuple[str, str]:
+    """A headline figure's value and unit as the report shows them: money in $M, $B or $T, shares in percent."""
+    if unit == "M$":
+        return money(float(value)), ""
+    if unit == "share":
+        return f"{float(value):.2%}", ""
+    return _fmt(value), unit
 
 
 def _fmt(value: Any) -> str:

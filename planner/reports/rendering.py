@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 DPI = 150
+MARGIN_IN = 0.05  # below a legend that had hung outside the figure
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,31 @@ class Pixels:
 
 
 def draw(figure: Figure) -> Pixels:
-    """``figure`` drawn at :data:`DPI` on the Agg canvas."""
+    """``figure`` drawn at :data:`DPI` on the Agg canvas, grown to hold its legends (:func:`fit_below`)."""
     canvas = FigureCanvasAgg(figure)
     figure.set_dpi(DPI)
+    fit_below(figure, canvas.get_renderer())
     canvas.draw()
     width, height = canvas.get_width_height()
     inches = figure.get_size_inches()
     return Pixels(width, height, bytes(canvas.buffer_rgba()), (float(inches[0]), float(inches[1])))
+
+
+def fit_below(figure: Figure, renderer: Any) -> None:
+    """Grow ``figure`` downward until its legends (placed under the axes) are inside it, the axes keeping their
+    size: a long legend is never clipped."""
+    legends = [*figure.legends, *(ax.get_legend() for ax in figure.axes if ax.get_legend() is not None)]
+    if not legends:
+        return
+    bottom = min(legend.get_window_extent(renderer).y0 for legend in legends) / figure.dpi  # inches above the edge
+    if bottom >= 0:
+        return
+    width, height = figure.get_size_inches()
+    grown = height - bottom + MARGIN_IN
+    for ax in figure.axes:
+        box = ax.get_position()
+        ax.set_position((box.x0, (box.y0 * height + grown - height) / grown, box.width, box.height * height / grown))
+    figure.set_size_inches(width, grown)
 
 
 def render(charts: Sequence[Callable[[], Figure | None]]) -> list[Pixels | None]:

@@ -6,13 +6,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
+from rich.table import Table
 
 from planner.io.load import load_roadmap
+from planner.results.tables import metric_unit
 from planner.results.write import check_target
+from planner.schema.roadmap import Roadmap
 from planner.solve.run import SolveOptions
 from planner.sweep.execute import SolveSettings, run_sweep
-from planner.sweep.pareto import frontier, write_frontier
+from planner.sweep.pareto import Frontier, frontier, write_frontier
 from planner.sweep.progress import progress_bar
 from planner.sweep.report import write_sweep_report
 from planner.sweep.spec import parse_vary, read_sweep_file, sweep_from_mapping, sweep_spec
@@ -59,6 +63,26 @@ def pareto_roadmap(roadmap: Path, scenario: str | None, points: int, metric: str
             status.update(f"solving point {done + 1} of {total} of the frontier…")
         front = frontier(loaded, points=points, metric=metric, options=options, progress=solved)
     write_frontier(front, target, f"{loaded.roadmap.name}: compute against {front.metric}", force)
-    console.print(front.points.to_string(index=False), markup=False)
+    console.print(frontier_table(front, settlement_unit(loaded.roadmap, front.metric)))
     console.print(f"  outputs: {target}/", markup=False)
     return target
+
+
+def settlement_unit(r: Roadmap, metric: str) -> str:
+    """The unit of the settlement metric: the commodity's (``crew@mars_surface``) or the milestone's metric's."""
+    units = {k: c.unit for k, c in r.commodities.items()}
+    if "@" in metric:
+        return units.get(metric.partition("@")[0], "t")
+    return metric_unit(r.milestones[metric].metric, units)
+
+
+def frontier_table(front: Frontier, unit: str) -> Table:
+    """The frontier's points with units; the end points, solved without a settlement floor, show '—'."""
+    table = Table(title=f"Compute against settlement ({front.metric})", title_justify="left")
+    for header in ("point", f"settlement floor, {unit}", f"settlement, {unit}", "discounted compute, GW-years"):
+        table.add_column(header, justify="right")
+    table.add_column("status")
+    for row in front.points.itertuples():
+        floor = "—" if pd.isna(row.epsilon) else f"{row.epsilon:,.6g}"
+        table.add_row(str(row.point), floor, f"{row.settlement:,.6g}", f"{row.discounted_compute:,.6g}", row.status)
+    return table
