@@ -80,6 +80,26 @@ def validate(
     _guard(run)
 
 
+@app.command("schema")
+def schema_command(
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write it to this file (default: print it)."),
+) -> None:
+    """Print the roadmap JSON Schema, for editors (a roadmap's first line:
+    '# yaml-language-server: $schema=PATH/roadmap.schema.json')."""
+    from planner.schema.json_schema import render_schema
+
+    def run() -> None:
+        if out is None:
+            typer.echo(render_schema(), nl=False)
+            return
+        try:
+            out.write_text(render_schema(), encoding="utf-8")
+        except OSError as exc:
+            raise RoadmapError([Problem(f"cannot be written: {exc.strerror}", key="--out", file=str(out))]) from None
+        console.print(f"roadmap JSON Schema written to {out}", markup=False)
+    _guard(run)
+
+
 @app.command("solve")
 def solve_command(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
