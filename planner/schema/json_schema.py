@@ -247,7 +247,7 @@ def _patches(defs: dict[str, Any]) -> dict[str, Any]:
     while more := {name for name in reached - differ if any(refs(n) in differ for n in _nodes(defs[name], False))}:
         differ |= more
     patches = {}
-    for name in differ:
+    for name in sorted(differ):  # in a fixed order: the file must not change with Python's string hashing
         patch = deepcopy(defs[name])
         for node in _nodes(patch, False):
             node.pop("required", None)
