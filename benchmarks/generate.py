@@ -5,7 +5,7 @@ curve, cadence cap, growth ramp, fleet), in-space ships with propellant by the r
 a boil-off depot in LEO, orbital compute with vintages (life, degradation, attrition, chip supply),
 lunar ISRU and a satellite factory with power, a mass driver, Mars departures in launch windows with
 crew, habitat, consumables and Mars propellant, funding with cash carried over, and milestones in the
-objective. Figures follow ``shared/reference/parameters.md`` (defaults column); the benchmark needs
+objective. Figures follow ``reference/parameters.md`` (defaults column); the benchmark needs
 realistic magnitudes, not a defensible plan.
 
 The axes (:class:`Axes`):

@@ -26,6 +26,7 @@ from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.io.overrides import parse_overrides
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
+from planner.results.parquet import TableFormat, with_parquet
 from planner.results.write import check_target, output_folder, recover
 from planner.solve.run import Plan, SolveOptions, check_time_limit, learning_note, solve
 
@@ -80,6 +81,26 @@ def validate(
     _guard(run)
 
 
+@app.command("schema")
+def schema_command(
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write it to this file (default: print it)."),
+) -> None:
+    """Print the roadmap JSON Schema, for editors (a roadmap's first line:
+    '# yaml-language-server: $schema=PATH/roadmap.schema.json')."""
+    from planner.schema.json_schema import render_schema
+
+    def run() -> None:
+        if out is None:
+            typer.echo(render_schema(), nl=False)
+            return
+        try:
+            out.write_text(render_schema(), encoding="utf-8")
+        except OSError as exc:
+            raise RoadmapError([Problem(f"cannot be written: {exc.strerror}", key="--out", file=str(out))]) from None
+        console.print(f"roadmap JSON Schema written to {out}", markup=False)
+    _guard(run)
+
+
 @app.command("solve")
 def solve_command(
     roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
@@ -91,6 +112,8 @@ def solve_command(
     export_model: Path | None = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf (the report CSVs are still written)."),
+    table_format: TableFormat = typer.Option(TableFormat.csv, "--format", help="Tables as CSV, or as CSV and "
+                                             "Parquet (the same tables, column meanings and units as metadata)."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
     window_years: float | None = typer.Option(None, "--window-years", help="Rolling horizon: plan windows of this "
                                                                            "many years in turn."),
@@ -119,12 +142,13 @@ def solve_command(
                                          export_model=export_model, condition=not no_condition,
                                          mip_start=not no_mip_start, window_years=window_years,
                                          overlap_years=overlap_years),
-                            explain_numerics)
+                            explain_numerics, table_format)
     _guard(run)
 
 
 def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: bool, timings: dict[str, float],
-                    options: SolveOptions, explain_numerics: bool = False) -> None:
+                    options: SolveOptions, explain_numerics: bool = False,
+                    table_format: TableFormat = TableFormat.csv) -> None:
     """The body of ``planner solve`` once the roadmap is loaded and its output folder locked."""
     from planner.reports.build import report_writer
     from planner.reports.preload import Preloader
@@ -138,7 +162,9 @@ def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: b
         preloader.join()
     start = time.perf_counter()
     with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
-        write_run(plan, target, extra=report_writer(plan, options.highs_options(), pdf=not no_pdf), force=force)
+        extra = report_writer(plan, options.highs_options(), pdf=not no_pdf)
+        write_run(plan, target, extra=with_parquet(extra) if table_format is TableFormat.parquet else extra,
+                  force=force)
     if explain_numerics:
         print_numerics(plan.summary["numerics"])
     print_summary(plan, target)
@@ -253,6 +279,8 @@ def report(
     run_dir: Path = typer.Argument(..., help="Run folder written by 'planner solve'."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write into this folder (default: RUN_DIR)."),
     no_pdf: bool = typer.Option(False, "--no-pdf", help="Rebuild the CSVs only."),
+    table_format: TableFormat = typer.Option(TableFormat.csv, "--format", help="Tables as CSV, or as CSV and Parquet "
+                                             "(Parquet always when the run folder has Parquet tables)."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
     """Rebuild report.pdf and the report CSVs of a saved run, without solving."""
@@ -262,7 +290,8 @@ def report(
         recover_beside(out or run_dir)
         with errors.status("building report…"):
             start = time.perf_counter()
-            target = rebuild(run_dir, out, pdf=not no_pdf, force=force)
+            target = rebuild(run_dir, out, pdf=not no_pdf, force=force,
+                             parquet=table_format is TableFormat.parquet)
         console.print(f"report of {run_dir} written to {target}/ in {time.perf_counter() - start:.2f} s",
                       markup=False)
     _guard(run)

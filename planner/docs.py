@@ -4,8 +4,9 @@
 * the math documentation, from each model module's docstring and the constraint families it declares,
   then the numerics pass that hands the model to HiGHS (:mod:`planner.solve.numerics`).
 
-``python -m planner.docs`` rewrites ``docs/roadmap-reference.md`` and ``docs/math.md``; a test fails
-when the committed files differ from what the code renders.
+``python -m planner.docs`` rewrites ``docs/roadmap-reference.md``, ``docs/math.md`` and the roadmap JSON
+Schema for editors, ``docs/roadmap.schema.json`` (:mod:`planner.schema.json_schema`); a test fails when
+the committed files differ from what the code renders.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from planner.schema.json_schema import SCHEMA_FILE, render_schema
 from planner.schema.name_lists import NameList
 from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
@@ -159,6 +161,7 @@ def write_docs() -> None:
     DOCS.mkdir(exist_ok=True)
     (DOCS / "roadmap-reference.md").write_text(render_reference() + "\n", encoding="utf-8")
     (DOCS / "math.md").write_text(render_math() + "\n", encoding="utf-8")
+    (DOCS / SCHEMA_FILE).write_text(render_schema(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -65,8 +65,10 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     return run
 
 
-def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True, force: bool = False) -> Path:
-    """Rebuild the derived CSVs and the PDF of a saved run into ``out`` (default: in place), atomically."""
+def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True, force: bool = False,
+            parquet: bool = False) -> Path:
+    """Rebuild the derived CSVs and the PDF of a saved run into ``out`` (default: in place), atomically;
+    with ``parquet``, or when the run has Parquet tables (never left stale), their Parquet twins too."""
     source = Path(run_dir)
     read_run(source)  # fail early, before touching anything, when it is not a run folder
     target = Path(out) if out is not None else source
@@ -76,4 +78,8 @@ def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True, force: boo
             if path.is_file() and path.name not in rebuilt and path.name != ERROR_FILE:
                 shutil.copy2(path, staging / path.name)
         write_report(staging, pdf=pdf)
+        if parquet or any(source.glob("*.parquet")):
+            from planner.results.parquet import write_parquet_tables
+
+            write_parquet_tables(staging)
     return target
