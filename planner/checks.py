@@ -92,6 +92,13 @@ def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterat
             yield loaded.origin.problem(tuple(path), f"unknown {kind} '{shown(name)}'" + hint(name, names),
                                         allowed=listed(names) or f"no {kind}s declared")
 
+    def flies(routes: list[str] | str, carries: list[str] | str, *path: str) -> Iterator[Problem]:
+        """The routes a vehicle or stack may fly and the commodities it may carry."""
+        for rt in [] if routes == "all" else routes:
+            yield from ref("route", rt, set(r.routes), *path, "routes")
+        for c in [] if carries == "all" else carries:
+            yield from ref("commodity", c, commodities, *path, "carries")
+
     for lname, loc in r.locations.items():
         for c in loc.storage:
             yield from ref("commodity", c, commodities, "locations", lname, "storage", c)
@@ -126,12 +133,7 @@ def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterat
         for c in _propellants(v.propellant):
             yield from ref("commodity", c, commodities, "vehicles", name, "propellant")
         yield from ref("commodity", v.maintenance_commodity, commodities, "vehicles", name, "maintenance_commodity")
-        if v.routes != "all":
-            for rt in v.routes:
-                yield from ref("route", rt, set(r.routes), "vehicles", name, "routes")
-        if v.carries != "all":
-            for c in v.carries:
-                yield from ref("commodity", c, commodities, "vehicles", name, "carries")
+        yield from flies(v.routes, v.carries, "vehicles", name)
         yield from ref("location", v.enters_at, locations, "vehicles", name, "enters_at")
         for loc in v.initial_units:
             yield from ref("location", loc, locations, "vehicles", name, "initial_units", loc)
@@ -142,12 +144,7 @@ def _unknown_references(loaded: LoadedRoadmap, pruned: frozenset[str]) -> Iterat
                                         allowed="a name of its own: trips are reported by vehicle or stack name")
         for v in st.vehicles:
             yield from ref("vehicle", v, set(r.vehicles), "stacks", name, "vehicles", v)
-        if st.routes != "all":
-            for rt in st.routes:
-                yield from ref("route", rt, set(r.routes), "stacks", name, "routes")
-        if st.carries != "all":
-            for c in st.carries:
-                yield from ref("commodity", c, commodities, "stacks", name, "carries")
+        yield from flies(st.routes, st.carries, "stacks", name)
     for name, lv in r.launch_vehicles.items():
         yield from ref("location", lv.from_, locations, "launch_vehicles", name, "from")
         yield from ref("location", lv.to, locations, "launch_vehicles", name, "to")

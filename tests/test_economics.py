@@ -13,6 +13,7 @@ from planner.cli import app
 from planner.errors import PlannerError
 from planner.results.headlines import headlines
 from tests.conftest import value
+from tests.test_funding_timing import D6_5YR
 from tests.test_parameters import _covered_keys_change_numbers_as_a_rebuild
 
 # Compute only: 1.5 GW of chips in 2030 and none after, no decay, no life, no funding limit; the plan
@@ -104,27 +105,10 @@ def test_a_growing_year_reads_the_curve_at_each_period_mean(solve_text):
 
 # The d6 reproducer of tests/test_funding_timing.py (36,000 M$ per GW, 1,000 M$ of cash, no decay, a 5-year
 # life, five-year periods) with a demand curve: 12,000 M$ per GW-year for the first GW, 6,000 beyond.
-D6_DEMAND = """
-name: d6_demand
-time: {dates: [2030-01-01, 2035-01-01], end: 2039-12-31}
-objective: {mode: max_value, discount_rate_per_year: 0.08}
-locations: {earth_surface: {}, leo: {}}
-commodities:
-  satellites: {sources: [{location: earth_surface, cost_usd_per_kg: 1000}]}
-launch_vehicles:
-  lv: {payload_t: 100, cost_per_flight_musd: 10, max_flights_per_year: 1000}
-compute:
-  deploy_at: [leo]
-  satellites: {satellites: {}}
-  specific_power_w_per_kg: 100
-  life_years: 5
-  hardware_cost_usd_per_w: 25
-  demand:
-    segments:
-      - {up_to_gw: 1, price_musd_per_gw_year: 12000}
-      - {price_musd_per_gw_year: 6000}
-funding: {initial_cash_musd: 1000}
-"""
+D6_DEMAND = D6_5YR.replace("name: d6_cash_5yr", "name: d6_demand").replace(
+    "  revenue_musd_per_gw_year: 12000\n",
+    "  demand:\n    segments:\n      - {up_to_gw: 1, price_musd_per_gw_year: 12000}\n"
+    "      - {price_musd_per_gw_year: 6000}\n")
 
 
 def test_new_compute_is_paid_from_cash_on_the_safe_side_of_the_curve(solve_text):

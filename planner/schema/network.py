@@ -105,14 +105,20 @@ class Location(Strict):
                                                                 "moves on within the period it arrives in.")
 
 
-class SourceLearning(Strict):
-    """Cost per kg falling with the cumulative mass made by a source (Wright's law), met by a fixed point."""
+class WrightCurve(Strict):
+    """Wright's law: the unit cost falls by the learning rate with each doubling of cumulative output; met by
+    a fixed point of re-solves (planner.model.learning)."""
+
+    learning_rate: float = Field(gt=0, lt=1, description="Cost reduction per doubling of cumulative output.")
+    iterations: int = Field(6, ge=1, le=50, description="Re-solves to reach the fixed point.")
+
+
+class SourceLearning(WrightCurve):
+    """Cost per kg falling with the cumulative mass made by a source (Wright's law)."""
 
     first_unit_cost_usd_per_kg: float = Field(gt=0, description="Cost per kg of the first tonne ever made, $/kg.")
-    learning_rate: float = Field(gt=0, lt=1, description="Cost reduction per doubling of the cumulative mass made.")
     floor_usd_per_kg: float = Field(0.0, ge=0, description="Cost per kg never falls below this, $/kg.")
     prior_t: float = Field(1.0, gt=0, description="Tonnes made before the horizon starts.")
-    iterations: int = Field(6, ge=1, le=50, description="Re-solves to reach the fixed point.")
 
 
 class Source(Strict):
@@ -343,14 +349,12 @@ class Stack(Strict):
         return self
 
 
-class Learning(Strict):
+class Learning(WrightCurve):
     """Cost per flight falling with cumulative flights (Wright's law)."""
 
     first_flight_cost_musd: float = Field(gt=0, description="Cost of the first flight ever, M$.")
-    learning_rate: float = Field(gt=0, lt=1, description="Cost reduction per doubling of cumulative flights.")
     floor_musd: float = Field(0.0, ge=0, description="Cost per flight never falls below this, M$.")
     prior_flights: float = Field(1.0, ge=1, description="Flights flown before the horizon starts.")
-    iterations: int = Field(6, ge=1, le=50, description="Re-solves to reach the fixed point.")
 
 
 class Growth(Strict):
