@@ -102,7 +102,7 @@ def test_keys_under_a_declared_key_are_covered_and_others_are_not():
     registry = build_model(load_roadmap(ROOT / "roadmaps" / "baseline.yaml").roadmap).registry
     assert covers(registry, "launch_vehicles.starship.max_flights_per_year")
     assert covers(registry, "launch_vehicles.starship.max_flights_per_year.2030")  # one year of the table
-    assert covers(registry, "compute.revenue_musd_per_gw_year")
+    assert covers(registry, "compute.hardware_cost_usd_per_w")
     assert not covers(registry, "launch_vehicles.starship")  # the whole vehicle: its structure may change
     assert not covers(registry, "launch_vehicles.starship.fleet.size")
     assert not covers(registry, "compute.life_years")  # decides which vintages retire when: structure

@@ -205,6 +205,12 @@ def compute_chart(run: RunData) -> Figure | None:
     return fig
 
 
+def _tonnes(rows: pd.DataFrame, mass: dict[str, float]) -> pd.Series:
+    """The rows' amounts in t: value times the t per unit of each row's commodity (as floats even when no
+    row is left, where a mapped text column would stay text)."""
+    return rows["value"] * rows["commodity"].map(mass).astype(float)
+
+
 def flight_purposes(run: RunData) -> pd.DataFrame:
     """Flights per period split by purpose in proportion to the mass each purpose launched.
 
@@ -221,10 +227,10 @@ def flight_purposes(run: RunData) -> pd.DataFrame:
     loads = pd.concat([
         pd.DataFrame({"vehicle": launched["vehicle"], "year": launched["year"],
                       "purpose": launched["commodity"].map(_commodity_purposes(run)),
-                      "t": launched["value"] * launched["commodity"].map(mass)}),
+                      "t": _tonnes(launched, mass)}),
         pd.DataFrame({"vehicle": built["vehicle"].map({v: veh.launched_by for v, veh in r.vehicles.items()}),
                       "year": built["year"], "purpose": "vehicles",
-                      "t": built["value"] * built["vehicle"].map(ride_mass)}),
+                      "t": built["value"] * built["vehicle"].map(ride_mass).astype(float)}),
     ], ignore_index=True)
     flights = run.rows("flights").groupby(["vehicle", "year"])["value"].sum()
     by_purpose = loads.groupby(["vehicle", "year", "purpose"])["t"].sum()
@@ -281,14 +287,14 @@ def arrivals(run: RunData) -> pd.DataFrame:
     parts = []
     launched = run.rows("launched")
     parts.append(pd.DataFrame({"location": launched["vehicle"].map({k: lv.to for k, lv in r.launch_vehicles.items()}),
-                               "year": launched["year"], "t": launched["value"] * launched["commodity"].map(mass)}))
+                               "year": launched["year"], "t": _tonnes(launched, mass)}))
     for quantity in ("cargo", "facility_launch"):
         rows = run.rows(quantity)
         parts.append(pd.DataFrame({
             "location": rows["route"].map({k: rt.to for k, rt in r.routes.items()}),
             "year": [arrive.get(key, y) for key, y in zip(zip(rows["route"], rows["period"], strict=True), rows["year"],
                                                           strict=True)],
-            "t": rows["value"] * rows["commodity"].map(mass)}))
+            "t": _tonnes(rows, mass)}))
     frame = pd.concat(parts, ignore_index=True)
     if frame.empty:
         return pd.DataFrame()
@@ -463,10 +469,10 @@ def network_chart(run: RunData) -> Figure | None:
     mass = {k: (1.0 if c.unit == "t" else c.unit_mass_t) for k, c in r.commodities.items()}
     for name, lv in r.launch_vehicles.items():
         rows = run.rows("launched", vehicle=name)
-        _add_flow(graph, lv.from_, lv.to, float((rows["value"] * rows["commodity"].map(mass)).sum()))
+        _add_flow(graph, lv.from_, lv.to, float(_tonnes(rows, mass).sum()))
     for quantity in ("cargo", "propellant_loaded", "facility_launch"):
         rows = run.rows(quantity)
-        moved = (rows["value"] * rows["commodity"].map(mass).fillna(1.0)).groupby(rows["route"]).sum()
+        moved = _tonnes(rows, mass).groupby(rows["route"]).sum()
         for route, rt in r.routes.items():
             _add_flow(graph, rt.from_, rt.to, float(moved.get(route, 0.0)))
     if graph.number_of_edges() == 0:
