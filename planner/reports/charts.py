@@ -558,11 +558,13 @@ def bottleneck_heatmap(run: RunData) -> Figure | None:
     return fig
 
 
+MODE_UNITS = {"max_value": "discounted GW-years", "lexicographic": "discounted GW-years", "min_cost": "discounted M$",
+              "min_launch_mass": "t launched", "max_delivered": "t delivered"}
+
+
 def objective_unit(run: RunData) -> str:
     """Unit of the objective by mode (what shadow prices are measured in)."""
-    return {"max_value": "discounted GW-years", "lexicographic": "discounted GW-years", "min_cost": "discounted M$",
-            "min_launch_mass": "t launched", "max_delivered": "t delivered"}.get(
-        run.summary.get("objective_mode", ""), "objective units")
+    return MODE_UNITS.get(run.summary.get("objective_mode", ""), "objective units")
 
 
 CHARTS: list[tuple[str, Callable[[RunData], Figure | None]]] = [

@@ -60,17 +60,46 @@ def write_sweep_pdf(path: Path, title: str, asked: dict[str, Any], results: pd.D
         story.append(_image(milestone_chart(results)))
     fan = summary.fans(results)
     for series, group in fan.groupby("series", sort=True):
-        story.append(KeepTogether([Paragraph(f"Fan chart: {series}", STYLES["Heading2"]),
-                                   _image(fan_chart(group, series))]))
+        story.append(KeepTogether([Paragraph(f"Fan chart: {_esc(series_label(series))}", STYLES["Heading2"]),
+                                   _image(fan_chart(group, series_label(series)))]))
     spread = summary.tornado(results, design, last_year)
+    unit = objective_units(asked)
     for outcome, group in spread.groupby("outcome", sort=False):
         if group["swing"].abs().max() > 0:
-            story.append(KeepTogether([Paragraph(f"Tornado: {outcome}", STYLES["Heading2"]),
-                                       _image(tornado_chart(group.head(TORNADO_BARS), outcome))]))
+            story.append(KeepTogether([Paragraph(f"Tornado: {_esc(outcome_label(outcome, unit))}", STYLES["Heading2"]),
+                                       _image(tornado_chart(group.head(TORNADO_BARS), outcome_label(outcome, unit)))]))
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
                             topMargin=1.6 * cm, bottomMargin=1.6 * cm, title=title, author="planner")
     doc.build(story)
     return Path(path)
+
+
+def series_label(series: str) -> str:
+    """A fan chart's series in words with its unit: ``compute in service, GW``, ``crew held at mars_surface``."""
+    if series == "compute_in_service_gw":
+        return "compute in service, GW"
+    commodity, _, location = series.removeprefix("held ").partition("@")
+    return f"{commodity} held at {location}"
+
+
+def objective_units(asked: dict[str, Any]) -> str:
+    """The unit of the swept roadmap's objective (its mode's), or the mode itself when it cannot be read."""
+    from planner.errors import PlannerError
+    from planner.io.load import load_roadmap
+    from planner.reports.charts import MODE_UNITS
+
+    try:
+        mode = load_roadmap(asked["roadmap"], allow_outside=True).roadmap.objective.mode
+    except (PlannerError, OSError):  # the roadmap moved or changed since the sweep: the report still builds
+        return "objective units"
+    return MODE_UNITS.get(mode, mode)
+
+
+def outcome_label(outcome: str, objective_unit: str) -> str:
+    """A tornado outcome in words with its unit: ``objective, <unit>`` or ``year milestone X is reached``."""
+    if outcome.startswith("year: "):
+        return f"year {outcome.removeprefix('year: ')} is reached (not reached: the year after the horizon)"
+    return f"{outcome}, {objective_unit}"
 
 
 def milestone_chart(results: pd.DataFrame) -> Figure:
@@ -101,8 +130,7 @@ def fan_chart(group: pd.DataFrame, series: str) -> Figure:
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(series)
-    ax.legend(loc="best", fontsize=8)
-    fig.tight_layout()
+    _legend_below(fig, ax, 3)
     return fig
 
 
@@ -117,9 +145,14 @@ def tornado_chart(group: pd.DataFrame, outcome: str) -> Figure:
         ax.barh(i, r.high_mean - base, left=base, color="C3", label="key in top third" if i == 0 else None)
     ax.set_yticks(range(len(group)), list(group["key"]))
     ax.set_xlabel(f"mean {outcome}")
-    ax.legend(loc="best", fontsize=8)
-    fig.tight_layout()
+    _legend_below(fig, ax, 2)
     return fig
+
+
+def _legend_below(fig: Figure, ax: Any, columns: int) -> None:
+    """The legend under the axes' label, where it covers no bar or band."""
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=columns, fontsize=8, frameon=False)
 
 
 def _image(fig: Figure) -> Image:
@@ -138,7 +171,7 @@ def _table(rows: list[list[Any]]) -> Table:
 
 
 def _year(value: float) -> str:
-    return "-" if pd.isna(value) else f"{value:.1f}"
+    return "-" if pd.isna(value) else f"{value:g}"
 
 
 def _esc(text: str) -> str:

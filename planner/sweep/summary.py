@@ -4,7 +4,7 @@ All read the long table of :mod:`planner.sweep.store` and the design (value of e
 scenario); only solved scenarios (optimal or feasible) enter the distributions.
 
 * **Milestone years**: per milestone, the share of scenarios that reach it and the 10/50/90 % quantiles
-  of the year reached among those that do.
+  of the year reached among those that do (the nearest scenario's year: a period's start, not 2038.4).
 * **Fans**: per series (compute in service, each ``commodity@location`` held) and year, the 10/25/50/75/90 %
   quantiles across scenarios (a scenario without a row in a year counts as 0 there).
 * **Tornado**: for each outcome (objective, each milestone's year) and each numeric varied key, the
@@ -47,7 +47,9 @@ def milestone_years(results: pd.DataFrame) -> pd.DataFrame:
         reached = group["value"].dropna()
         row = {"milestone": name, "scenarios": len(group), "share_reached": len(reached) / max(len(group), 1)}
         for q in (0.1, 0.5, 0.9):
-            row[f"year_p{int(q * 100)}"] = float(reached.quantile(q)) if len(reached) else np.nan
+            # the year of a scenario nearest the quantile: a period's start, never a year between two periods
+            row[f"year_p{int(q * 100)}"] = float(reached.quantile(q, interpolation="nearest")) if len(reached) \
+                else np.nan
         rows.append(row)
     return pd.DataFrame(rows, columns=["milestone", "scenarios", "share_reached", "year_p10", "year_p50", "year_p90"])
 
