@@ -111,7 +111,8 @@ def solve_command(
     profile: str = typer.Option("default", "--profile", help="Solver profile in solvers/ (or a YAML file)."),
     export_model: Path | None = typer.Option(None, "--export-model", help="Write the model (.mps or .lp)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a key: dotted.key=value (repeatable)."),
-    no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf (the report CSVs are still written)."),
+    no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip report.pdf and report.html (the report CSVs are "
+                                "still written)."),
     table_format: TableFormat = typer.Option(TableFormat.csv, "--format", help="Tables as CSV, or as CSV and "
                                              "Parquet (the same tables, column meanings and units as metadata)."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
@@ -126,7 +127,7 @@ def solve_command(
     no_mip_start: bool = typer.Option(False, "--no-mip-start", hidden=True,
                                       help="Run branch and cut without a start rounded from the LP relaxation."),
 ) -> None:
-    """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf)."""
+    """Solve a roadmap and write its plan (CSV tables, summary.json, resolved roadmap, report.pdf, report.html)."""
     def run() -> None:
         recover_beside(out)
         timings: dict[str, float] = {}
@@ -161,14 +162,15 @@ def _solve_and_write(loaded: LoadedRoadmap, target: Path, no_pdf: bool, force: b
     finally:
         preloader.join()
     start = time.perf_counter()
-    with errors.status("writing tables" + ("" if no_pdf else " and report.pdf") + "…"):
+    with errors.status("writing tables" + ("" if no_pdf else " and the reports") + "…"):
         extra = report_writer(plan, options.highs_options(), pdf=not no_pdf)
         write_run(plan, target, extra=with_parquet(extra) if table_format is TableFormat.parquet else extra,
                   force=force)
     if explain_numerics:
         print_numerics(plan.summary["numerics"])
     print_summary(plan, target)
-    console.print(f"  written in {time.perf_counter() - start:.2f} s" + ("" if no_pdf else " (with report.pdf)"))
+    console.print(f"  written in {time.perf_counter() - start:.2f} s"
+                  + ("" if no_pdf else " (with report.pdf and report.html)"))
 
 
 @app.command()
@@ -283,7 +285,7 @@ def report(
                                              "(Parquet always when the run folder has Parquet tables)."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
-    """Rebuild report.pdf and the report CSVs of a saved run, without solving."""
+    """Rebuild report.pdf, report.html and the report CSVs of a saved run, without solving."""
     from planner.reports.build import rebuild
 
     def run() -> None:
@@ -303,7 +305,8 @@ def compare(
     out: Path = typer.Option(Path("reports/compare"), "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that holds files planner did not write."),
 ) -> None:
-    """Put runs or roadmaps side by side: compare.pdf and CSVs of differences in milestones, figures, limits."""
+    """Put runs or roadmaps side by side: compare.pdf, compare.html and CSVs of differences in milestones, figures,
+    limits."""
     from planner.reports.compare import compare_runs, load_items, write_comparison
 
     def run() -> None:

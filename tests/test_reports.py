@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from planner import load_roadmap, solve, write_run
 from planner.cli import app
 from planner.reports.assumptions import unit_of
-from planner.reports.build import DERIVED, rebuild, report_writer
+from planner.reports.build import TABLES, rebuild, report_writer
 from planner.reports.compare import compare_runs, load_items, write_comparison
 from planner.reports.run_folder import read_run
 from planner.solve.run import SolveOptions
@@ -121,7 +121,7 @@ def test_launch_cap_is_named_with_its_shadow_price(run_dir: Path) -> None:
 
 def test_report_rebuilds_the_same_csvs_without_solving(run_dir: Path, tmp_path: Path) -> None:
     copy = rebuild(run_dir, tmp_path / "again")
-    for name in DERIVED[:-1]:
+    for name in TABLES:
         assert (copy / name).read_text() == (run_dir / name).read_text(), name
     strip = re.compile(r"Generated \S+ \S+ UTC")
     assert strip.sub("", _text(copy / "report.pdf")) == strip.sub("", _text(run_dir / "report.pdf"))
@@ -232,8 +232,8 @@ def test_solve_writes_the_report_unless_no_pdf(roadmap_path: Path, tmp_path: Pat
     runner = CliRunner()
     result = runner.invoke(app, ["solve", str(roadmap_path), "--out", str(tmp_path / "a"), "--no-pdf"])
     assert result.exit_code == 0, result.output
-    assert not (tmp_path / "a" / "report.pdf").exists()
-    assert all((tmp_path / "a" / name).is_file() for name in DERIVED[:-1])
+    assert not (tmp_path / "a" / "report.pdf").exists() and not (tmp_path / "a" / "report.html").exists()
+    assert all((tmp_path / "a" / name).is_file() for name in TABLES)
     result = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert "0 difference(s)" in result.output

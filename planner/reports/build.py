@@ -3,8 +3,8 @@
 At solve time :func:`report_writer` is the ``extra=`` of :func:`~planner.results.outputs.write_run`: it
 writes ``families.json`` (constraint-family metadata), ``solver_options.json`` and ``assumptions.csv``,
 then :func:`write_report` reads the folder back and derives ``bottlenecks.csv``, ``headlines.csv``,
-``data_dictionary.csv`` and ``report.pdf``. :func:`rebuild` (``planner report RUN_DIR``) repeats the
-second step on a saved folder, without solving.
+``data_dictionary.csv``, ``report.pdf`` and ``report.html`` (the interactive report). :func:`rebuild`
+(``planner report RUN_DIR``) repeats the second step on a saved folder, without solving.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from planner.reports.run_folder import ASSUMPTIONS_FILE, FAMILIES_FILE, SOLVER_O
 from planner.results.outputs import FLOAT_FORMAT
 from planner.results.write import atomic_folder, write_json
 
-DERIVED = ("bottlenecks.csv", "headlines.csv", "data_dictionary.csv", "report.pdf")
+TABLES = ("bottlenecks.csv", "headlines.csv", "data_dictionary.csv")
+DOCUMENTS = ("report.html", "report.pdf")  # both written or kept together (pdf=False, --no-pdf)
+DERIVED = TABLES + DOCUMENTS
 ERROR_FILE = "report_error.txt"
 
 
@@ -47,7 +49,8 @@ def report_writer(plan: Any, solver_options: dict[str, Any], pdf: bool = True) -
 
 
 def write_report(folder: Path, pdf: bool = True) -> RunData:
-    """Derive the bottleneck, headline and dictionary CSVs (and ``report.pdf``) from a run folder."""
+    """Derive the bottleneck, headline and dictionary CSVs (and ``report.pdf`` and ``report.html``) from a run
+    folder."""
     run = read_run(folder)
     duals = run.tables.get("duals")
     if duals is not None:
@@ -58,8 +61,10 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     headline_table(run).to_csv(folder / "headlines.csv", index=False, float_format=FLOAT_FORMAT)
     data_dictionary(folder).to_csv(folder / "data_dictionary.csv", index=False)
     if pdf:
+        from planner.reports.interactive import run_page
         from planner.reports.pdf import write_pdf
 
+        (folder / "report.html").write_text(run_page(run), encoding="utf-8")
         with collector.frozen():  # charts allocate many short-lived objects; the plan is long-lived
             write_pdf(run, folder / "report.pdf")
     return run
@@ -67,12 +72,12 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
 
 def rebuild(run_dir: Path, out: Path | None = None, pdf: bool = True, force: bool = False,
             parquet: bool = False) -> Path:
-    """Rebuild the derived CSVs and the PDF of a saved run into ``out`` (default: in place), atomically;
-    with ``parquet``, or when the run has Parquet tables (never left stale), their Parquet twins too."""
+    """Rebuild the derived CSVs, the PDF and the HTML report of a saved run into ``out`` (default: in place),
+    atomically; with ``parquet``, or when the run has Parquet tables (never left stale), their Parquet twins too."""
     source = Path(run_dir)
     read_run(source)  # fail early, before touching anything, when it is not a run folder
     target = Path(out) if out is not None else source
-    rebuilt = DERIVED if pdf else DERIVED[:-1]  # with --no-pdf the existing report.pdf is kept
+    rebuilt = DERIVED if pdf else TABLES  # with --no-pdf the existing report.pdf and report.html are kept
     with atomic_folder(target, "run", force) as staging:
         for path in source.iterdir():
             if path.is_file() and path.name not in rebuilt and path.name != ERROR_FILE:

@@ -2,7 +2,8 @@
 
 Each item is a run folder (written by ``planner solve``) or a roadmap file, optionally with a scenario
 (``roadmaps/baseline.yaml:cheap_launch``), which is solved first into ``OUT/runs/<name>``. The
-comparison writes ``compare.pdf`` with overlaid charts and three long (tidy) tables, one row per run and
+comparison writes ``compare.pdf`` with overlaid charts (and ``compare.html``, where they are interactive, a run
+toggled from a chart's legend) and three long (tidy) tables, one row per run and
 figure, each with its unit and a ``differs`` flag shared by the rows of the runs compared:
 
 * ``compare_milestones.csv``: run, milestone, reached (true/false), period, year (blank when not reached);
@@ -34,6 +35,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 from planner.io.load import load_roadmap
 from planner.reports import bottlenecks, charts
 from planner.reports.build import report_writer
+from planner.reports.interactive import compare_page
 from planner.reports.narrative import figures, headline_table
 from planner.reports.pdf import BODY, FRAME_WIDTH, H1, STYLES, Raster, escape, grid_table, shown_figure
 from planner.reports.rendering import draw
@@ -88,14 +90,15 @@ def compare_runs(runs: list[RunData]) -> Comparison:
 
 
 def write_comparison(comparison: Comparison, out: Path, force: bool = False) -> Path:
-    """Write the comparison CSVs and ``compare.pdf`` into ``out``, each file replaced only once complete
-    (``out/runs`` keeps the runs solved for it); ``out`` must be new, empty or planner's unless ``force``."""
+    """Write the comparison CSVs, ``compare.pdf`` and ``compare.html`` into ``out``, each file replaced only once
+    complete (``out/runs`` keeps the runs solved for it); ``out`` must be new, empty or planner's unless ``force``."""
     out = Path(out)
     writers: dict[str, Callable[[Path], Any]] = {
         f"compare_{name}.csv": lambda p, t=table: t.to_csv(p, index=False, float_format=FLOAT_FORMAT)
         for name, table in (("milestones", comparison.milestones), ("headlines", comparison.headlines),
                             ("bottlenecks", comparison.bottlenecks))}
     writers["compare.pdf"] = lambda p: _pdf(comparison, p)
+    writers["compare.html"] = lambda p: p.write_text(compare_page(comparison, OVERLAYS), encoding="utf-8")
     with output_folder(out, "compare", force):
         for name, write in writers.items():
             partial = out / f".{name}.partial"

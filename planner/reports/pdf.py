@@ -116,8 +116,8 @@ def milestones_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[An
         out.append(Raster(drawn[TIMELINE]))
     rows = [["milestone", "description", "threshold", "deadline", "reached", "metric at end"]]
     unit = table["unit"] if "unit" in table else pd.Series("", index=table.index)  # runs written before units
-    rows += [[r.milestone, r.description, f"{_fmt(r.threshold)} {u}", r.deadline or "-", r.reached_period,
-              f"{_fmt(r.metric_at_end)} {u}"] for r, u in zip(table.itertuples(), unit, strict=True)]
+    rows += [[r.milestone, r.description, f"{shown_number(r.threshold)} {u}", r.deadline or "-", r.reached_period,
+              f"{shown_number(r.metric_at_end)} {u}"] for r, u in zip(table.itertuples(), unit, strict=True)]
     out.append(grid_table(rows, widths=[3.2 * cm, 5.4 * cm, 2 * cm, 1.8 * cm, 2 * cm, FRAME_WIDTH - 14.4 * cm]))
     return out
 
@@ -151,8 +151,8 @@ def bottlenecks_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[A
         out.append(Raster(drawn[HEATMAP]))
     rows = [["limit", "families", "binding rows", "years", "largest shadow price", "sum of shadow prices"]]
     for r in ranked.itertuples():
-        rows.append([r.limit, r.families, str(r.binding_rows), r.spans, _fmt(r.max_shadow_price),
-                     _fmt(r.total_shadow_price)])
+        rows.append([r.limit, r.families, str(r.binding_rows), r.spans, shown_number(r.max_shadow_price),
+                     shown_number(r.total_shadow_price)])
     out.append(grid_table(rows, widths=[3.2 * cm, 4.6 * cm, 1.8 * cm, 2.2 * cm, 2.8 * cm, FRAME_WIDTH - 14.6 * cm]))
     return out
 
@@ -274,10 +274,10 @@ def shown_figure(value: Any, unit: str) -> tuple[str, str]:
         return money(float(value)), ""
     if unit == "share":
         return f"{float(value):.2%}", ""
-    return _fmt(value), unit
+    return shown_number(value), unit
 
 
-def _fmt(value: Any) -> str:
+def shown_number(value: Any) -> str:
     """Numbers for tables: whole numbers in full with separators, others to six significant digits."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)

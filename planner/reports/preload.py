@@ -1,7 +1,7 @@
 """Import what comes after the solve on a thread while HiGHS solves, so that the tables and report start warm.
 
 The modules needed after the solve (pandas for the plan's tables; matplotlib, reportlab, Pillow and
-the planner's chart code for the report) take about 0.7 s of CPU to import. ``highspy`` releases the
+plotly and the planner's chart code for the reports) take about 0.7 s of CPU to import. ``highspy`` releases the
 GIL while HiGHS solves, so an import started as HiGHS starts
 (:attr:`planner.solve.run.SolveOptions.before_highs`) runs on the other core for free; started any
 earlier it would hold up the model build, which needs the GIL. This module imports nothing heavy.
@@ -14,7 +14,7 @@ import threading
 
 # pandas first: the plan's tables need it as soon as HiGHS is done (nothing before the solve imports it)
 MODULES = ("pandas", "planner.results.tables", "planner.reports.build")
-PDF_MODULES = ("planner.reports.pdf",)
+PDF_MODULES = ("planner.reports.pdf", "planner.reports.interactive")
 
 
 class Preloader:

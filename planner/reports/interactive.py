@@ -1,0 +1,235 @@
+"""The interactive report: ``report.html`` and ``compare.html``, one self-contained file each.
+
+The main charts of the PDF drawn again with plotly, zoomable and hoverable, from the same tidy tables
+(:class:`~planner.reports.run_folder.RunData`, and the series :mod:`planner.reports.charts` derives from
+them), so the numbers are the plan's; the milestones, bottlenecks and assumptions tables with a filter box
+each. plotly.js is inlined once per page: the file opens offline, without a server. A chart's ``div`` has
+the id of its key in :data:`FIGURES` (``compute``, ``launches``, ...) and its traces are named as their
+legend reads (``total``, a vehicle, a run's label), for scripts and tests that read a chart's data.
+The comparison overlays the runs on each chart (:data:`~planner.reports.compare.OVERLAYS`), one trace
+per run, toggled from the legend.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from planner.reports import bottlenecks, charts
+from planner.reports.money import money_scale
+from planner.reports.pdf import shown_number
+from planner.reports.run_folder import RunData
+
+if TYPE_CHECKING:
+    from planner.reports.compare import Comparison
+
+LAYOUT = {"template": "plotly_white", "height": 420, "margin": {"l": 70, "r": 20, "t": 50, "b": 40},
+          "hovermode": "x unified", "legend": {"orientation": "h", "y": -0.15}}
+FILTER_JS = """
+for (const box of document.querySelectorAll("input.filter")) {
+  box.addEventListener("input", () => {
+    const words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    for (const row of document.getElementById(box.dataset.table).tBodies[0].rows) {
+      const text = row.textContent.toLowerCase();
+      row.hidden = !words.every((w) => text.includes(w));
+    }
+  });
+}
+"""
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; vertical-align: top; }
+th { background: #e8eef7; position: sticky; top: 0; }
+input.filter { margin: 0.4em 0; padding: 3px 6px; width: 20em; }
+.note { color: #555; font-size: 0.9em; }
+"""
+
+
+def _figure(title: str, unit: str) -> go.Figure:
+    figure = go.Figure(layout=LAYOUT)
+    figure.update_layout(title=title, yaxis_title=unit, xaxis_title="year")
+    return figure
+
+
+def _hover(unit: str) -> str:
+    return f"%{{y:,.4~g}} {unit}"
+
+
+def compute_figure(run: RunData) -> go.Figure | None:
+    """Compute in service (GW at each period's end) stacked by origin, with the model's total."""
+    if run.roadmap.compute is None or run.rows("compute_in_service").empty:
+        return None
+    figure = _figure("Compute in service by origin", "GW in service")
+    by_origin = charts.compute_in_service(run)
+    for origin in by_origin.columns:
+        figure.add_scatter(x=by_origin.index, y=by_origin[origin], name=f"{origin}-made", stackgroup="origin",
+                           hovertemplate=_hover("GW"))
+    total = run.series("compute_in_service")["compute_in_service"]
+    figure.add_scatter(x=total.index, y=total, name="total", line={"color": "black"}, hovertemplate=_hover("GW"))
+    return figure
+
+
+def _bars(title: str, unit: str, wide: pd.DataFrame, hover_unit: str = "") -> go.Figure:
+    figure = _figure(title, unit)
+    for column in wide.columns:
+        figure.add_bar(x=wide.index, y=wide[column], name=str(column), hovertemplate=_hover(hover_unit or unit))
+    figure.update_layout(barmode="relative")
+    return figure
+
+
+def launches_figure(run: RunData) -> go.Figure | None:
+    """Earth launches per period by launch vehicle."""
+    flights = charts._drop_empty(run.series("flights", by="vehicle"))
+    return None if flights.empty else _bars("Earth launches by vehicle class", "flights per period", flights,
+                                            "flights")
+
+
+def purposes_figure(run: RunData) -> go.Figure | None:
+    """Earth launches per period by purpose (compute, tankers, Moon, Mars, vehicles)."""
+    if run.rows("flights").empty:
+        return None
+    return _bars("Earth launches by purpose", "flights per period", charts.flight_purposes(run), "flights")
+
+
+def delivered_figure(run: RunData) -> go.Figure | None:
+    """Mass arriving at each location per period (log scale)."""
+    wide = charts.arrivals(run)
+    if wide.empty:
+        return None
+    figure = _figure("Mass delivered per location", "t delivered per period")
+    for location in wide.columns:
+        figure.add_scatter(x=wide.index, y=wide[location].replace(0.0, None), name=location, mode="lines+markers",
+                           hovertemplate=_hover("t"))
+    figure.update_yaxes(type="log")
+    return figure
+
+
+def body_figure(run: RunData, body: str) -> go.Figure | None:
+    """What is held on ``body`` (Mars, Moon) at each period's end: mass in t, counted commodities (people) on
+    their own axis at the right."""
+    stocks = run.rows("stock")
+    stocks = stocks[stocks["location"].map(charts.body_of) == body]
+    wide = charts._drop_empty(stocks.pivot_table(index="year", columns="commodity", values="value", aggfunc="sum",
+                                                 fill_value=0.0).reindex(pd.Index(run.years, name="year"),
+                                                                         fill_value=0.0))
+    if wide.empty:
+        return None
+    units = {k: c.unit for k, c in run.roadmap.commodities.items()}
+    figure = _figure(f"Held on {body}", "t held at period end")
+    for commodity in wide.columns:
+        unit = units.get(commodity, "t")
+        counted = unit != "t"
+        figure.add_scatter(x=wide.index, y=wide[commodity], name=f"{commodity} ({unit})" if counted else commodity,
+                           yaxis="y2" if counted else "y", line={"dash": "dot"} if counted else None,
+                           hovertemplate=_hover(unit))
+    if any(units.get(c, "t") != "t" for c in wide.columns):
+        figure.update_layout(yaxis2={"title": "count held (dotted)", "overlaying": "y", "side": "right",
+                                     "showgrid": False})
+    return figure
+
+
+def cash_figure(run: RunData) -> go.Figure | None:
+    """Cash balance and debt owed at each period's end, in $M, $B or $T by magnitude."""
+    if run.tables.get("cash") is None or run.tables["cash"].empty:
+        return None
+    lines = pd.concat([run.series("cash")["cash"].rename("cash balance"),
+                       run.series("debt_balance")["debt_balance"].rename("debt owed")], axis=1)
+    lines = charts._drop_empty(lines)
+    factor, suffix = money_scale(float(lines.abs().max().max()) if not lines.empty else 0.0)
+    figure = _figure("Cash balance and debt owed", f"${suffix} at period end")
+    for column in lines.columns:
+        figure.add_scatter(x=lines.index, y=lines[column] / factor, name=column, mode="lines+markers",
+                           hovertemplate=f"$%{{y:,.4~g}}{suffix}")
+    return figure
+
+
+FIGURES: list[tuple[str, Callable[[RunData], go.Figure | None]]] = [
+    ("compute", compute_figure),
+    ("launches", launches_figure),
+    ("purposes", purposes_figure),
+    ("delivered", delivered_figure),
+    ("mars", partial(body_figure, body="Mars")),
+    ("moon", partial(body_figure, body="Moon")),
+    ("cash", cash_figure),
+]
+
+
+def _table_section(key: str, title: str, frame: pd.DataFrame) -> str:
+    """A heading, a filter box and the table (every row shown until words are typed in the box)."""
+    if frame.empty:
+        return f"<h2>{html.escape(title)}</h2><p class='note'>(none in this plan)</p>"
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(shown_number(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return (f"<h2>{html.escape(title)}</h2><input class='filter' type='search' id='{key}-filter' "
+            f"data-table='{key}' placeholder='filter rows: type words'>"
+            f"<table id='{key}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _plain(figure: go.Figure) -> go.Figure:
+    """``figure`` with its x and y as plain JSON numbers (null for a gap), not base64 typed arrays: in the page,
+    a chart's ``data`` reads as the CSV's numbers."""
+    def numbers(values: Any) -> list[Any] | None:
+        return None if values is None else [None if pd.isna(v) else v for v in pd.Series(values).tolist()]
+
+    return go.Figure(data=[{**trace.to_plotly_json(), "x": numbers(trace.x), "y": numbers(trace.y)}
+                           for trace in figure.data], layout=figure.layout)
+
+
+def _page(title: str, intro: str, figures: Sequence[tuple[str, go.Figure]], tables: Sequence[str]) -> str:
+    divs = [_plain(figure).to_html(full_html=False, include_plotlyjs=False, div_id=key, config={"responsive": True})
+            for key, figure in figures]
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style><script>{get_plotlyjs()}</script></head><body>"
+            f"<h1>{html.escape(title)}</h1>{intro}{''.join(divs)}{''.join(tables)}"
+            f"<script>{FILTER_JS}</script></body></html>")
+
+
+def run_page(run: RunData) -> str:
+    """The interactive report of one run."""
+    s = run.summary
+    intro = (f"<p class='note'>{html.escape(s['status'])}, objective {s['objective']:,.6g} "
+             f"{html.escape(charts.objective_unit(run))}; input {html.escape(s.get('input_hash', '')[:12])}. "
+             "Drag to zoom, double-click to reset, click a legend entry to hide it. The numbers are those of "
+             "the run's CSV tables; report.pdf has the full report.</p>")
+    drawn = [(key, figure) for key, chart in FIGURES if (figure := chart(run)) is not None]
+    milestones = run.tables["milestones"]
+    shown = milestones[[c for c in ("milestone", "description", "threshold", "unit", "deadline", "reached_period",
+                                    "metric_at_end") if c in milestones]]
+    table = run.tables.get("bottlenecks")
+    ranked = bottlenecks.ranking(table) if table is not None else pd.DataFrame()
+    if not ranked.empty:  # the PDF's columns: the years a limit binds as spans, not first and last
+        ranked = ranked[["limit", "families", "binding_rows", "spans", "max_shadow_price", "total_shadow_price"]]
+    assumptions = run.tables.get("assumptions", pd.DataFrame())
+    tables = [_table_section("milestones", "Milestones", shown),
+              _table_section("bottlenecks", f"Bottlenecks (shadow prices in {charts.objective_unit(run)} per unit)",
+                             ranked),
+              _table_section("assumptions", "Assumptions", assumptions)]
+    return _page(f"Roadmap plan: {run.title}", intro, drawn, tables)
+
+
+def compare_page(comparison: Comparison, overlays: Sequence[tuple[str, str, str]]) -> str:
+    """The runs of ``comparison`` overlaid on each chart of ``overlays`` (quantity, title, unit), one trace per
+    run; the milestone and headline tables beside."""
+    drawn = []
+    for quantity, title, unit in overlays:
+        figure = _figure(title, unit)
+        for label, run in zip(comparison.labels, comparison.runs, strict=True):
+            series = run.series(quantity)[quantity]
+            if series.abs().sum() > 0:
+                figure.add_scatter(x=series.index, y=series, name=label, hovertemplate=_hover(unit))
+        if figure.data:
+            drawn.append((quantity, figure))
+    intro = ("<p class='note'>Runs: " + html.escape(" vs ".join(comparison.labels)) +
+             ". Click a run in a chart's legend to hide or show it.</p>")
+    tables = [_table_section("milestones", "Milestones: period reached", comparison.milestones),
+              _table_section("headlines", "Headline figures", comparison.headlines)]
+    return _page("Roadmap comparison", intro, drawn, tables)
+
