@@ -157,12 +157,17 @@ def cash_figure(run: RunData) -> Chart | None:
     """Cash balance and debt owed at each period's end, in $M, $B or $T by magnitude."""
     if run.tables.get("cash") is None or run.tables["cash"].empty:
         return None
-    lines = charts._drop_empty(pd.concat([run.series("cash")["cash"].rename("cash balance"),
-                                          run.series("debt_balance")["debt_balance"].rename("debt owed")], axis=1))
-    factor, suffix = money_scale(float(lines.abs().max().max()) if not lines.empty else 0.0)
-    chart = Chart("Cash balance and debt owed", f"${suffix} at period end")
-    for column in lines.columns:
-        chart.add("scatter", lines.index, lines[column] / factor, column, suffix, mode="lines+markers",
+    return _money("Cash balance and debt owed", charts._drop_empty(pd.concat([
+        run.series("cash")["cash"].rename("cash balance"),
+        run.series("debt_balance")["debt_balance"].rename("debt owed")], axis=1)))
+
+
+def _money(title: str, musd: pd.DataFrame) -> Chart:
+    """One line per column of ``musd`` (M$ at each period's end), shown in $M, $B or $T by magnitude."""
+    factor, suffix = money_scale(float(musd.abs().max().max()) if not musd.empty else 0.0)
+    chart = Chart(title, f"${suffix} at period end")
+    for column in musd.columns:
+        chart.add("scatter", musd.index, musd[column] / factor, str(column), suffix, mode="lines+markers",
                   hovertemplate=f"$%{{y:,.4~g}}{suffix}")
     return chart
 
@@ -231,16 +236,20 @@ def compare_page(comparison: Comparison, overlays: Sequence[tuple[str, str, str]
     run; the milestone and headline tables beside."""
     drawn = []
     for quantity, title, unit in overlays:
-        chart = Chart(title, unit)
-        for label, run in zip(comparison.labels, comparison.runs, strict=True):
-            series = run.series(quantity)[quantity]
-            if series.abs().sum() > 0:
-                chart.add("scatter", series.index, series, label, unit)
-        if chart.traces:
-            drawn.append((quantity, chart))
+        wide = pd.concat({label: run.series(quantity)[quantity]
+                          for label, run in zip(comparison.labels, comparison.runs, strict=True)}, axis=1)
+        wide = wide.loc[:, wide.abs().sum() > 0]  # a run without it is left out (blank where horizons differ)
+        if wide.empty:
+            continue
+        chart = _money(title, wide) if unit == "M$" else Chart(title, unit)
+        if unit != "M$":
+            for label in wide.columns:
+                chart.add("scatter", wide.index, wide[label], label, unit)
+        drawn.append((quantity, chart))
     intro = ("<p class='note'>Runs: " + html.escape(" vs ".join(comparison.labels)) +
              ". Click a run in a chart's legend to hide or show it.</p>")
-    tables = [_table_section("milestones", "Milestones: period reached", comparison.milestones),
+    tables = [_table_section("milestones", "Milestones: period reached",
+                             comparison.milestones.drop(columns="year")),  # the period says it
               _table_section("headlines", "Headline figures", comparison.headlines)]
     return _page("Roadmap comparison", intro, drawn, tables)
 

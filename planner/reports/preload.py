@@ -1,8 +1,8 @@
 """Import what comes after the solve on a thread while HiGHS solves, so that the tables and report start warm.
 
 The modules needed after the solve (pandas for the plan's tables; matplotlib, reportlab, Pillow and
-plotly and the planner's chart code for the reports) take about 0.7 s of CPU to import. ``highspy`` releases the
-GIL while HiGHS solves, so an import started as HiGHS starts
+the planner's chart code for the report) take about 0.7 s of CPU to import, plotly's for report.html about
+0.2 s more. ``highspy`` releases the GIL while HiGHS solves, so an import started as HiGHS starts
 (:attr:`planner.solve.run.SolveOptions.before_highs`) runs on the other core for free; started any
 earlier it would hold up the model build, which needs the GIL. This module imports nothing heavy.
 """
