@@ -155,3 +155,18 @@ def test_seed_vision_states_its_own_cadence_and_price():
     assert price.interpolation == "linear"
     # linear from 900 (2026) to 200 (2028): 550 in 2027; 30 from 2035 on, never rising back
     assert list(price.at([2027, 2035, 2040, 2050, 2060])) == pytest.approx([550, 30, 30, 30, 30])
+
+
+def test_a_scenario_label_is_only_the_loader_s(write_roadmap, tmp_path):
+    """A file that writes ``scenario: made_up`` would name its output folder after a scenario never applied;
+    a resolved roadmap of a scenario run, which lists it among its scenario_names, solves again as it was."""
+    from planner.results.write import write_yaml
+
+    text = (ROOT / "roadmaps" / "examples" / "minimal.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RoadmapError, match="'scenario: made_up' names no scenario this file applied"):
+        load_roadmap(write_roadmap(text + "scenario: made_up\n"))
+    loaded = load_roadmap(ROOT / "roadmaps" / "baseline.yaml", scenario="cheap_launch")
+    resolved = tmp_path / "roadmap.resolved.yaml"
+    write_yaml(resolved, loaded.resolved())
+    again = load_roadmap(resolved, allow_outside=True)
+    assert again.roadmap.scenario == "cheap_launch" and again.input_hash() != ""

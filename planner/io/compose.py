@@ -56,6 +56,13 @@ def compose(
     if not isinstance(scenarios, dict):
         raise RoadmapError([merged.problem(("scenarios",), "must be a mapping of scenario names to overrides")])
     problems = _scenario_problems(merged, scenarios)
+    written = merged.data.get("scenario")
+    if written is not None and written not in (merged.data.get("scenario_names") or []):
+        # a resolved roadmap (roadmap.resolved.yaml) names its applied scenario among its scenario_names
+        problems.append(merged.problem(("scenario",), f"'scenario: {shown(str(written))}' names no scenario "
+                                       "this file applied: the loader sets it from --scenario (it names the "
+                                       "output folder)", allowed="scenarios: {name: {description, set}} and "
+                                                                 "--scenario NAME"))
     if problems:
         raise RoadmapError(problems)
     if scenario is not None:
