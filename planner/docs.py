@@ -26,7 +26,7 @@ from planner.schema.roadmap import Roadmap
 from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODEL_MODULES = ["data", "ready", "transport", "tanks", "useful", "launch", "learning", "supply", "industry",
+MODEL_MODULES = ["data", "ready", "transport", "transit", "tanks", "useful", "launch", "learning", "supply", "industry",
                  "compute", "orbits", "demand", "network", "funding", "financing", "milestones", "objective"]
 # the baseline's figures with the features it does not use, so that their constraint families are documented too
 FEATURES = {"compute.revenue_musd_per_gw_year": 0,

@@ -47,6 +47,8 @@ solve set the average cost of each period's flights for the next (:func:`learnin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
@@ -54,7 +56,8 @@ import pyomo.core as pyo
 from planner.model.data import ModelData, propellant_shares
 from planner.model.learning import Curve, wright_average
 from planner.model.parameters import add_param
-from planner.model.registry import Registry, add_constraint, add_expression, add_var, make_integer, scaled
+from planner.model.registry import Registry, add_constraint, add_expression, add_var, make_integer
+from planner.model.transit import Leg, add_transit_consumables
 from planner.schema.network import LaunchVehicle
 from planner.schema.roadmap import Roadmap
 
@@ -237,29 +240,18 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
 
 def _add_transit_consumption(m: pyo.ConcreteModel, d: ModelData, reg: Registry, payload: dict[str, list[str]]) -> None:
-    """Consumables eaten on the way up: :math:`w_{lpc} \\ge \\rho\\, \\tau_l\\, w_{lpu}`, and what is eaten does not
-    arrive (``payload``: class -> the commodities it launches)."""
-    r = d.roadmap
-    lvs = r.launch_vehicles
-    idx = [(lv, p, name) for lv, spec in lvs.items() if spec.transit_days > 0 for p in d.periods
-           for name, c in r.consumption.items() if c.on_routes and c.consumer in payload[lv]]
-    for lv, p, name in idx:
-        c = r.consumption[name]
-        if c.consumes in payload[lv]:
-            eaten = scaled(-c.per_unit_per_day * lvs[lv].transit_days, m.launched[lv, p, c.consumer])
-            reg.balance[(lvs[lv].to, c.consumes, p)].append(eaten)
+    """Consumables eaten on the way up (:mod:`planner.model.transit`): :math:`w_{lpc} \\ge \\rho\\, \\tau_l\\,
+    w_{lpu}`, and what is eaten does not arrive (``payload``: class -> the commodities it launches)."""
+    lvs = d.roadmap.launch_vehicles
 
-    def covered(mm, lv, p, name):
-        c = r.consumption[name]
-        consumer = mm.launched[lv, p, c.consumer]
-        if c.consumes not in payload[lv]:
-            return consumer == 0
-        return mm.launched[lv, p, c.consumes] >= scaled(c.per_unit_per_day * lvs[lv].transit_days, consumer)
+    def landing(lv: str, p: int) -> Callable[[str], list[list[Any]]]:
+        return lambda k: [reg.balance[(lvs[lv].to, k, p)]]
 
-    add_constraint(
-        m, reg, "launch_transit_consumables", idx, covered, subsystem=SUBSYSTEM,
-        description="Consumables launched on a flight cover its consumers' needs over the launch transit.",
-        math=r"w_{lpc} \ge \rho_{uc}\, \tau_l\, w_{lpu}")
+    legs = {(lv, p): Leg(spec.transit_days, {k: m.launched[lv, p, k] for k in payload[lv]}, landing(lv, p))
+            for lv, spec in lvs.items() if spec.transit_days > 0 for p in d.periods}
+    add_transit_consumables(m, d, reg, legs, "launch_transit_consumables", SUBSYSTEM,
+                            "Consumables launched on a flight cover its consumers' needs over the launch transit.",
+                            r"w_{lpc} \ge \rho_{uc}\, \tau_l\, w_{lpu}")
 
 
 def launched_mass_t(m: pyo.ConcreteModel, d: ModelData):

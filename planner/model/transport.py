@@ -41,13 +41,15 @@ For vehicle :math:`v` flying route :math:`r` departing in period :math:`p` (arc 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyomo.core as pyo
 
 from planner.model.data import ModelData, burn_factor, kept_after, transfer_loss
+from planner.model.launch import propellants
 from planner.model.registry import Registry, add_constraint, add_var, linear, make_integer, negated, scaled
+from planner.model.transit import Leg, add_transit_consumables
 from planner.model.useful import allowed, useful_cargo
 
 SUBSYSTEM = "transport"
@@ -126,9 +128,9 @@ def add_flows(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                                          "riders' tanks).",
         math=r"\sum_k \mu_k x_{ak} + \phi m_d n_a \le (P_v + R_v) n_a", limit="vehicle payload")
     # a stack's riders' tanks hold propellant only: the rest of its cargo fits in the payload bays
-    propellants = {j for fl in flyers.values() for j in fl.shares}
+    burned = propellants(r)
     bays = {(v, rt, p): [(mu, x) for (mu, x), (k, _mu) in zip(cargo_terms(v, rt, p), loads[v, rt], strict=True)
-                         if k not in propellants] + spares_terms(v, rt, p)
+                         if k not in burned] + spares_terms(v, rt, p)
             for v, rt, p in arcs if flyers[v].rider_tanks_t > 0}
     add_constraint(
         m, reg, "payload_bays", sorted(bays),
@@ -187,36 +189,19 @@ def _append_each(lists: list[list], items: Iterable[Any]) -> None:
 
 def _add_route_consumption(m, d: ModelData, reg: Registry, arc_of, cargo: dict,
                            carried: dict[tuple[str, str], set[str]]) -> None:
-    """Consumables used in transit: :math:`c_{ak} \\ge \\rho\\, t_r\\, x_{au}`, and what arrives is less
-    (``carried``: (vehicle, route) -> the commodities it carries there)."""
+    """Consumables used in transit (:mod:`planner.model.transit`): :math:`c_{ak} \\ge \\rho\\, t_r\\, x_{au}`,
+    and what arrives is less (``carried``: (vehicle, route) -> the commodities it carries there)."""
     r = d.roadmap
-    rules = [(name, c) for name, c in r.consumption.items() if c.on_routes]
-    idx = []
-    for v, rt, p in m.vehicle_arcs:
-        for name, c in rules:
-            if c.consumer in carried[v, rt]:
-                idx.append((v, rt, p, name))
-    for v, rt, p, name in idx:
-        c = r.consumption[name]
-        arc = arc_of[(rt, p)]
-        if c.consumes not in carried[v, rt]:
-            continue
-        used = scaled(-c.per_unit_per_day * arc.transit_days, cargo[v, rt, p, c.consumer])
-        reg.balance[(r.routes[rt].to, c.consumes, arc.arrive)].append(used)
-        if arc.late:
-            reg.late[(r.routes[rt].to, c.consumes, arc.arrive)].append(used)
 
-    def transit_consumables(mm, v, rt, p, name):
-        c = r.consumption[name]
-        consumer = cargo[v, rt, p, c.consumer]
-        if c.consumes not in carried[v, rt]:
-            return consumer == 0
-        return cargo[v, rt, p, c.consumes] >= scaled(c.per_unit_per_day * arc_of[(rt, p)].transit_days, consumer)
+    def landing(rt: str, arc: Any) -> Callable[[str], list[list[Any]]]:
+        to = r.routes[rt].to
+        return lambda k: [reg.balance[(to, k, arc.arrive)]] + ([reg.late[(to, k, arc.arrive)]] if arc.late else [])
 
-    add_constraint(
-        m, reg, "transit_consumables", idx, transit_consumables,
-        subsystem=SUBSYSTEM, description="Consumables carried cover the consumers' needs over the transit.",
-        math=r"x_{a c} \ge \rho_{uc}\, t_r\, x_{a u}")
+    legs = {(v, rt, p): Leg(arc_of[(rt, p)].transit_days, {k: cargo[v, rt, p, k] for k in carried[v, rt]},
+                            landing(rt, arc_of[(rt, p)])) for v, rt, p in m.vehicle_arcs}
+    add_transit_consumables(m, d, reg, legs, "transit_consumables", SUBSYSTEM,
+                            "Consumables carried cover the consumers' needs over the transit.",
+                            r"x_{a c} \ge \rho_{uc}\, t_r\, x_{a u}")
 
 
 def _add_fleet(m, d: ModelData, reg: Registry, arc_of, integer_flyers: set[str]) -> None:
