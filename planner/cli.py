@@ -377,6 +377,8 @@ def print_summary(plan: Plan, target: Path) -> None:
     fractional = describe(s["fractional"], cases=3)
     if fractional:
         console.print(f"  [yellow]{escape(fractional)}[/]", highlight=False, soft_wrap=True)
+    if s.get("refined_grid"):
+        console.print(f"  time grid: {escape(s['refined_grid']['text'])}", highlight=False, soft_wrap=True)
     if s.get("coarse_grid"):
         console.print(f"  [yellow]time grid: {escape(s['coarse_grid']['text'])}[/]", highlight=False, soft_wrap=True)
     size = s["model_size"]

@@ -27,7 +27,8 @@ from planner.schema.time_table import TimeTable
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MODEL_MODULES = ["data", "ready", "transport", "transit", "tanks", "useful", "launch", "learning", "supply", "industry",
-                 "compute", "orbits", "demand", "network", "funding", "financing", "milestones", "objective"]
+                 "compute", "orbits", "demand", "network", "funding", "financing", "refinement", "milestones",
+                 "objective"]
 # the baseline's figures with the features it does not use, so that their constraint families are documented too
 FEATURES = {"compute.revenue_musd_per_gw_year": 0,
             "compute.demand": {"segments": [{"up_to_gw": 100, "price_musd_per_gw_year": 12000},

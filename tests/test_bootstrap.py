@@ -48,9 +48,21 @@ def test_growth_compounds_once_per_period_and_converges_from_below(step, per_yea
     assert plan.objective < SEED * math.exp(G * sum(lengths[1:]))
 
 
-def test_five_year_periods_are_flagged():
-    plan = solve(load_roadmap(EXAMPLE, overrides={"time": {"dates": ["2030-01-01", "2035-01-01"],
-                                                           "end": "2039-12-31"}}))
+FIVE_YEARS = {"dates": ["2030-01-01", "2035-01-01"], "end": "2039-12-31"}
+
+
+def test_five_year_periods_kept_as_given_are_flagged():
+    plan = solve(load_roadmap(EXAMPLE, overrides={"time": {**FIVE_YEARS, "max_growth_per_period": None}}))
     coarse = plan.summary["coarse_grid"]
     assert coarse["loops"] == ["process build_factory making its own capital"]
     assert coarse["payback_years"] == pytest.approx(1 / G) and coarse["periods"] == 2
+    assert plan.summary["refined_grid"] is None
+
+
+def test_five_year_periods_are_split_into_yearly_parts_and_grow_as_the_yearly_plan():
+    """g = 0.5 a year grows 2.5 in five years: ceil(2.5 / 0.5) = 5 parts per period, the calendar years, so
+    the plan is the yearly closed form (the seed lands in 2030, then nine years of 1.5x)."""
+    plan = solve(load_roadmap(EXAMPLE, overrides={"time": FIVE_YEARS}))
+    assert plan.summary["refined_grid"]["parts"] == 10 and plan.summary["coarse_grid"] is None
+    assert list(plan.built.data.timeline.labels) == [f"{year}-01-01" for year in range(2030, 2040)]
+    assert plan.objective == pytest.approx(SEED * (1 + G) ** 9, rel=1e-3)  # the last part is a day short

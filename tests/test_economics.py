@@ -13,7 +13,7 @@ from planner.cli import app
 from planner.errors import PlannerError
 from planner.results.headlines import headlines
 from tests.conftest import value
-from tests.test_funding_timing import D6_5YR
+from tests.test_funding_timing import D6_5YR_KEPT
 from tests.test_parameters import _covered_keys_change_numbers_as_a_rebuild
 
 # Compute only: 1.5 GW of chips in 2030 and none after, no decay, no life, no funding limit; the plan
@@ -105,7 +105,7 @@ def test_a_growing_year_reads_the_curve_at_each_period_mean(solve_text):
 
 # The d6 reproducer of tests/test_funding_timing.py (36,000 M$ per GW, 1,000 M$ of cash, no decay, a 5-year
 # life, five-year periods) with a demand curve: 12,000 M$ per GW-year for the first GW, 6,000 beyond.
-D6_DEMAND = D6_5YR.replace("name: d6_cash_5yr", "name: d6_demand").replace(
+D6_DEMAND = D6_5YR_KEPT.replace("name: d6_cash_5yr", "name: d6_demand").replace(
     "  revenue_musd_per_gw_year: 12000\n",
     "  demand:\n    segments:\n      - {up_to_gw: 1, price_musd_per_gw_year: 12000}\n"
     "      - {price_musd_per_gw_year: 6000}\n")

@@ -68,3 +68,15 @@ def test_min_cost_is_refused_with_a_reason(write_roadmap):
         """)
     with pytest.raises(RoadmapError, match="requires every milestone"):
         solve(load_roadmap(path), SolveOptions(window_years=2))
+
+
+def test_windows_cut_the_parts_of_periods_split_for_the_solve(write_roadmap):
+    """d6's two five-year periods are split into the calendar years (planner.model.refinement): four-year
+    windows overlapping by one then cut those years, and plan what they plan on yearly periods."""
+    from tests.test_funding_timing import D6_5YR, D6_YEARLY
+    rolling = SolveOptions(window_years=4, overlap_years=1)
+    five = solve(load_roadmap(write_roadmap(D6_5YR, "five.yaml")), rolling)
+    yearly = solve(load_roadmap(write_roadmap(D6_YEARLY, "yearly.yaml")), rolling)
+    assert five.summary["refined_grid"]["parts"] == 10
+    assert [w["commit"] for w in five.summary["rolling_horizon"]["windows"]] == ["2030-01-01", "2033-01-01", "2036-01-01"]
+    assert value(five, "spending") == pytest.approx(value(yearly, "spending"), rel=0.01)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from planner.model.refinement import split
 from planner.schema.network import TimeSpec
 from planner.timeline import build_timeline
 
@@ -33,3 +34,15 @@ def test_a_change_inside_a_period_starts_a_new_one_on_1_january():
 def test_a_step_mapping_must_cover_the_start():
     with pytest.raises(ValidationError, match="at or before the horizon's start"):
         TimeSpec(start=2026, end=2035, step={2030: "year"})
+
+
+def test_a_split_cuts_on_the_first_of_the_month_or_the_nearest_day():
+    quarters = build_timeline(TimeSpec(start=2030, end=2030, step="quarter"))
+    # Q1 kept; Q2 (91 days) into 3 parts of a month; Q3 (92 days) into 4 parts of 23 days, cut on days 23, 46
+    # and 69 of the quarter (decimal years 2030.4959 + k 0.0630 -> the nearest day); Q4 into 2 of 1.5 months
+    parted = split(quarters, [1, 3, 4, 2])
+    assert parted.labels[:1] == ("2030Q1",)
+    assert parted.starts == (date(2030, 1, 1), date(2030, 4, 1), date(2030, 5, 1), date(2030, 6, 1),
+                             date(2030, 7, 1), date(2030, 7, 24), date(2030, 8, 16), date(2030, 9, 8),
+                             date(2030, 10, 1), date(2030, 11, 1))
+    assert parted.labels[1:4] == ("2030-04-01", "2030-05-01", "2030-06-01") and parted.end == quarters.end

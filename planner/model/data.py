@@ -19,9 +19,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
+from planner.model import refinement
 from planner.model.ready import ready_dates
 from planner.schema.network import Bipropellant, Vehicle
 from planner.schema.roadmap import Roadmap
@@ -116,6 +118,7 @@ class ModelData:
     timeline: Timeline
     arcs: list[Arc]
     periods: list[int] = field(default_factory=list)
+    refined: dict[str, Any] | None = None  # the roadmap's periods split for the solve (planner.model.refinement)
     _table_values: dict[int, tuple[TimeTable, list[float]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -236,8 +239,10 @@ def burn_factor(dv_km_s: float, exhaust_km_s: float) -> float:
 
 
 def build_data(roadmap: Roadmap) -> ModelData:
-    timeline = build_timeline(roadmap.time)
-    return ModelData(roadmap=roadmap, timeline=timeline, arcs=_arcs(roadmap, timeline))
+    """The model's data on the periods it solves on: the roadmap's, with those too long for the growth
+    reinvested inside them split (:func:`planner.model.refinement.refined`)."""
+    timeline, split = refinement.refined(ModelData(roadmap=roadmap, timeline=build_timeline(roadmap.time), arcs=[]))
+    return ModelData(roadmap=roadmap, timeline=timeline, arcs=_arcs(roadmap, timeline), refined=split)
 
 
 def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:

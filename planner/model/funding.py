@@ -32,7 +32,7 @@ earns, while the revenue it earns early in a period pays for hardware bought lat
 continuous time:
 growth financed by revenue compounds the same way on any grid, up to the even-rate assumption inside a
 period (a period much longer than the hardware's payback time cannot represent the growth inside it:
-:func:`planner.results.coarse_grid.coarse_periods` flags such periods in the summary and the report).
+:mod:`planner.model.refinement` splits such periods for the solve, or flags them).
 """
 
 from __future__ import annotations

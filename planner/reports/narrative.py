@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.model.refinement import coarse_periods
 from planner.reports import bottlenecks
 from planner.reports.charts import objective_unit
 from planner.reports.money import money
 from planner.reports.run_folder import RunData
-from planner.results.coarse_grid import coarse_periods
 from planner.results.fractional import CASES, describe, fractional_counts
 from planner.results.headlines import MONEY_TOTALS, headlines
 
@@ -78,6 +78,8 @@ def sentences(run: RunData) -> list[str]:
         out.append("No limit a strategist can relax binds: the plan is shaped by costs and the objective alone.")
     out += cadence(run)
     out += end_of_horizon(run)
+    if run.data.refined:
+        out.append(f"Time grid: {run.data.refined['text']}.")
     coarse = coarse_periods(run.data)
     if coarse:
         out.append(f"Time grid: {coarse['text']}.")

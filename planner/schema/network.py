@@ -30,6 +30,7 @@ class Strict(BaseModel):
 
 
 Step = Literal["year", "quarter", "month"]
+MAX_GROWTH = 0.5  # the default share by which a reinvesting loop may grow within one period (planner.model.refinement)
 
 
 class TimeSpec(Strict):
@@ -45,6 +46,12 @@ class TimeSpec(Strict):
                                                             "2040: year}).")
     dates: list[date] | None = Field(None, description="Explicit period start dates (non-uniform periods); "
                                                        "each period runs to the next date, the last to `end`.")
+    max_growth_per_period: float | None = Field(
+        MAX_GROWTH, gt=0, description="Most that a loop reinvesting in itself (compute financed by its revenue, a "
+                                      "process making its own capital) may grow within one period, as a share of "
+                                      "itself: a longer period is split into equal parts for the solve and the plan "
+                                      "is reported on them (growth inside a period is understated: it compounds once "
+                                      "per period); null: keep the periods as given and flag the coarse ones.")
 
     @model_validator(mode="after")
     def _start_or_dates(self) -> TimeSpec:

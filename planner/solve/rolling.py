@@ -30,10 +30,11 @@ import pyomo.core as pyo
 from planner.errors import Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
+from planner.model.data import build_data
 from planner.model.objective import REQUIRES_ALL_MILESTONES
 from planner.schema.network import TimeSpec
 from planner.schema.roadmap import Roadmap
-from planner.timeline import as_date, build_timeline
+from planner.timeline import as_date
 
 Values = dict[tuple[str, Any], float]  # (variable component, index) -> value
 
@@ -66,9 +67,11 @@ def cut(roadmap: Roadmap, end: date) -> Roadmap:
     """``roadmap`` with its horizon ending at ``end`` (a period start), its later deadlines dropped."""
     spec = roadmap.time
     if spec.dates is not None:
-        time_spec = TimeSpec(dates=[d for d in spec.dates if d < end], end=end)
+        time_spec = TimeSpec(dates=[d for d in spec.dates if d < end], end=end,
+                             max_growth_per_period=spec.max_growth_per_period)
     else:
-        time_spec = TimeSpec(start=spec.start, end=end, step=spec.step)
+        time_spec = TimeSpec(start=spec.start, end=end, step=spec.step,
+                             max_growth_per_period=spec.max_growth_per_period)
     milestones = {name: ms.model_copy(update={"deadline": None})
                   if ms.deadline is not None and as_date(ms.deadline, end_of_year=True) >= end else ms
                   for name, ms in roadmap.milestones.items()}
@@ -85,7 +88,9 @@ def period_position(built: BuiltModel) -> dict[str, int]:
         if names is not None and "period" in names:
             out[var.name] = len(names) - 1 - names[::-1].index("period")
             continue
-        first = next(iter(var.keys()))
+        first = next(iter(var.keys()), None)
+        if first is None:  # an empty family in this window (nothing of its kind yet): nothing to hold
+            continue
         index = first if isinstance(first, tuple) else (first,)
         out[var.name] = max(i for i, x in enumerate(index) if isinstance(x, int))
     return out
@@ -97,7 +102,9 @@ def hold(built: BuiltModel, before: int, values: Values) -> int:
     position = period_position(built)
     held = 0
     for var in built.model.component_objects(pyo.Var, descend_into=False):
-        at = position[var.name]
+        at = position.get(var.name)
+        if at is None:
+            continue
         for index, data in var.items():
             period = index[at] if isinstance(index, tuple) else index
             if period < before:
@@ -123,7 +130,11 @@ def solve_rolling(loaded: LoadedRoadmap, solve_built: Any, solve_window: Any, wi
                                     f"horizon's end, which a window cannot promise", key="objective.mode",
                                     allowed="a rolling horizon with max_value, lexicographic, "
                                             "min_launch_mass or max_delivered")])
-    timeline = build_timeline(roadmap.time)
+    data = build_data(roadmap)
+    timeline = data.timeline
+    if data.refined is not None:  # periods split for the solve (planner.model.refinement): windows cut the parts
+        roadmap = roadmap.model_copy(update={"time": TimeSpec(dates=list(timeline.starts), end=timeline.end,
+                                                              max_growth_per_period=None)})
     plan_windows = windows([float(y) for y in timeline.start_years], window_years, overlap_years)
     values: Values = {}
     records = []
@@ -131,6 +142,7 @@ def solve_rolling(loaded: LoadedRoadmap, solve_built: Any, solve_window: Any, wi
         last = k == len(plan_windows) - 1
         start = time.perf_counter()
         built = build_model(roadmap if last else cut(roadmap, timeline.starts[w.end]))
+        built.data.refined = data.refined  # the roadmap's own periods were split: the summary says so
         held = hold(built, w.commit, values)
         timings["build_s"] = timings.get("build_s", 0.0) + time.perf_counter() - start
         start = time.perf_counter()

@@ -17,6 +17,7 @@ from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
 from planner.model.launch import learning_curves as launch_curves
+from planner.model.refinement import coarse_periods
 from planner.model.supply import learning_curves as source_curves
 from planner.solve.budget import TimeBudget
 from planner.solve.highs_backend import (
@@ -172,7 +173,6 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
                     "tolerance": LEARNING_TOLERANCE}
         if learning["converged"]:
             break
-    from planner.results.coarse_grid import coarse_periods
     from planner.results.fractional import fractional_counts  # pandas: imported while HiGHS solved
     from planner.results.headlines import headlines
     from planner.results.tables import plan_tables  # (reports.preload)
@@ -189,6 +189,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     summary["learning_curve"] = learning
     summary["fractional"] = fractional_counts(tables["plan"], built.data)
     summary["coarse_grid"] = coarse_periods(built.data)
+    summary["refined_grid"] = built.data.refined
     summary["headlines"] = headlines(tables, list(built.data.timeline.labels), loaded.roadmap)
     return Plan(loaded=loaded, built=built, status=answer.status, objective=float(answer.objective),
                 stage_objectives=stage_values, mip_gap=float(answer.mip_gap or 0.0), tables=tables,
