@@ -98,6 +98,20 @@ def test_bottlenecks_name_the_index_parts_and_label_the_period(tiny_run: Path) -
     assert not any("(" in value for column in table.columns for value in table[column])
 
 
+def test_duals_name_the_index_parts_and_label_the_period(tiny_run: Path) -> None:
+    duals = _csv(tiny_run, "duals.csv")
+    assert list(duals.columns[:1]) == ["family"] and list(duals.columns[-3:]) == ["period", "year", "dual"]
+    assert "index" not in duals.columns
+    cap = duals[duals["family"] == "launch_cap"]
+    assert set(cap["vehicle"]) == {"starship"} and list(cap["period"]) == [str(y) for y in range(2026, 2032)]
+    assert list(cap["year"]) == [str(y) for y in range(2026, 2032)]  # _csv reads every column as text
+    assert not any("(" in value for column in duals.columns for value in duals[column])
+    # the bottlenecks are the limit families' rows of the same table
+    limits = _csv(tiny_run, "bottlenecks.csv")
+    assert list(limits.loc[limits["family"] == "launch_cap", "shadow_price"].astype(float)) == pytest.approx(
+        list(cap["dual"].astype(float).abs()))
+
+
 def test_compare_csvs_are_long_with_units_and_a_reached_flag(tiny_run: Path, tmp_path: Path) -> None:
     write_comparison(compare_runs([read_run(tiny_run), read_run(tiny_run)]), tmp_path / "compare")
     milestones = _csv(tmp_path / "compare", "compare_milestones.csv")

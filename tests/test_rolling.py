@@ -78,5 +78,6 @@ def test_windows_cut_the_parts_of_periods_split_for_the_solve(write_roadmap):
     five = solve(load_roadmap(write_roadmap(D6_5YR, "five.yaml")), rolling)
     yearly = solve(load_roadmap(write_roadmap(D6_YEARLY, "yearly.yaml")), rolling)
     assert five.summary["refined_grid"]["parts"] == 10
-    assert [w["commit"] for w in five.summary["rolling_horizon"]["windows"]] == ["2030-01-01", "2033-01-01", "2036-01-01"]
+    commits = [w["commit"] for w in five.summary["rolling_horizon"]["windows"]]
+    assert commits == ["2030-01-01", "2033-01-01", "2036-01-01"]
     assert value(five, "spending") == pytest.approx(value(yearly, "spending"), rel=0.01)

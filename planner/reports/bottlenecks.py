@@ -8,70 +8,39 @@ relaxing a limit never makes the plan worse, so the shadow price shown is :math:
 units per unit of the row (a flight for the launch cap, a GW for the chip supply, an M$ for funding).
 A row binds when its shadow price is nonzero (complementary slackness).
 
-The period of a row is the last integer of its index (the model's convention: rows are indexed
-``(..., period)``), written as its label; rows without one (a whole-horizon limit such as vehicle copies)
-get no period. The other parts of the index are written as named columns: a name the roadmap defines goes
-in the column of its kind (``vehicle``, ``route``, ``location``, ``commodity``, ``process``, ...), a
-fraction in ``share_of_period`` (where inside the period the cash is checked), anything else in ``item``.
+Each row keeps the named index columns, period and year of ``duals.csv``
+(:mod:`planner.results.duals`).
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from planner.schema.roadmap import Roadmap
+from planner.results.duals import index_columns
 
 FIRST, LAST = ["family", "limit", "subsystem"], ["period", "year", "shadow_price", "binding"]
 BINDING_TOLERANCE = 1e-8
 
 
-def bottleneck_table(duals: pd.DataFrame, families: dict[str, dict[str, Any]], labels: Sequence[str],
-                     years: Sequence[float], roadmap: Roadmap) -> pd.DataFrame:
-    """One row per matrix row of a limit family: its index as named columns, its period, shadow price and
-    whether it binds."""
+def bottleneck_table(duals: pd.DataFrame, families: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """One row per matrix row of a limit family (from the tidy dual table): its named index columns, its
+    period, shadow price and whether it binds."""
     limits = {name: f for name, f in families.items() if f.get("limit")}
     rows = duals[duals["family"].isin(list(limits))]
-    kinds = name_kinds(roadmap)
-    records, middle = [], {}
-    for family, index, dual in zip(rows["family"], rows["index"], rows["dual"], strict=True):
-        parts, p = _parts(index)
-        named = _named(parts, kinds)
-        middle.update(dict.fromkeys(named))
-        price = abs(float(dual))
-        records.append({"family": family, "limit": limits[family]["limit"],
-                        "subsystem": limits[family].get("subsystem", ""), **named,
-                        "period": labels[p] if p is not None else "", "year": float(years[p]) if p is not None
-                        else np.nan, "shadow_price": price, "binding": price > BINDING_TOLERANCE})
-    return pd.DataFrame.from_records(records, columns=[*FIRST, *middle, *LAST])
-
-
-def name_kinds(r: Roadmap) -> dict[str, str]:
-    """The column of each name the roadmap defines (``starship`` -> vehicle, ``leo`` -> location)."""
-    kinds: dict[str, str] = {}
-    for column, names in (("requirement", [q for loc in r.locations.values() for q in loc.requirements]),
-                          ("demand", r.demands), ("milestone", r.milestones), ("pad", r.shared_cadence),
-                          ("process", r.processes), ("commodity", r.commodities), ("route", r.routes),
-                          ("location", r.locations), ("vehicle", [*r.launch_vehicles, *r.vehicles, *r.stacks])):
-        kinds.update(dict.fromkeys(names, column))  # later kinds win: a vehicle is also a commodity of the model
-    return kinds
-
-
-def _named(parts: tuple[Any, ...], kinds: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for part in parts:
-        column = "share_of_period" if isinstance(part, float) else kinds.get(str(part), "item")
-        name, n = column, 1
-        while name in out:
-            n += 1
-            name = f"{column}_{n}"
-        out[name] = part
-    return out
+    middle = index_columns(rows)
+    return pd.DataFrame({
+        "family": rows["family"],
+        "limit": [limits[f]["limit"] for f in rows["family"]],
+        "subsystem": [limits[f].get("subsystem", "") for f in rows["family"]],
+        **{c: rows[c] for c in middle},
+        "period": rows["period"],
+        "year": rows["year"].astype(float),
+        "shadow_price": rows["dual"].astype(float).abs(),
+        "binding": rows["dual"].astype(float).abs() > BINDING_TOLERANCE,
+    }, columns=[*FIRST, *middle, *LAST]).reset_index(drop=True)
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:
@@ -122,17 +91,3 @@ def by_year(table: pd.DataFrame) -> pd.DataFrame:
     wide = binding.pivot_table(index="limit", columns="year", values="shadow_price", aggfunc="max")
     order = ranking(table)["limit"]
     return wide.reindex([limit for limit in order if limit in wide.index])
-
-
-def _parts(index: Any) -> tuple[tuple[Any, ...], int | None]:
-    """A row's index (as ``duals.csv`` writes it) without its period, and the period (the last integer)."""
-    if isinstance(index, str):
-        try:
-            index = ast.literal_eval(index)
-        except (ValueError, SyntaxError):
-            pass
-    parts = index if isinstance(index, tuple) else (index,)
-    ints = [i for i, p in enumerate(parts) if isinstance(p, (int, np.integer)) and not isinstance(p, bool)]
-    if not ints:
-        return parts, None
-    return parts[:ints[-1]] + parts[ints[-1] + 1:], int(parts[ints[-1]])

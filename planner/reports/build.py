@@ -54,8 +54,7 @@ def write_report(folder: Path, pdf: bool = True) -> RunData:
     run = read_run(folder)
     duals = run.tables.get("duals")
     if duals is not None:
-        table = bottlenecks.bottleneck_table(duals, run.families, run.data.timeline.labels, run.years,
-                                              run.roadmap)
+        table = bottlenecks.bottleneck_table(duals, run.families)
         table.to_csv(folder / "bottlenecks.csv", index=False, float_format=FLOAT_FORMAT)
         run.tables["bottlenecks"] = table
     headline_table(run).to_csv(folder / "headlines.csv", index=False, float_format=FLOAT_FORMAT)

@@ -57,7 +57,6 @@ COLUMNS = {
     "reached_year": ("Decimal year of reached_period; blank when not reached.", "year"),
     "metric_at_end": ("Value of the metric in the last period.", "see unit"),
     "family": ("Constraint family (model registry name).", ""),
-    "index": ("Index of the row within its family.", ""),
     "dual": ("Row dual: change of the objective per unit of the row's right-hand side.", "objective unit"),
     "limit": ("Short label of the limit a strategist can relax.", ""),
     "subsystem": ("Model subsystem that declares the family.", ""),
@@ -94,7 +93,7 @@ def data_dictionary(folder: Path) -> pd.DataFrame:
         frame = read_csv(path)
         rows.append({"file": path.name, "column": "", "description": FILES.get(path.stem, ""), "unit": ""})
         for column in frame.columns:
-            description, unit = SPECIFIC.get((path.stem, column), COLUMNS.get(column, ("", "")))
+            description, unit = SPECIFIC.get((path.stem, column), COLUMNS.get(column, repeated(column)))
             rows.append({"file": path.name, "column": column, "description": description, "unit": unit})
         if {"quantity", "unit", "value"} <= set(frame.columns) and path.stem != "plan":
             for (quantity, unit), _ in frame.groupby(["quantity", "unit"], sort=True):
@@ -105,3 +104,12 @@ def data_dictionary(folder: Path) -> pd.DataFrame:
         description = SPECIFIC.get(("data_dictionary", column), COLUMNS[column])[0]
         rows.append({"file": "data_dictionary.csv", "column": column, "description": description, "unit": ""})
     return pd.DataFrame(rows, columns=["file", "column", "description", "unit"])
+
+
+def repeated(column: str) -> tuple[str, str]:
+    """The description of ``location_2`` (a row's second location: a route's end), from ``location``'s."""
+    base, _, n = column.rpartition("_")
+    if n.isdigit() and base in COLUMNS:
+        description, unit = COLUMNS[base]
+        return f"{description.rstrip('.')} (number {n} of its kind in the row's index).", unit
+    return "", ""

@@ -23,7 +23,7 @@ from planner.schema.roadmap import Roadmap
 
 TEXT_COLUMNS = {"table", "quantity", "period", "built", "location", "commodity", "vehicle", "route", "process",
                 "category", "milestone", "unit", "description", "deadline", "reached_period", "family", "limit",
-                "index", "subsystem", "key", "setting", "source", "file", "column", "requirement", "demand", "pad",
+                "subsystem", "key", "setting", "source", "file", "column", "requirement", "demand", "pad",
                 "item"}
 FAMILIES_FILE = "families.json"
 SOLVER_OPTIONS_FILE = "solver_options.json"

@@ -16,6 +16,7 @@ from planner import collector
 from planner.errors import InfeasibleError, NoPlanError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
+from planner.model.data import ModelData
 from planner.model.launch import learning_curves as launch_curves
 from planner.model.refinement import coarse_periods
 from planner.model.supply import learning_curves as source_curves
@@ -180,7 +181,7 @@ def _solve_built(loaded: LoadedRoadmap, built: BuiltModel, highs_options: dict[s
     start = time.perf_counter()
     tables = plan_tables(built, loaded, options.quantities)
     timings["extract_s"] = time.perf_counter() - start
-    duals = _dual_table(compiled, answer)
+    duals = _dual_table(compiled, answer, built.data)
     start = time.perf_counter()
     numerics = inspect(compiled, built.registry).to_json()
     timings["numerics_s"] = time.perf_counter() - start
@@ -281,15 +282,13 @@ def learning_note(summary: dict[str, Any]) -> str | None:
             "curves' at this plan; raise learning.iterations")
 
 
-def _dual_table(compiled: Compiled, answer: HighsAnswer) -> Any:
-    import pandas as pd
+def _dual_table(compiled: Compiled, answer: HighsAnswer, data: ModelData) -> Any:
+    from planner.results.duals import dual_table
 
-    if answer.row_duals is None:
-        return pd.DataFrame(columns=["family", "index", "dual"])
-    families = [row.parent_component().name for row in compiled.rows]
-    indices = [row.index() for row in compiled.rows]
-    frame = pd.DataFrame({"family": families, "index": indices, "dual": answer.row_duals})
-    return frame
+    rows = compiled.rows if answer.row_duals is not None else []
+    return dual_table([row.parent_component().name for row in rows], [row.index() for row in rows],
+                      answer.row_duals if answer.row_duals is not None else [], data.timeline.labels, data.years,
+                      data.roadmap)
 
 
 def _summary(loaded: LoadedRoadmap, built: BuiltModel, compiled: Compiled, answer: HighsAnswer,
