@@ -307,3 +307,26 @@ compute:
     nothing = read_run(_write(tmp_path / "b", write_roadmap(text.replace("AFTER", "0"), "b.yaml")))
     assert end_of_horizon(nothing)[0] == ("End of horizon: nothing after 2039 is valued "
                                           "(objective.end_of_horizon_years: 0), so the plan winds down toward its end.")
+
+
+def test_a_chart_shrinks_to_fill_the_rest_of_a_page_or_moves_whole() -> None:
+    """A 2:1 chart across the frame with a heading and a caption: drawn whole where it fits, shrunk (centred)
+    where at least 70 % of it fits, else moved whole to the next page, never split or left as a lone heading."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph
+
+    from planner.reports.pdf import FRAME_WIDTH, SHRINK, Figure, Raster
+    from planner.reports.rendering import Pixels
+
+    styles = getSampleStyleSheet()
+    chart = Raster(Pixels(4, 2, bytes(4 * 4 * 2), (8.0, 4.0)))
+    assert chart.height == pytest.approx(FRAME_WIDTH / 2)
+    figure = Figure([Paragraph("The plan in charts", styles["h1"]), Paragraph("Launches", styles["h2"])], chart,
+                    Paragraph("Flights per period.", styles["BodyText"]))
+    _, whole = figure.wrap(FRAME_WIDTH, 10_000)
+    text = whole - chart.height
+    assert figure.scale == 1.0 and text > 0
+    room = text + 0.8 * chart.height  # 80 % of the chart fits: drawn at 80 %, filling the space exactly
+    assert figure.wrap(FRAME_WIDTH, room)[1] == pytest.approx(room) and figure.scale == pytest.approx(0.8)
+    figure.wrap(FRAME_WIDTH, text + (SHRINK - 0.05) * chart.height)  # too little room: drawn whole, elsewhere
+    assert figure.scale == 1.0 and figure.split(FRAME_WIDTH, text + 0.5 * chart.height) == []

@@ -26,6 +26,7 @@ from planner.sweep.spec import parse_vary, read_sweep_file, sweep_spec
 from planner.sweep.store import ResultLog
 from planner.sweep.tour import Lanes, split, tour
 from planner.sweep.warm import warm_solve
+from tests.conftest import ROOT
 from tests.tiny_roadmap import TINY
 
 CAP = "launch_vehicles.starship.max_flights_per_year"
@@ -267,6 +268,26 @@ def test_scenarios_that_differ_in_covered_numbers_take_them_through_the_kept_mod
     path.write_text(TINY.replace("reward: 2", "reward: 2.5") + "integer: none\n", encoding="utf-8")
     assert warm({FUNDING: 1200.0, CAP: cap}) == ("warm", True)  # the file changed: built
     assert warm({FUNDING: 1300.0, CAP: cap})[1] is True  # the kept model stays the old file's: built again
+
+
+def test_a_scenario_whose_growth_splits_other_periods_is_built_on_its_own_grid():
+    """The lunar bootstrap grows at 0.5 a year, at the limit of one period's growth: 0.6 t of factory per t
+    a year splits each year in two (planner.model.refinement), so the kept yearly model cannot take it."""
+    from planner.solve.run import SolveOptions
+
+    path = ROOT / "roadmaps" / "examples" / "lunar-bootstrap.yaml"
+    key = "processes.build_factory.capital.factory"
+    options = SolveOptions(threads=1, duals=False)
+
+    def warm(productivity):
+        loaded = load_roadmap(path, overrides={key: productivity})
+        solved = warm_solve(loaded, options, (), {key: productivity})
+        assert solved is not None and solved.objective == pytest.approx(solve(loaded).objective, rel=1e-9)
+        return solved.path, solved.built, len(solved.tables["plan"]["period"].unique())
+
+    assert warm(0.5) == ("reference", True, 10)
+    assert warm(0.45) == ("warm", False, 10)
+    assert warm(0.6)[1:] == (True, 20)  # each year cut in two: built
 
 
 def test_a_scenario_tabulates_only_what_the_sweep_keeps_with_the_full_plans_rows(write_roadmap):

@@ -30,7 +30,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -123,15 +122,17 @@ def milestones_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[An
 
 
 def charts_section(run: RunData, drawn: dict[str, Pixels | None]) -> list[Any]:
-    out: list[Any] = [CondPageBreak(9 * cm), Paragraph("The plan in charts", H1)]
+    out: list[Any] = []
+    heading = [Paragraph("The plan in charts", H1)]  # kept with the first chart
     absent = []
     for title, draw in charts.CHARTS:
         if drawn[title] is None:
             absent.append(title)
             continue
         caption = (draw.__doc__ or "").strip().splitlines()[0]
-        out.append(KeepTogether([Paragraph(title, STYLES["h2"]), Raster(drawn[title]),
-                                 Paragraph(escape(caption), CAPTION)]))
+        out.append(Figure([*heading, Paragraph(title, STYLES["h2"])], Raster(drawn[title]),
+                          Paragraph(escape(caption), CAPTION)))
+        heading = []
     if absent:
         out.append(Paragraph("Not in this plan (nothing to draw): " + ", ".join(absent) + ".", CAPTION))
     return out
@@ -217,8 +218,46 @@ class Raster(Flowable):
         self.canv.drawImage(ImageReader(self.pixels), 0, 0, self.width, self.height)
 
 
+class Figure(Flowable):
+    """Headings, a chart and its caption, kept together; the chart shrinks (centred, down to :data:`SHRINK` of
+    its size) to fill what is left of a page rather than leave it half empty."""
+
+    def __init__(self, headings: Sequence[Paragraph], chart: Raster, caption: Paragraph | None = None) -> None:
+        super().__init__()
+        self.headings, self.chart, self.caption = list(headings), chart, caption
+        self.scale = 1.0
+
+    def _text(self) -> list[Paragraph]:
+        return [*self.headings, *([self.caption] if self.caption is not None else [])]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        text = sum(p.wrap(available_width, available_height)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+                   for p in self._text())
+        room = (available_height - text) / self.chart.height
+        self.scale = 1.0 if room >= 1 or room < SHRINK else room
+        self.width, self.height = available_width, text + self.scale * self.chart.height
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []  # whole or on the next page
+
+    def draw(self) -> None:
+        y = self.height
+        for p in self.headings:
+            y -= p.getSpaceBefore() + p.height
+            p.drawOn(self.canv, 0, y)
+            y -= p.getSpaceAfter()
+        width, height = self.scale * self.chart.width, self.scale * self.chart.height
+        y -= height
+        self.canv.drawImage(ImageReader(self.chart.pixels), (self.width - width) / 2, y, width, height)
+        if self.caption is not None:
+            y -= self.caption.getSpaceBefore() + self.caption.height
+            self.caption.drawOn(self.canv, 0, y)
+
+
 PIPELINE = ("load", "build", "handoff", "condition", "mip_start", "solve", "duals", "extract", "numerics")
 TIMELINE, HEATMAP = "Milestone timeline", "Bottleneck heat-map"
+SHRINK = 0.7  # the smallest a chart is drawn to fit the rest of a page
 # every chart of the report, the heaviest first (they are shared out in this order, see rendering)
 CHART_ORDER = [HEATMAP, "Propellant and depots", "Mars", "Cash flow", "Compute in service", "Launches",
                "Transport network", "Mass delivered", "Lunar and Mars industry", TIMELINE]

@@ -206,6 +206,8 @@ def _from_kept(kept: _Kept, loaded: LoadedRoadmap, varied: dict[str, Any]) -> tu
         return None
     data = build_data(loaded.roadmap)
     built = kept.built
+    if data.timeline != built.data.timeline:  # its growth splits other periods (planner.model.refinement)
+        return None
     if not set_parameters(built.model, built.registry, data):
         return None
     compiled = kept.parametric.numbers()
