@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -60,8 +61,11 @@ def runs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("interactive")
     roadmap = folder / "small.yaml"
     roadmap.write_text(textwrap.dedent(ROADMAP), encoding="utf-8")
-    out = {"run": folder / "run", "more": folder / "more", "compare": folder / "compare"}
-    for args in (["solve", str(roadmap), "--out", str(out["run"])],
+    out = {"run": folder / "run", "more": folder / "more", "compare": folder / "compare",
+           "bootstrap": folder / "bootstrap"}
+    bootstrap = Path(__file__).parents[1] / "roadmaps" / "examples" / "lunar-bootstrap.yaml"
+    for args in (["solve", str(bootstrap), "--out", str(out["bootstrap"])],
+                 ["solve", str(roadmap), "--out", str(out["run"])],
                  ["solve", str(roadmap), "--scenario", "more_flights", "--out", str(out["more"])],
                  ["compare", str(out["run"]), str(out["more"]), "--out", str(out["compare"])]):
         result = CliRunner().invoke(app, args)
@@ -139,6 +143,44 @@ def test_report_html_charts_hold_the_plans_numbers(runs: dict[str, Path], browse
     assert max(in_service) > 0.01  # a plan that deploys: the check is not of zeros
     rocket = _trace(browser, "launches", "rocket")
     assert rocket["y"] == pytest.approx(_series(run, "launch.csv", "flights"), rel=1e-9)
+
+
+def _chart_data(driver: Any, chart: str) -> list[dict[str, Any]]:
+    return driver.execute_script(f"return document.getElementById('{chart}').data.map(t => ({{name: t.name, "
+                                 "x: t.x && Array.from(t.x), y: t.y && Array.from(t.y), z: t.z, "
+                                 "customdata: t.customdata}))")
+
+
+def test_report_html_draws_the_network_and_the_binding_limits_from_the_plan(runs: dict[str, Path],
+                                                                          browser: Any) -> None:
+    run = runs["run"]
+    _open(browser, run / "report.html", "network")
+    assert _errors(browser) == []
+    edge = next(t for t in _chart_data(browser, "network") if t["name"] == "earth_surface → leo")
+    launched = pd.read_csv(run / "launch.csv")
+    assert edge["customdata"][0] == pytest.approx(launched.loc[launched["quantity"] == "launched", "value"].sum())
+    assert edge["customdata"][0] > 0
+    # the launch cap binds every year (3 flights of 20 t against 100 t of satellites a year): its row of the
+    # heat map holds its largest shadow price per year, coloured by log10 and read in the hover
+    limits = pd.read_csv(run / "bottlenecks.csv")
+    cap = limits[limits["limit"] == "launch cap"].groupby("year")["shadow_price"].max().reindex(YEARS)
+    [heat] = _chart_data(browser, "bottlenecks-by-year")
+    row = heat["y"].index("launch cap")
+    assert heat["x"] == YEARS and heat["customdata"][row] == pytest.approx(cap.tolist(), rel=1e-9)
+    assert heat["z"][row] == pytest.approx(np.log10(cap.to_numpy()).tolist(), rel=1e-9)
+    assert min(cap) > 0
+
+
+def test_report_html_draws_facility_output_against_capacity(runs: dict[str, Path], browser: Any) -> None:
+    """The lunar bootstrap: the factory's output rate is its activity over the period's length (yearly: 1)."""
+    run = runs["bootstrap"]
+    _open(browser, run / "report.html", "industry")
+    assert _errors(browser) == []
+    output = _trace(browser, "industry", "build_factory: output")
+    plan = pd.read_csv(run / "plan.csv")
+    made = plan[(plan["quantity"] == "activity") & (plan["process"] == "build_factory")]
+    expected = made.groupby("year")["value"].sum().reindex(output["x"], fill_value=0.0)
+    assert output["y"] == pytest.approx(expected.tolist(), rel=1e-9) and max(output["y"]) > 1
 
 
 def test_report_html_filters_its_tables(runs: dict[str, Path], browser: Any) -> None:

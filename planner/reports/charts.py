@@ -37,6 +37,7 @@ ZERO = 1e-9  # series whose absolute sum is below this are left out of a chart
 BODIES = (("Mars", ("mars",)), ("Moon", ("moon", "lunar", "llo", "nrho", "eml", "cislunar")))
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf"]
+BODY_COLORS = {"Earth": "#aec7e8", "Moon": "#d9d9d9", "Mars": "#ff9896"}  # a location's node
 
 
 def body_of(location: str) -> str:
@@ -320,8 +321,9 @@ def delivered_chart(run: RunData) -> Figure | None:
     return fig
 
 
-def propellant_chart(run: RunData) -> Figure | None:
-    """Propellant launched, made in space (ISRU) and burned per period; depot levels by location."""
+def propellant_flows(run: RunData) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Propellant launched from Earth, made in space (ISRU) and burned, t per period (columns, by year), and
+    what depots hold at each period's end by location (none where propellant is only sourced)."""
     r = run.roadmap
     fuels = sorted(propellants(r))
     if not fuels or run.rows("propellant_burned").empty:
@@ -338,15 +340,23 @@ def propellant_chart(run: RunData) -> Figure | None:
     if made:
         flows["made in space (ISRU)"] = pd.concat(made, axis=1).sum(axis=1)
     flows["burned"] = run.series("propellant_burned")["propellant_burned"]
-    flows = flows.fillna(0.0)
     sources = {s.location for k in fuels for s in r.commodities[k].sources}
     stocks = run.rows("stock")
     stocks = stocks[stocks["commodity"].isin(fuels) & ~stocks["location"].isin(sources)]
     levels = _drop_empty(stocks.pivot_table(index="year", columns="location", values="value", aggfunc="sum",
                                             fill_value=0.0))
+    return _drop_empty(flows.fillna(0.0)), levels
+
+
+def propellant_chart(run: RunData) -> Figure | None:
+    """Propellant launched, made in space (ISRU) and burned per period; depot levels by location."""
+    drawn = propellant_flows(run)
+    if drawn is None:
+        return None
+    flows, levels = drawn
     fig, axes = new_figure(run, 1 if levels.empty else 2)  # no depot: no empty panel of depot levels
     ax = axes[0]
-    for i, column in enumerate(_drop_empty(flows).columns):
+    for i, column in enumerate(flows.columns):
         ax.plot(flows.index, flows[column], linewidth=1.3, label=column, color=PALETTE[i])
     ax.set_ylabel("t per period", fontsize=8)
     ax.set_title("Propellant flows", fontsize=10, y=1.02)
@@ -361,21 +371,29 @@ def propellant_chart(run: RunData) -> Figure | None:
     return fig
 
 
-def industry_chart(run: RunData) -> Figure | None:
-    """Each facility process: output rate against its capacity (productivity times capital held)."""
+def facility_rates(run: RunData) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each facility process: its output rate and its capacity (productivity times the capital held), t of
+    output per year in each period."""
     r = run.roadmap
-    if not r.processes or run.rows("activity").empty:
-        return None
-    fig, (ax,) = new_figure(run)
     years = pd.Index(run.years, name="year")
     stocks = run.rows("stock")
-    for i, (name, proc) in enumerate(r.processes.items()):
-        color = PALETTE[i % len(PALETTE)]
+    out = {}
+    for name, proc in r.processes.items():
         output = run.rows("activity", process=name).groupby("year")["value"].sum().reindex(years, fill_value=0.0)
-        rate = output.to_numpy() / run.lengths * sum(proc.outputs.values())
         held = stocks[stocks["location"] == proc.location]
         capacity = np.min([held[held["commodity"] == c].groupby("year")["value"].sum().reindex(years, fill_value=0.0)
                            .to_numpy() * pi for c, pi in proc.capital.items()], axis=0) * sum(proc.outputs.values())
+        out[name] = (output.to_numpy() / run.lengths * sum(proc.outputs.values()), capacity)
+    return out
+
+
+def industry_chart(run: RunData) -> Figure | None:
+    """Each facility process: output rate against its capacity (productivity times capital held)."""
+    if not run.roadmap.processes or run.rows("activity").empty:
+        return None
+    fig, (ax,) = new_figure(run)
+    for i, (name, (rate, capacity)) in enumerate(facility_rates(run).items()):
+        color = PALETTE[i % len(PALETTE)]
         ax.plot(run.years, capacity, color=color, linewidth=4, alpha=0.3, label=f"{name}: capacity")
         ax.plot(run.years, rate, color=color, linewidth=1.3, label=f"{name}: output")
     ax.set_ylabel("t of output per year", fontsize=8)
@@ -461,8 +479,9 @@ def cash_chart(run: RunData) -> Figure | None:
     return fig
 
 
-def network_chart(run: RunData) -> Figure | None:
-    """The transport network: locations and routes, edge width by the mass moved over the horizon."""
+def mass_moved(run: RunData) -> nx.DiGraph | None:
+    """The transport network: a node per location, an edge per launch vehicle's or route's ends holding the
+    t moved along it over the horizon (``t``; people at their unit mass); None without any edge."""
     r = run.roadmap
     graph = nx.DiGraph()
     graph.add_nodes_from(r.locations)
@@ -475,22 +494,28 @@ def network_chart(run: RunData) -> Figure | None:
         moved = _tonnes(rows, mass).groupby(rows["route"]).sum()
         for route, rt in r.routes.items():
             _add_flow(graph, rt.from_, rt.to, float(moved.get(route, 0.0)))
-    if graph.number_of_edges() == 0:
+    return graph if graph.number_of_edges() else None
+
+
+def network_chart(run: RunData) -> Figure | None:
+    """The transport network: locations and routes, edge width by the mass moved over the horizon."""
+    graph = mass_moved(run)
+    if graph is None:
         return None
     fig = Figure(figsize=(WIDTH_IN, 3.6))
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.9))
     ax.set_axis_off()
-    positions = _layout(graph)
+    positions = layout(graph)
     flows = np.array([graph.edges[e]["t"] for e in graph.edges])
     top = max(flows.max(), 1e-9)
     widths = [0.6 + 5.0 * math.log10(1 + 9 * f / top) if f > 0 else 0.4 for f in flows]
     colors = ["#1f77b4" if f > 0 else "#cccccc" for f in flows]
     nx.draw_networkx_edges(graph, positions, ax=ax, width=widths, edge_color=colors, arrows=True, arrowsize=10,
                            connectionstyle="arc3,rad=0.2", node_size=900)
-    nx.draw_networkx_nodes(graph, positions, ax=ax, node_size=900, node_color=[
-        {"Earth": "#aec7e8", "Moon": "#d9d9d9", "Mars": "#ff9896"}[body_of(n)] for n in graph.nodes])
+    nx.draw_networkx_nodes(graph, positions, ax=ax, node_size=900,
+                           node_color=[BODY_COLORS[body_of(n)] for n in graph.nodes])
     nx.draw_networkx_labels(graph, positions, ax=ax, font_size=7)
-    labels = {e: _mass_label(graph.edges[e]["t"]) for e in graph.edges if graph.edges[e]["t"] > 0}
+    labels = {e: mass_label(graph.edges[e]["t"]) for e in graph.edges if graph.edges[e]["t"] > 0}
     nx.draw_networkx_edge_labels(graph, positions, edge_labels=labels, ax=ax, font_size=6, label_pos=0.3,
                                  connectionstyle="arc3,rad=0.2", bbox={"boxstyle": "round,pad=0.1", "fc": "white",
                                                                          "ec": "none", "alpha": 0.8})
@@ -508,7 +533,7 @@ def _add_flow(graph: nx.DiGraph, a: str, b: str, t: float) -> None:
         graph.add_edge(a, b, t=t)
 
 
-def _layout(graph: nx.DiGraph) -> dict[str, np.ndarray]:
+def layout(graph: nx.DiGraph) -> dict[str, np.ndarray]:
     """Columns by body (Earth, Moon, Mars), rows by the order locations appear in the roadmap."""
     columns: dict[str, list[str]] = {"Earth": [], "Moon": [], "Mars": []}
     for node in graph.nodes:
@@ -522,7 +547,7 @@ def _layout(graph: nx.DiGraph) -> dict[str, np.ndarray]:
     return positions
 
 
-def _mass_label(t: float) -> str:
+def mass_label(t: float) -> str:
     for factor, unit in ((1e6, "Mt"), (1e3, "kt")):
         if t >= factor:
             return f"{t / factor:,.3g} {unit}"

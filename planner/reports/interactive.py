@@ -1,6 +1,6 @@
 """The interactive report: ``report.html`` and ``compare.html``, one self-contained file each.
 
-The main charts of the PDF drawn again for plotly.js, zoomable and hoverable, from the same tidy tables
+The charts of the PDF drawn again for plotly.js, zoomable and hoverable, from the same tidy tables
 (:class:`~planner.reports.run_folder.RunData`, and the series :mod:`planner.reports.charts` derives from
 them), so the numbers are the plan's; the milestones, bottlenecks and assumptions tables with a filter box
 each. plotly.js (from the plotly package) is inlined once per page: the file opens offline, without a
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
@@ -162,6 +163,91 @@ def cash_figure(run: RunData) -> Chart | None:
         run.series("debt_balance")["debt_balance"].rename("debt owed")], axis=1)))
 
 
+def propellant_figure(run: RunData) -> Chart | None:
+    """Propellant launched from Earth, made in space (ISRU) and burned, t per period."""
+    drawn = charts.propellant_flows(run)
+    if drawn is None or drawn[0].empty:
+        return None
+    return _lines("Propellant flows", "t per period", drawn[0], "t")
+
+
+def depots_figure(run: RunData) -> Chart | None:
+    """Propellant held in depots at each period's end, by location."""
+    drawn = charts.propellant_flows(run)
+    if drawn is None or drawn[1].empty:
+        return None
+    return _lines("Depot levels", "t held at period end", drawn[1], "t")
+
+
+def industry_figure(run: RunData) -> Chart | None:
+    """Each facility process: its output rate (line) against its capacity (wide, pale)."""
+    if not run.roadmap.processes or run.rows("activity").empty:
+        return None
+    chart = Chart("Facilities: output and capacity", "t of output per year")
+    for i, (name, (rate, capacity)) in enumerate(charts.facility_rates(run).items()):
+        color = charts.PALETTE[i % len(charts.PALETTE)]
+        chart.add("scatter", run.years, capacity, f"{name}: capacity", "t/yr",
+                  line={"color": color, "width": 8}, opacity=0.3)
+        chart.add("scatter", run.years, rate, f"{name}: output", "t/yr", line={"color": color})
+    return chart
+
+
+def network_figure(run: RunData) -> Chart | None:
+    """The transport network, laid out as in the PDF (Earth, Moon, Mars in columns): a line per route, as
+    wide as the mass it moved over the horizon (hover: the t moved), grey where unused."""
+    graph = charts.mass_moved(run)
+    if graph is None:
+        return None
+    at = charts.layout(graph)
+    top = max(max(graph.edges[e]["t"] for e in graph.edges), 1e-9)
+    chart = Chart("Transport network: mass moved over the horizon", "", layout={
+        "xaxis": {"visible": False}, "yaxis": {"visible": False}, "hovermode": "closest", "showlegend": False})
+    for a, b in graph.edges:
+        t = graph.edges[a, b]["t"]
+        (x0, y0), (x1, y1) = at[a], at[b]
+        # bowed to its right at the middle, as the PDF's arcs: a route and its return are two lines
+        xm, ym = (x0 + x1) / 2 + 0.12 * (y1 - y0), (y0 + y1) / 2 - 0.12 * (x1 - x0)
+        chart.traces.append({"type": "scatter", "mode": "lines", "x": [float(x0), float(xm), float(x1)],
+                             "y": [float(y0), float(ym), float(y1)], "name": f"{a} → {b}",
+                             "line_shape": "spline",
+                             "line": {"width": 1 + 8 * t / top, "color": "#1f77b4" if t > 0 else "#cccccc"},
+                             "hovertemplate": f"{html.escape(a)} → {html.escape(b)}: "
+                                              f"{charts.mass_label(t)}<extra></extra>", "customdata": [t] * 3})
+    nodes = list(graph.nodes)
+    chart.traces.append({"type": "scatter", "mode": "markers+text", "name": "locations", "text": nodes,
+                         "x": [float(at[n][0]) for n in nodes], "y": [float(at[n][1]) for n in nodes],
+                         "textposition": "top center", "hovertemplate": "%{text}<extra></extra>",
+                         "marker": {"size": 22, "color": [charts.BODY_COLORS[charts.body_of(n)] for n in nodes]}})
+    return chart
+
+
+def heatmap_figure(run: RunData) -> Chart | None:
+    """The largest shadow price of each binding limit by year (colour on a log scale; hover: the price)."""
+    table = run.tables.get("bottlenecks")
+    wide = bottlenecks.by_year(table) if table is not None and not table.empty else pd.DataFrame()
+    if wide.empty:
+        return None
+    unit = charts.objective_unit(run)
+    wide = wide.reindex(columns=run.years)
+    chart = Chart(f"Binding limits by year: shadow price ({unit} per unit)", "", layout={
+        "height": 140 + 28 * len(wide), "yaxis": {"autorange": "reversed", "title": {"text": ""}},
+        "hovermode": "closest"})
+    chart.traces.append({"type": "heatmap", "x": _numbers(wide.columns), "y": list(wide.index),
+                         "z": [_numbers(np.log10(row)) for row in wide.to_numpy(dtype=float)],
+                         "customdata": [_numbers(row) for row in wide.to_numpy(dtype=float)],
+                         "colorscale": "Viridis", "colorbar": {"title": {"text": "log10"}},
+                         "hovertemplate": f"%{{y}} %{{x}}: %{{customdata:,.4~g}} {unit} per unit<extra></extra>"})
+    return chart
+
+
+def _lines(title: str, unit: str, wide: pd.DataFrame, hover_unit: str) -> Chart:
+    """One line per column of ``wide`` (by year)."""
+    chart = Chart(title, unit)
+    for column in wide.columns:
+        chart.add("scatter", wide.index, wide[column], str(column), hover_unit)
+    return chart
+
+
 def _money(title: str, musd: pd.DataFrame) -> Chart:
     """One line per column of ``musd`` (M$ at each period's end), shown in $M, $B or $T by magnitude."""
     factor, suffix = money_scale(float(musd.abs().max().max()) if not musd.empty else 0.0)
@@ -179,7 +265,12 @@ FIGURES: list[tuple[str, Callable[[RunData], Chart | None]]] = [
     ("delivered", delivered_figure),
     ("mars", partial(body_figure, body="Mars")),
     ("moon", partial(body_figure, body="Moon")),
+    ("propellant", propellant_figure),
+    ("depots", depots_figure),
+    ("industry", industry_figure),
     ("cash", cash_figure),
+    ("network", network_figure),
+    ("bottlenecks-by-year", heatmap_figure),
 ]
 
 
