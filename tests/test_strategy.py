@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import math
+import time
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -224,6 +226,34 @@ def test_lexicographic_never_trades_a_milestone_for_compute(solve_text):
     assert plan.stage_objectives["milestones"] == pytest.approx(0.9**2, rel=1e-9)
     # the three remaining flights (2033-2035) carry satellites: 10 t x 100 W/kg = 0.001 GW each
     assert value(plan, "compute_added") == pytest.approx(0.003, rel=1e-9)
+
+
+def test_the_value_stage_starts_from_the_milestone_stages_plan_within_one_shared_time_limit(write_roadmap,
+                                                                                            monkeypatch):
+    """With a binary milestone the stages are MIPs: the second holds the first's optimum, so the first's plan
+    (re-planned with its integer decisions fixed) is its start; the two share --time-limit, the first taking
+    half of it."""
+    from planner import SolveOptions, load_roadmap, solve
+
+    run = importlib.import_module("planner.solve.run")  # the module, not planner.solve (the function)
+
+    calls = []
+
+    def recording(compiled, options, **kwargs):
+        calls.append((options["time_limit"], kwargs["start_x"] is not None, compiled.is_mip, time.perf_counter()))
+        return real(compiled, options, **kwargs)
+
+    real = run.run_highs
+    monkeypatch.setattr(run, "run_highs", recording)
+    plan = solve(load_roadmap(write_roadmap(MILESTONE.format(mode="lexicographic"))), SolveOptions(time_limit_s=20))
+    (first, first_started, mip, at_first), (second, second_started, _, at_second) = calls
+    assert mip and not first_started and second_started
+    assert first == pytest.approx(10, abs=0.5)  # half of the 20 s
+    assert 10 < second <= 20 - (at_second - at_first) + 1e-6  # what the first left
+    start = plan.summary["mip_start"]
+    assert start["given"] and start["rounding"] == "its integer decisions fixed, the rest re-planned"
+    # the first stage's plan carries 3 people and then 3 flights of satellites: the start is the optimum
+    assert start["objective"] == pytest.approx(plan.objective, rel=1e-9) and reached(plan) == "2032"
 
 
 def test_lunar_satellites_thrown_by_a_mass_driver_count_as_compute(solve_text):

@@ -207,7 +207,7 @@ def highs_version() -> str:
 
 
 def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, duals: bool = True,
-              condition: bool = True, mip_start: bool = True) -> HighsAnswer:
+              condition: bool = True, mip_start: bool = True, start_x: np.ndarray | None = None) -> HighsAnswer:
     """Solve ``c`` with HiGHS (the LP method chosen by :func:`planner.solve.method.lp_options`); for a feasible
     plan check it against ``c`` and compute duals.
 
@@ -217,16 +217,17 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     (HiGHS's tolerances hold on the scaled rows), ``c`` itself is solved. A MIP is handed over as built:
     branch and cut on the scaled copy of the baseline with binary milestones took 111 s against 24 s
     (HiGHS 1.16, one thread). With ``mip_start``, a MIP starts from a plan rounded from its LP relaxation
-    (:mod:`planner.solve.mip_start`; branch and cut gets the time limit minus what that took). ``export``
+    (:mod:`planner.solve.mip_start`; branch and cut gets the time limit minus what that took), or from
+    ``start_x`` when given (a plan known to be feasible: a lexicographic stage's, for the next). ``export``
     writes ``c`` as built."""
-    from planner.solve.mip_start import find_start, give_start
+    from planner.solve.mip_start import find_start, give_start, known_start
     from planner.solve.numerics import condition as conditioned
 
     options = lp_options(options, int(c.matrix.nnz), c.is_mip)
     timings: dict[str, float] = {}
     start_plan = None
-    if c.is_mip and mip_start:
-        start_plan = find_start(c, options)
+    if c.is_mip and (mip_start or start_x is not None):
+        start_plan = find_start(c, options) if start_x is None else known_start(c, start_x, options)
         timings["mip_start_s"] = start_plan.seconds
         if "time_limit" in options:
             options = {**options, "time_limit": max(float(options["time_limit"]) - start_plan.seconds, 0.001)}
