@@ -104,6 +104,7 @@ def test_five_year_periods_are_split_and_agree_with_yearly_ones(solve_text):
     refined = five.summary["refined_grid"]
     assert refined["periods"] == 2 and refined["parts"] == 10
     assert refined["longest_part_years"] == pytest.approx(1.0)
+    assert "2 periods (2030-01-01 to 2035-01-01) split into 10 parts of up to 1 year for the solve" in refined["text"]
     assert five.summary["coarse_grid"] is None
     assert list(five.built.data.timeline.labels) == [f"{year}-01-01" for year in range(2030, 2040)]
     for quantity in ("spending", "compute_served"):

@@ -132,7 +132,7 @@ def refined(data: ModelData) -> tuple[Timeline, dict[str, Any] | None]:
         "longest_part_years": round(max(timeline.length_years), 6),
         "max_growth_per_period": most_growth(data),
         "text": f"{len(cut)} period{'s' if len(cut) > 1 else ''} ({span}) split into {sum(n[p] for p in cut)} parts "
-                f"of up to {max(timeline.length_years):.3g} years for the solve, so that {' and '.join(loops)} "
+                f"of up to {_years(max(timeline.length_years))} for the solve, so that {' and '.join(loops)} "
                 f"grows by at most {most_growth(data):.0%} within a period (time.max_growth_per_period)",
     }
 
@@ -157,8 +157,13 @@ def coarse_periods(data: ModelData) -> dict[str, Any] | None:
         "loops": loops,
         "longest_period_years": round(longest, 6),
         "payback_years": round(fastest, 6),
-        "text": f"{len(periods)} period{'s' if len(periods) > 1 else ''} ({span}) of up to {longest:.3g} years are "
-                f"longer than {most_growth(data):.2g} of {fastest:.3g} years, the time in which "
-                f"{' and '.join(loops)} reproduces itself (compute: earns back its hardware): the growth reinvested "
+        "text": f"{len(periods)} period{'s' if len(periods) > 1 else ''} ({span}) of up to {_years(longest)} are long "
+                f"enough for {' and '.join(loops)} to grow by more than {most_growth(data):.0%} within one (it "
+                f"reproduces itself in {_years(fastest)}; compute: earns back its hardware): the growth reinvested "
                 f"inside them is understated; a finer grid, or time.max_growth_per_period, tells it",
     }
+
+
+def _years(x: float) -> str:
+    """``1 year``, ``2.08 years``."""
+    return f"{x:.3g} year{'' if f'{x:.3g}' == '1' else 's'}"
