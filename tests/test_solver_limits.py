@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import highspy
@@ -116,6 +117,38 @@ def test_watchdog_stops_a_solve_that_ignores_its_time_limit():
     assert "stopped by the watchdog" in message
     assert 0.5 <= elapsed < 3.0
     assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def _abandoning(h, time_limit_s, grace=None):
+    """Stands in for run_watched when HiGHS ignores its stop: HiGHS has run (and reported its plans), then the
+    watchdog gives up on it."""
+    h.run()
+    raise NoPlanError("HiGHS ran past its time limit of 1 s and did not stop when asked; the solve was abandoned")
+
+
+def test_an_abandoned_mip_keeps_the_best_plan_highs_reported(tmp_path: Path, monkeypatch):
+    roadmap = tmp_path / "knapsack.yaml"
+    roadmap.write_text(knapsack_roadmap())
+    from planner.model import build_model
+
+    built = build_model(load_roadmap(roadmap).roadmap)
+    built.model.objective = built.stages[0].objective()
+    c = compile_model(built.model)
+    plain = run_highs(c, {"threads": 1, "random_seed": 0}, mip_start=False)
+    monkeypatch.setattr(highs_backend, "run_watched", _abandoning)
+    kept = run_highs(c, {"threads": 1, "random_seed": 0}, mip_start=False)
+    assert kept.status == "feasible" and "its best plan is kept" in kept.message
+    assert kept.objective == pytest.approx(plain.objective, rel=1e-9)  # HiGHS's last report: its optimum
+    assert np.array_equal(kept.x, plain.x) and kept.max_violation <= 1e-9
+    assert kept.row_duals is not None and 0 <= kept.mip_gap < 0.01
+
+
+def test_an_abandoned_lp_has_no_plan_to_keep(monkeypatch):
+    c = compile_model(market_split())
+    relaxed = replace(c, integer=np.zeros(len(c.columns), dtype=bool))
+    monkeypatch.setattr(highs_backend, "run_watched", _abandoning)
+    with pytest.raises(NoPlanError, match="abandoned"):
+        run_highs(relaxed, {"threads": 1})
 
 
 class _RecordingHighs:

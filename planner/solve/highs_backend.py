@@ -33,9 +33,10 @@ from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
+from planner.errors import NoPlanError
 from planner.solve.direct_form import NotDirect, ParameterRows, StandardForm, read_rows
 from planner.solve.method import lp_options, method_name
-from planner.solve.watchdog import run_watched
+from planner.solve.watchdog import Incumbent, run_watched
 
 # Pyomo runs a callback when these are first imported, by anyone: scipy's also imports scipy.stats
 # (0.6 s of CPU), matplotlib's also imports pyplot and pylab (0.7 s; the reports draw on Figure
@@ -246,7 +247,21 @@ def run_highs(c: Compiled, options: dict[str, Any], export: Path | None = None, 
     if export is not None:
         _write_model(c, options, export, h if restore is None else None)
     start = time.perf_counter()
-    stopped = run_watched(h, options.get("time_limit"))
+    incumbent = Incumbent.watch(h) if c.is_mip else None
+    try:
+        stopped = run_watched(h, options.get("time_limit"))
+    except NoPlanError as abandoned:
+        if incumbent is None or incumbent.x is None or max_violation(c, incumbent.x) > FEASIBILITY_TOLERANCE:
+            raise
+        # HiGHS still runs in its thread: answer from the plan it reported, without touching h again
+        answer = HighsAnswer(status="feasible", message=f"{abandoned}; its best plan is kept",
+                             seconds=time.perf_counter() - start, timings=timings,
+                             method=method_name(options, c.is_mip),
+                             mip_start=start_plan.summary() if start_plan is not None else None)
+        answer.x, answer.objective, answer.mip_gap = incumbent.x, incumbent.objective, incumbent.gap
+        answer.max_violation = max_violation(c, incumbent.x)
+        answer.row_duals = _mip_row_duals(c, incumbent.x, options) if duals else None
+        return answer
     seconds = time.perf_counter() - start + (start_plan.seconds if start_plan is not None else 0.0)
     status = h.getModelStatus()
     info = h.getInfo()

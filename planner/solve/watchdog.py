@@ -9,7 +9,9 @@ beside a busy thread; 1.5 s instead of 1.0 while the report's modules were impor
 does the same: while HiGHS runs, SIGINT only sets a flag (a KeyboardInterrupt raised at an arbitrary
 point while HiGHS's callbacks run leaves HiGHS's threads in a state that aborts the process at exit);
 once HiGHS has stopped, KeyboardInterrupt is raised in the calling thread. If HiGHS still
-runs a grace later, the solve is abandoned (the worker is a daemon thread) and reported as such.
+runs a grace later, the solve is abandoned (the worker is a daemon thread) and reported as such; a MIP
+keeps the best plan HiGHS had reported (:class:`Incumbent`, HiGHS's improving-solution callback, which
+calls into Python only when a plan improves).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import math
 import signal
 import threading
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import highspy
+import numpy as np
 
 from planner.errors import NoPlanError
 
@@ -77,3 +82,30 @@ def run_watched(h: highspy.Highs, time_limit_s: float | None, grace: float | Non
     if failure:
         raise failure[0]
     return stopped
+
+
+@dataclass
+class Incumbent:
+    """The last plan a MIP solve reported improving (None before one), its objective and HiGHS's bound then."""
+
+    x: np.ndarray | None = None
+    objective: float = float("nan")
+    bound: float = float("nan")
+
+    @classmethod
+    def watch(cls, h: highspy.Highs) -> Incumbent:
+        """Record every improving plan of ``h``'s next run."""
+        kept = cls()
+
+        def improved(event: Any) -> None:
+            out = event.data_out
+            kept.x = np.array(out.mip_solution, dtype=float)
+            kept.objective, kept.bound = float(out.objective_function_value), float(out.mip_dual_bound)
+
+        h.cbMipImprovingSolution.subscribe(improved)
+        return kept
+
+    @property
+    def gap(self) -> float:
+        """HiGHS's relative gap, :math:`|z - \\bar z| / |z|`, when the plan was reported."""
+        return abs(self.bound - self.objective) / max(abs(self.objective), 1e-9)
