@@ -24,6 +24,7 @@ from rich.text import Text
 from planner.errors import PlannerError, Problem, RoadmapError
 from planner.io.load import LoadedRoadmap, load_roadmap
 from planner.io.overrides import parse_overrides
+from planner.model.data import solve_timeline
 from planner.results.lock import folder_lock
 from planner.results.outputs import write_run
 from planner.results.parquet import TableFormat, with_parquet
@@ -72,8 +73,11 @@ def validate(
         failed: list[RoadmapError] = []
         for path in roadmaps:
             try:
-                load_roadmap(path, scenario=scenario)
+                loaded = load_roadmap(path, scenario=scenario)
                 console.print(f"[green]valid[/] {escape(str(path))}", soft_wrap=True)
+                _timeline, split = solve_timeline(loaded.roadmap)
+                if split is not None:
+                    console.print(f"  time grid: {escape(split['text'])}", highlight=False, soft_wrap=True)
             except RoadmapError as exc:
                 failed.append(exc)
         if failed:

@@ -111,3 +111,14 @@ def test_five_year_periods_are_split_and_agree_with_yearly_ones(solve_text):
         assert value(five, quantity) == pytest.approx(value(yearly, quantity), rel=0.01)
     kept = solve_text(D6_5YR_KEPT)  # before the split: 9.2 $B against the yearly 16.7 $B
     assert value(kept, "spending") < 0.6 * value(yearly, "spending")
+
+
+def test_validate_says_which_periods_the_solve_will_split(write_roadmap):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    files = [str(write_roadmap(D6_5YR)), str(write_roadmap(D6_5YR_KEPT, "kept.yaml"))]
+    result = CliRunner().invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("split into 10 parts of up to 1 year for the solve") == 1  # not the kept one

@@ -239,10 +239,15 @@ def burn_factor(dv_km_s: float, exhaust_km_s: float) -> float:
 
 
 def build_data(roadmap: Roadmap) -> ModelData:
-    """The model's data on the periods it solves on: the roadmap's, with those too long for the growth
-    reinvested inside them split (:func:`planner.model.refinement.refined`)."""
-    timeline, split = refinement.refined(ModelData(roadmap=roadmap, timeline=build_timeline(roadmap.time), arcs=[]))
+    """The model's data on the periods it solves on (:func:`solve_timeline`)."""
+    timeline, split = solve_timeline(roadmap)
     return ModelData(roadmap=roadmap, timeline=timeline, arcs=_arcs(roadmap, timeline), refined=split)
+
+
+def solve_timeline(roadmap: Roadmap) -> tuple[Timeline, dict[str, Any] | None]:
+    """The periods a roadmap is solved on: its own, with those too long for the growth reinvested inside them
+    split, and what was split (:func:`planner.model.refinement.refined`)."""
+    return refinement.refined(ModelData(roadmap=roadmap, timeline=build_timeline(roadmap.time), arcs=[]))
 
 
 def _arcs(roadmap: Roadmap, timeline: Timeline) -> list[Arc]:

@@ -30,7 +30,7 @@ import pyomo.core as pyo
 from planner.errors import Problem, RoadmapError
 from planner.io.load import LoadedRoadmap
 from planner.model import BuiltModel, build_model
-from planner.model.data import build_data
+from planner.model.data import solve_timeline
 from planner.model.objective import REQUIRES_ALL_MILESTONES
 from planner.schema.network import TimeSpec
 from planner.schema.roadmap import Roadmap
@@ -130,9 +130,8 @@ def solve_rolling(loaded: LoadedRoadmap, solve_built: Any, solve_window: Any, wi
                                     f"horizon's end, which a window cannot promise", key="objective.mode",
                                     allowed="a rolling horizon with max_value, lexicographic, "
                                             "min_launch_mass or max_delivered")])
-    data = build_data(roadmap)
-    timeline = data.timeline
-    if data.refined is not None:  # periods split for the solve (planner.model.refinement): windows cut the parts
+    timeline, split = solve_timeline(roadmap)
+    if split is not None:  # periods split for the solve (planner.model.refinement): windows cut the parts
         roadmap = roadmap.model_copy(update={"time": TimeSpec(dates=list(timeline.starts), end=timeline.end,
                                                               max_growth_per_period=None)})
     plan_windows = windows([float(y) for y in timeline.start_years], window_years, overlap_years)
@@ -142,7 +141,7 @@ def solve_rolling(loaded: LoadedRoadmap, solve_built: Any, solve_window: Any, wi
         last = k == len(plan_windows) - 1
         start = time.perf_counter()
         built = build_model(roadmap if last else cut(roadmap, timeline.starts[w.end]))
-        built.data.refined = data.refined  # the roadmap's own periods were split: the summary says so
+        built.data.refined = split  # the roadmap's own periods were split: the summary says so
         held = hold(built, w.commit, values)
         timings["build_s"] = timings.get("build_s", 0.0) + time.perf_counter() - start
         start = time.perf_counter()
