@@ -68,13 +68,22 @@ def _coarse(data: ModelData) -> list[tuple[int, str, float]]:
             if data.length_years[p] * g > most * (1 + 1e-9)]
 
 
-def parts(data: ModelData) -> list[int]:
-    """:math:`n_p = \\lceil y_p g_p / \\bar g \\rceil` (1 where no loop grows by more than :math:`\\bar g`)."""
+def parts(data: ModelData, coarse: list[tuple[int, str, float]]) -> list[int]:
+    """:math:`n_p = \\lceil y_p g_p / \\bar g \\rceil` over the ``coarse`` periods (:func:`_coarse`), 1 elsewhere."""
     n = [1] * len(data.periods)
     most = most_growth(data)
-    for p, _loop, g in _coarse(data):
+    for p, _loop, g in coarse:
         n[p] = max(n[p], math.ceil(data.length_years[p] * g / most - 1e-9))
     return n
+
+
+def _described(labels: tuple[str, ...], periods: list[int], coarse: list[tuple[int, str, float]]) -> dict[str, Any]:
+    """What both the split and the flag say of ``periods`` (sorted): how many, the first and last, the loops."""
+    first, last = labels[periods[0]], labels[periods[-1]]
+    return {"periods": len(periods), "first": first, "last": last,
+            "loops": sorted({loop for _p, loop, _g in coarse}),
+            "span": f"{len(periods)} period{'s' if len(periods) > 1 else ''} "
+                    f"({first if first == last else f'{first} to {last}'})"}
 
 
 def split(timeline: Timeline, n: list[int]) -> Timeline:
@@ -115,25 +124,20 @@ def refined(data: ModelData) -> tuple[Timeline, dict[str, Any] | None]:
     if data.roadmap.time.max_growth_per_period is None:
         return data.timeline, None
     coarse = _coarse(data)
-    n = parts(data)
+    n = parts(data, coarse)
     if not coarse or sum(n) > MAX_PERIODS:
         return data.timeline, None
     timeline = split(data.timeline, n)
-    cut = [p for p, count in enumerate(n) if count > 1]
-    loops = sorted({loop for _p, loop, _g in coarse})
-    labels = data.timeline.labels
-    span = labels[cut[0]] if len(cut) == 1 else f"{labels[cut[0]]} to {labels[cut[-1]]}"
+    described = _described(data.timeline.labels, [p for p, count in enumerate(n) if count > 1], coarse)
+    span, loops = described.pop("span"), described["loops"]
     return timeline, {
-        "periods": len(cut),
-        "parts": sum(n[p] for p in cut),
-        "first": labels[cut[0]],
-        "last": labels[cut[-1]],
-        "loops": loops,
+        **described,
+        "parts": sum(count for count in n if count > 1),
         "longest_part_years": round(max(timeline.length_years), 6),
         "max_growth_per_period": most_growth(data),
-        "text": f"{len(cut)} period{'s' if len(cut) > 1 else ''} ({span}) split into {sum(n[p] for p in cut)} parts "
-                f"of up to {_years(max(timeline.length_years))} for the solve, so that {' and '.join(loops)} "
-                f"grows by at most {most_growth(data):.0%} within a period (time.max_growth_per_period)",
+        "text": f"{span} split into {sum(count for count in n if count > 1)} parts of up to "
+                f"{_years(max(timeline.length_years))} for the solve, so that {' and '.join(loops)} grows by at most "
+                f"{most_growth(data):.0%} within a period (time.max_growth_per_period)",
     }
 
 
@@ -143,24 +147,19 @@ def coarse_periods(data: ModelData) -> dict[str, Any] | None:
     coarse = _coarse(data)
     if not coarse:
         return None
-    labels = data.timeline.labels
     periods = sorted({p for p, _loop, _g in coarse})
-    loops = sorted({loop for _p, loop, _g in coarse})
+    described = _described(data.timeline.labels, periods, coarse)
+    span, loops = described.pop("span"), described["loops"]
     longest = max(data.length_years[p] for p in periods)
     fastest = 1.0 / max(g for _p, _loop, g in coarse)
-    first, last = labels[periods[0]], labels[periods[-1]]
-    span = first if first == last else f"{first} to {last}"
     return {
-        "periods": len(periods),
-        "first": first,
-        "last": last,
-        "loops": loops,
+        **described,
         "longest_period_years": round(longest, 6),
         "payback_years": round(fastest, 6),
-        "text": f"{len(periods)} period{'s' if len(periods) > 1 else ''} ({span}) of up to {_years(longest)} are long "
-                f"enough for {' and '.join(loops)} to grow by more than {most_growth(data):.0%} within one (it "
-                f"reproduces itself in {_years(fastest)}; compute: earns back its hardware): the growth reinvested "
-                f"inside them is understated; a finer grid, or time.max_growth_per_period, tells it",
+        "text": f"{span} of up to {_years(longest)} are long enough for {' and '.join(loops)} to grow by more than "
+                f"{most_growth(data):.0%} within one (it reproduces itself in {_years(fastest)}; compute: earns back "
+                f"its hardware): the growth reinvested inside them is understated; a finer grid, or "
+                f"time.max_growth_per_period, tells it",
     }
 
 

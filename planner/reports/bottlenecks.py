@@ -31,6 +31,7 @@ def bottleneck_table(duals: pd.DataFrame, families: dict[str, dict[str, Any]]) -
     limits = {name: f for name, f in families.items() if f.get("limit")}
     rows = duals[duals["family"].isin(list(limits))]
     middle = index_columns(rows)
+    price = rows["dual"].astype(float).abs()
     return pd.DataFrame({
         "family": rows["family"],
         "limit": [limits[f]["limit"] for f in rows["family"]],
@@ -38,8 +39,8 @@ def bottleneck_table(duals: pd.DataFrame, families: dict[str, dict[str, Any]]) -
         **{c: rows[c] for c in middle},
         "period": rows["period"],
         "year": rows["year"].astype(float),
-        "shadow_price": rows["dual"].astype(float).abs(),
-        "binding": rows["dual"].astype(float).abs() > BINDING_TOLERANCE,
+        "shadow_price": price,
+        "binding": price > BINDING_TOLERANCE,
     }, columns=[*FIRST, *middle, *LAST]).reset_index(drop=True)
 
 
